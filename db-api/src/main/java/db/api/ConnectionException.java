@@ -1,0 +1,23 @@
+package db.api;
+
+/**
+ * The connection to the database failed or could not be made (class 08, 57P01-57P03, 53300, client-side I/O).
+ */
+public class ConnectionException extends TransientDataAccessException {
+    private static final long serialVersionUID = 1L;
+
+    /** An exception with a message and no cause. */
+    public ConnectionException(String message) {
+        super(message);
+    }
+
+    /** An exception with a message and a cause. */
+    public ConnectionException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** An exception with a message, a cause and what the server said. */
+    public ConnectionException(String message, Throwable cause, ErrorDetails details) {
+        super(message, cause, details);
+    }
+}

@@ -1,0 +1,128 @@
+package db.api;
+
+import db.api.internal.Core;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * An open database: a started pool plus the error mappers and instrumenters found with
+ * {@link java.util.ServiceLoader}. Thread-safe; open one per database at startup and close it at
+ * shutdown. For a process-wide instance see {@link Db}.
+ *
+ * <pre>{@code
+ * try (Database db = Database.open(DbConfig.fromEnvironment())) {
+ *     long id = db.inTransaction(s -> s.queryOne("insert into t(x) values (?) returning id",
+ *             row -> row.getLong(1), 42).orElseThrow());
+ * }
+ * }</pre>
+ */
+public final class Database implements AutoCloseable {
+
+    private final Core core;
+
+    private Database(Core core) {
+        this.core = core;
+    }
+
+    /**
+     * Validates the configuration, discovers the providers visible to {@code db.api} and starts the
+     * pool. With fail-fast (the default) a database that does not answer fails here with a
+     * {@link ConnectionException} naming host, port, database and user.
+     *
+     * @throws ConfigException     when no or several session providers are found without a choice
+     * @throws ConnectionException when the database cannot be reached (fail-fast)
+     */
+    public static Database open(DbConfig config) {
+        Objects.requireNonNull(config, "config");
+        return new Database(Core.open(config, null));
+    }
+
+    /**
+     * Like {@link #open(DbConfig)}, discovering only the providers defined in {@code layer} (not its
+     * parents'), so different layers can run different implementations side by side.
+     */
+    public static Database open(DbConfig config, ModuleLayer layer) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(layer, "layer");
+        return new Database(Core.open(config, layer));
+    }
+
+    /**
+     * A session in autocommit mode. Close it (try-with-resources) to give the connection back.
+     *
+     * @throws PoolExhaustedException when no connection became free within the checkout timeout
+     * @throws PoolClosedException    when this database is closed
+     */
+    public Session openSession() {
+        return core.openSession();
+    }
+
+    /**
+     * Runs {@code work} in a transaction: commit when it returns, rollback when it throws. The
+     * exception is rethrown mapped (a checked exception is wrapped in a {@link DataAccessException}).
+     */
+    public <T> T inTransaction(TransactionWork<T> work) {
+        return core.inTransaction(TxOptions.DEFAULTS, work);
+    }
+
+    /** Like {@link #inTransaction(TransactionWork)} with isolation, read-only and retry options. */
+    public <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
+        return core.inTransaction(options, work);
+    }
+
+    /** Runs {@code work} in a transaction that returns nothing. */
+    public void runInTransaction(TransactionAction work) {
+        runInTransaction(TxOptions.DEFAULTS, work);
+    }
+
+    /** Runs {@code work} in a transaction that returns nothing, with options. */
+    public void runInTransaction(TxOptions options, TransactionAction work) {
+        Objects.requireNonNull(work, "work");
+        core.inTransaction(options, session -> {
+            work.run(session);
+            return null;
+        });
+    }
+
+    /**
+     * An instrumented {@link DataSource} view of the pool, for Flyway, jOOQ or Jdbi. Its
+     * connections are sessions in autocommit mode: closing one gives it back.
+     */
+    public DataSource dataSource() {
+        return core.dataSource();
+    }
+
+    /** The pool's statistics now. */
+    public PoolStats stats() {
+        return core.stats();
+    }
+
+    /**
+     * A bounded round trip for readiness probes: never blocks longer than
+     * {@code min(checkout timeout, 5s)}, even when the pool is exhausted.
+     */
+    public Health health() {
+        return core.health();
+    }
+
+    /** The providers selected at open. */
+    public Providers providers() {
+        return core.providers();
+    }
+
+    /** The configuration this database was opened with. */
+    public DbConfig config() {
+        return core.config();
+    }
+
+    /** Drains the pool. Idempotent; sessions requested afterwards fail with {@link PoolClosedException}. */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Database[" + core + "]";
+    }
+}

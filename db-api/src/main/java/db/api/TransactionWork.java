@@ -1,0 +1,14 @@
+package db.api;
+
+/**
+ * A unit of work run inside a transaction. It may run more than once when retries are on, so it
+ * should have no effects outside the database, or idempotent ones.
+ *
+ * @param <T> what it returns
+ */
+@FunctionalInterface
+public interface TransactionWork<T> {
+
+    /** Runs the work on a session whose transaction is open. */
+    T run(Session session) throws Exception;
+}

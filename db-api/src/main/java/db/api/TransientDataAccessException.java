@@ -1,0 +1,29 @@
+package db.api;
+
+/**
+ * A failure that may not happen again: running the whole unit of work again in a new transaction may succeed. {@link #isRetryable()} is {@code true}.
+ */
+public class TransientDataAccessException extends DataAccessException {
+    private static final long serialVersionUID = 1L;
+
+    /** An exception with a message and no cause. */
+    public TransientDataAccessException(String message) {
+        super(message);
+    }
+
+    /** An exception with a message and a cause. */
+    public TransientDataAccessException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** An exception with a message, a cause and what the server said. */
+    public TransientDataAccessException(String message, Throwable cause, ErrorDetails details) {
+        super(message, cause, details);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public boolean isRetryable() {
+        return true;
+    }
+}

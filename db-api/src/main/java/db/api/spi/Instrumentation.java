@@ -1,0 +1,37 @@
+package db.api.spi;
+
+/**
+ * An instrumenter bound to one database: told before every statement, and about pool events.
+ * Thread-safe; called on the application's threads, so it must be quick and must not throw.
+ */
+public interface Instrumentation extends AutoCloseable {
+
+    /** An instrumentation that observes nothing. */
+    Instrumentation NOOP = query -> QueryObservation.NOOP;
+
+    /**
+     * Called right before a statement executes, on the executing thread (so the caller's tracing
+     * context is current). The returned observation is told the outcome.
+     */
+    QueryObservation beforeQuery(QueryContext query);
+
+    /** Called for pool events: checkout waits, use times, timeouts, connection creation, leaks. */
+    default void poolEvent(PoolEvent event) {
+        // most instrumenters care only for queries
+    }
+
+    /**
+     * Lets an instrumenter annotate the SQL text before it is sent, e.g. with a sqlcommenter
+     * {@code traceparent} comment. Called only while a statement is being prepared or executed.
+     * Returns {@code sql} unchanged by default.
+     */
+    default String rewrite(String sql) {
+        return sql;
+    }
+
+    /** Releases what {@link QueryInstrumenter#open} set up (metric callbacks, say). */
+    @Override
+    default void close() {
+        // nothing held by default
+    }
+}

@@ -1,0 +1,23 @@
+package db.api.spi;
+
+/**
+ * Service interface for observing every statement that passes through a session, and the pool's
+ * events. All instrumenters found are used, in descending {@link #priority()}. With none present,
+ * the statement wrappers skip instrumentation with a single branch.
+ */
+public interface QueryInstrumenter {
+
+    /** A short stable name, shown in the startup log ({@code "opentelemetry"}). */
+    String name();
+
+    /** Higher goes first. */
+    default int priority() {
+        return 0;
+    }
+
+    /**
+     * Binds this instrumenter to one opened database. Called once per
+     * {@link db.api.Database#open(db.api.DbConfig)}; the result is closed with the database.
+     */
+    Instrumentation open(InstrumentationContext context);
+}

@@ -1,0 +1,9 @@
+/**
+ * An {@link db.api.spi.ErrorMapper} for PostgreSQL: SQLSTATEs and pgjdbc's server error fields.
+ */
+module db.errors.postgres {
+    requires db.api;
+    requires org.postgresql.jdbc;
+
+    provides db.api.spi.ErrorMapper with db.errors.postgres.PostgresErrorMapper;
+}

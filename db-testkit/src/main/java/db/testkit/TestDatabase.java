@@ -1,0 +1,138 @@
+package db.testkit;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The PostgreSQL the tests run against, found in this order: {@code DB_TEST_URL} (a JDBC URL, with
+ * user and password in it or in {@code DB_TEST_USER} / {@code DB_TEST_PASSWORD}); else a
+ * Testcontainers PostgreSQL when a Docker engine answers; else
+ * {@code jdbc:postgresql://127.0.0.1:5432/test} as {@code postgres} when it answers; else the run fails
+ * with a message saying how to provide one. Tests are never skipped silently.
+ */
+public final class TestDatabase {
+
+    /** The local server's URL, tried when neither DB_TEST_URL nor Docker is there. */
+    public static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    /** The local server's user. */
+    public static final String LOCAL_USER = "postgres";
+
+    private static final Object LOCK = new Object();
+    private static TestDatabase instance;
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final String source;
+
+    private TestDatabase(String jdbcUrl, String user, String password, String source) {
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.source = source;
+    }
+
+    /** The test database of this JVM, found once. */
+    public static TestDatabase get() {
+        synchronized (LOCK) {
+            if (instance == null) {
+                instance = locate();
+                System.out.println("[testkit] test database: " + instance);
+            }
+            return instance;
+        }
+    }
+
+    private static TestDatabase locate() {
+        String url = System.getenv("DB_TEST_URL");
+        if (url != null && !url.isBlank()) {
+            TestDatabase db = new TestDatabase(url, System.getenv("DB_TEST_USER"), System.getenv("DB_TEST_PASSWORD"),
+                    "DB_TEST_URL");
+            db.requireAnswer();
+            return db;
+        }
+        TestDatabase container = Containers.startIfDockerAnswers();
+        if (container != null) {
+            return container;
+        }
+        TestDatabase local = new TestDatabase(LOCAL_URL, LOCAL_USER, null, "local server");
+        try (Connection ignored = local.connect()) {
+            return local;
+        } catch (SQLException e) {
+            throw new IllegalStateException("No PostgreSQL for the tests: DB_TEST_URL is not set, no Docker engine "
+                    + "answers for Testcontainers, and " + LOCAL_URL + " as user " + LOCAL_USER
+                    + " does not answer (" + e.getMessage() + "). Start a local PostgreSQL on 127.0.0.1:5432 "
+                    + "with a database 'test', or set DB_TEST_URL (and DB_TEST_USER / DB_TEST_PASSWORD).", e);
+        }
+    }
+
+    static TestDatabase of(String jdbcUrl, String user, String password, String source) {
+        return new TestDatabase(jdbcUrl, user, password, source);
+    }
+
+    private void requireAnswer() {
+        try (Connection ignored = connect()) {
+            // it answers
+        } catch (SQLException e) {
+            throw new IllegalStateException("DB_TEST_URL=" + jdbcUrl + " does not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDBC URL (no schema chosen). */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** The user, or {@code null} when the URL carries it. */
+    public String user() {
+        return user;
+    }
+
+    /** The password, or {@code null}. */
+    public String password() {
+        return password;
+    }
+
+    /** A new plain JDBC connection (not pooled), for setup and for checks behind the library's back. */
+    public Connection connect() throws SQLException {
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        return DriverManager.getConnection(jdbcUrl, props);
+    }
+
+    /**
+     * Creates a fresh schema for one test class; close it to drop it (with everything in it).
+     *
+     * @param prefix a short name of the test class, lower case
+     */
+    public TestSchema createSchema(String prefix) {
+        String name = ("t_" + prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL))
+                .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create test schema " + name + ": " + e.getMessage(), e);
+        }
+        return new TestSchema(this, name);
+    }
+
+    /** The JDBC URL with {@code currentSchema} set, so unqualified names land in {@code schema}. */
+    public String jdbcUrlWithSchema(String schema) {
+        return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    @Override
+    public String toString() {
+        return source + " " + jdbcUrl + (user == null ? "" : " as " + user);
+    }
+}

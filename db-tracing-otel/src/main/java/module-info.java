@@ -1,0 +1,13 @@
+/**
+ * A {@link db.api.spi.QueryInstrumenter} emitting OpenTelemetry spans and metrics that follow the
+ * stable database semantic conventions.
+ */
+module db.tracing.otel {
+    requires db.api;
+    requires io.opentelemetry.api;
+    requires io.opentelemetry.context;
+
+    exports db.tracing.otel;
+
+    provides db.api.spi.QueryInstrumenter with db.tracing.otel.OpenTelemetryInstrumenter;
+}
