@@ -123,7 +123,7 @@ public final class C3p0SessionProvider implements SessionProvider {
 
     private static WrapperConnectionPoolDataSource poolSettings(DbConfig config, PhysicalConnections physical)
             throws PropertyVetoException {
-        WrapperConnectionPoolDataSource s = new WrapperConnectionPoolDataSource(false);
+        WrapperConnectionPoolDataSource s = new WrapperConnectionPoolDataSource();
         s.setNestedDataSource(physical);
         s.setMinPoolSize(config.minSize());
         s.setInitialPoolSize(config.minSize());
