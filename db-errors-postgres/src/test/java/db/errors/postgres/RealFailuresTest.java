@@ -64,7 +64,7 @@ class RealFailuresTest {
                 CREATE TABLE bookings (id serial PRIMARY KEY, during int4range,
                     CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&));
                 CREATE TABLE counters (k int PRIMARY KEY, v int NOT NULL);
-                INSERT INTO counters VALUES (1, 0), (2, 0);
+                INSERT INTO counters VALUES (1, 0), (2, 0), (3, 0);
                 CREATE TABLE ledger (k int, v int);
                 """);
         pool = Executors.newCachedThreadPool();
@@ -227,8 +227,8 @@ class RealFailuresTest {
     void lockTimeoutIsLockNotAvailable() throws Exception {
         try (Connection holder = connect(); Statement hs = holder.createStatement()) {
             holder.setAutoCommit(false);
-            hs.executeQuery("SELECT * FROM counters WHERE k = 1 FOR UPDATE").close();
-            DataAccessException e = failing("SET lock_timeout = '100ms'", "SELECT * FROM counters WHERE k = 1 FOR UPDATE");
+            hs.executeQuery("SELECT * FROM counters WHERE k = 3 FOR UPDATE").close();
+            DataAccessException e = failing("SET lock_timeout = '100ms'", "SELECT * FROM counters WHERE k = 3 FOR UPDATE");
             assertThat(e).isExactlyInstanceOf(LockNotAvailableException.class);
             assertThat(e.sqlState()).isEqualTo("55P03");
             assertThat(e.isRetryable()).isTrue();
