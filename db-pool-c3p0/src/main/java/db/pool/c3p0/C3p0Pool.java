@@ -66,14 +66,17 @@ final class C3p0Pool implements ConnectionPool {
             long waitedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
             Throwable acquireFailure = lastAcquisitionFailure();
             if (hasCause(e, TimeoutException.class)) {
-                int total = count(Counter.TOTAL);
-                int busy = count(Counter.BUSY);
-                // A pool below its max size that timed out while connects were failing is not
-                // exhausted: the database is unreachable, and saying so is what helps.
-                if (total < max && acquireFailure != null) {
-                    throw unreachable(acquireFailure, e);
-                }
                 timeouts.incrementAndGet();
+                int busy = count(Counter.BUSY);
+                if (busy >= 0 && busy < max) {
+                    // Not exhausted: a connection could have been made but was not, in time. Saying
+                    // that the database is slow or unreachable is what helps, not "pool exhausted".
+                    throw new ConnectionException("Pool '" + name + "' got no connection to " + target
+                            + " within " + waitedMs + " ms (busy " + busy + " of max size " + max + "): "
+                            + (acquireFailure == null ? "connecting takes longer than the checkout timeout"
+                            : "last connect failure: " + C3p0SessionProvider.reason(
+                                    C3p0SessionProvider.driverCause(acquireFailure))), e);
+                }
                 throw new PoolExhaustedException("Pool '" + name + "' exhausted: no connection became free within "
                         + waitedMs + " ms (checkout timeout " + checkoutTimeout.toMillis() + " ms; max size " + max
                         + ", busy " + busy + ", waiting " + count(Counter.PENDING) + ")", e);

@@ -132,6 +132,32 @@ class StartTest {
     }
 
     @Test
+    void withoutFailFastAStalledServerIsReportedAsAConnectionProblemNotAsExhaustion() throws Exception {
+        String app = uniqueAppName("hung");
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(schema.jdbcUrl(), TcpProxy.Mode.STALL);
+             ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app)
+                     .url(proxy.rewrite(schema.jdbcUrl())).failFast(false).minSize(1).maxSize(2)
+                     .connectTimeout(Duration.ofSeconds(1)).checkoutTimeout(Duration.ofMillis(500)).build())) {
+            long start = System.nanoTime();
+            Throwable failure = catchThrowable(pool::borrow);
+            assertThat(failure).isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("127.0.0.1:" + proxy.port()).hasMessageContaining("busy 0 of max size 2");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(500 + 2_000);
+            assertThat(pool.stats().timeouts()).isEqualTo(1);
+
+            proxy.mode(TcpProxy.Mode.FORWARD);
+            proxy.cut(); // the stalled sockets go; new connects are forwarded
+            assertThat(eventually(Duration.ofSeconds(15), () -> {
+                try (Connection c = pool.borrow()) {
+                    return selectOne(c) == 1;
+                } catch (Exception e) {
+                    return false;
+                }
+            })).isTrue();
+        }
+    }
+
+    @Test
     void aWorkingDatabaseStartsWithTheFailFastConnectionInThePool() throws Exception {
         String app = uniqueAppName("ok");
         try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(1).maxSize(3).build())) {
