@@ -158,6 +158,24 @@ class StartTest {
     }
 
     @Test
+    void withoutFailFastAnUnreachableDatabaseFailsCheckoutsWithoutShowingThePassword() throws Exception {
+        int port = closedPort();
+        String app = uniqueAppName("unreach");
+        // c3p0 logs its whole configuration and every failed attempt: LogCheckTest reads that log for the sentinel.
+        try (ConnectionPool pool = new C3p0SessionProvider().start(DbConfig.builder()
+                .url("jdbc:postgresql://127.0.0.1:" + port + "/test").user("postgres").password(PASSWORD_SENTINEL)
+                .poolName(app).applicationName(app).failFast(false).minSize(1).maxSize(1)
+                .connectTimeout(Duration.ofSeconds(1)).checkoutTimeout(Duration.ofSeconds(5)).build())) {
+            Throwable failure = catchThrowable(pool::borrow);
+            assertThat(failure).isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("postgres@127.0.0.1:" + port + "/test");
+            assertNoSecretAnywhere(failure);
+            assertThat(pool.stats().toString()).doesNotContain(PASSWORD_SENTINEL);
+            assertThat(pool.toString()).doesNotContain(PASSWORD_SENTINEL);
+        }
+    }
+
+    @Test
     void aWorkingDatabaseStartsWithTheFailFastConnectionInThePool() throws Exception {
         String app = uniqueAppName("ok");
         try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(1).maxSize(3).build())) {
