@@ -95,6 +95,8 @@ class LifecycleTest {
                 .property("db.pool.close-timeout", "20s").build());
         assertThat(eventually(Duration.ofSeconds(5), () -> backendsUnchecked(db, app) == 3)).isTrue();
         Connection lent = pool.borrow();
+        assertThat(Thread.getAllStackTraces().keySet()).as("c3p0's threads are named after the pool")
+                .anyMatch(t -> t.getName().contains(app));
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(pool::close);
         // The idle ones go at once; the lent one stays while it is in use.
@@ -111,6 +113,12 @@ class LifecycleTest {
         assertThat(after.closed()).isEqualTo(after.created());
         pool.close(); // idempotent
         assertThatThrownBy(pool::borrow).isInstanceOf(PoolClosedException.class);
+        // c3p0's helper and timer threads carry the pool's name; none may outlive the pool.
+        assertThat(eventually(Duration.ofSeconds(5), () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().contains(app))))
+                .as("threads left: %s", Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                        .filter(n -> n.contains(app)).toList())
+                .isTrue();
     }
 
     @Test
