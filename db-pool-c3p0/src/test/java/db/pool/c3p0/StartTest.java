@@ -187,4 +187,19 @@ class StartTest {
             }
         }
     }
+
+    @Test
+    void withMinimumZeroTheFailFastCheckLeavesNoConnectionBehind() throws Exception {
+        String app = uniqueAppName("zero");
+        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(0).maxSize(2).build())) {
+            assertThat(pool.stats().created()).isEqualTo(1);
+            assertThat(pool.stats().closed()).isEqualTo(1);
+            assertThat(pool.stats().total()).isZero();
+            assertThat(eventually(Duration.ofSeconds(5),
+                    () -> PoolTestSupport.backendsUnchecked(schema.database(), app) == 0)).isTrue();
+            try (Connection c = pool.borrow()) {
+                assertThat(selectOne(c)).isEqualTo(1);
+            }
+        }
+    }
 }
