@@ -156,4 +156,27 @@ class LifecycleTest {
             }
         }
     }
+
+    @Test
+    void aCheckoutWaitingWhenThePoolClosesGetsPoolClosedExceptionAndNoStrayInterrupt() throws Exception {
+        String app = uniqueAppName("waitclose");
+        ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(1).maxSize(1)
+                .checkoutTimeout(Duration.ofSeconds(20)).property("db.pool.close-timeout", "5s").build());
+        Connection only = pool.borrow();
+        CompletableFuture<String> waiter = CompletableFuture.supplyAsync(() -> {
+            try (Connection ignored = pool.borrow()) {
+                return "got a connection from a closed pool";
+            } catch (PoolClosedException e) {
+                return Thread.currentThread().isInterrupted() ? "interrupt flag left set" : "ok";
+            } catch (Exception e) {
+                return "unexpected " + e;
+            }
+        });
+        assertThat(eventually(Duration.ofSeconds(2), () -> pool.stats().pending() == 1)).isTrue();
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(pool::close);
+        assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+        only.close();
+        closing.get(5, TimeUnit.SECONDS);
+        assertThat(eventually(Duration.ofSeconds(5), () -> backendsUnchecked(db, app) == 0)).isTrue();
+    }
 }
