@@ -4,6 +4,7 @@ import com.mchange.v2.c3p0.PoolBackedDataSource;
 import com.mchange.v2.resourcepool.TimeoutException;
 import db.api.ConnectionException;
 import db.api.DatabaseTarget;
+import db.api.ErrorDetails;
 import db.api.PoolClosedException;
 import db.api.PoolExhaustedException;
 import db.api.PoolStats;
@@ -83,18 +84,21 @@ final class C3p0Pool implements ConnectionPool {
             }
             // c3p0 gave up acquiring (its retries failed): its exception nests the driver's.
             Throwable reason = C3p0SessionProvider.hasDriverCause(e) || acquireFailure == null ? e : acquireFailure;
-            throw unreachable(reason, e);
+            Throwable driverFailure = C3p0SessionProvider.driverCause(reason);
+            String message = "Pool '" + name + "' cannot connect to " + target + ": "
+                    + C3p0SessionProvider.reason(driverFailure);
+            String sqlState = driverFailure instanceof SQLException ? ((SQLException) driverFailure).getSQLState() : null;
+            if (sqlState != null && !sqlState.startsWith("08")) {
+                // The server answered and refused (authentication, unknown database, too many
+                // connections...): the core's error mappers pick the right family from the SQLSTATE.
+                throw new SQLException(message, sqlState, driverFailure);
+            }
+            ConnectionException ex = new ConnectionException(message, driverFailure, ErrorDetails.ofSqlState(sqlState));
+            if (driverFailure != e) {
+                ex.addSuppressed(e);
+            }
+            throw ex;
         }
-    }
-
-    private ConnectionException unreachable(Throwable reason, SQLException c3p0Failure) {
-        Throwable driverFailure = C3p0SessionProvider.driverCause(reason);
-        ConnectionException ex = new ConnectionException("Pool '" + name + "' cannot connect to " + target + ": "
-                + C3p0SessionProvider.reason(driverFailure), driverFailure);
-        if (driverFailure != c3p0Failure) {
-            ex.addSuppressed(c3p0Failure);
-        }
-        return ex;
     }
 
     private PoolClosedException closedException(Throwable cause) {

@@ -202,4 +202,21 @@ class StartTest {
             }
         }
     }
+
+    @Test
+    void aServerThatRefusesTheLoginKeepsItsSqlStateForTheErrorMappers() throws Exception {
+        String app = uniqueAppName("nodb");
+        String url = schema.database().jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/no_such_database_sb$1");
+        // Fail-fast: a ConnectionException carrying the server's SQLSTATE.
+        Throwable atStart = catchThrowable(() -> new C3p0SessionProvider().start(config(schema, app).url(url).build()));
+        assertThat(atStart).isInstanceOf(ConnectionException.class).hasMessageContaining("/no_such_database_sb");
+        assertThat(((ConnectionException) atStart).sqlState()).isEqualTo("3D000");
+        // Not fail-fast: checkouts throw the SQLSTATE so the core maps it to the right family.
+        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).url(url).failFast(false)
+                .minSize(0).maxSize(1).build())) {
+            Throwable failure = catchThrowable(pool::borrow);
+            assertThat(failure).isInstanceOf(java.sql.SQLException.class).hasMessageContaining("/no_such_database_sb");
+            assertThat(((java.sql.SQLException) failure).getSQLState()).isEqualTo("3D000");
+        }
+    }
 }
