@@ -110,7 +110,8 @@ class SettingsTest {
             assertThat(eventually(Duration.ofSeconds(10), () -> pool.stats().total() == 1))
                     .as("back to the minimum: %s", pool.stats()).isTrue();
             assertThat(eventually(Duration.ofSeconds(5), () -> backendsUnchecked(db, app) == 1)).isTrue();
-            assertThat(pool.stats().closed()).isEqualTo(2);
+            assertThat(eventually(Duration.ofSeconds(5), () -> pool.stats().closed() == 2))
+                    .as("%s", pool.stats()).isTrue();
         }
     }
 
