@@ -80,9 +80,15 @@ public final class SqlAnalyzer {
                 }
                 continue;
             } else if (type == Type.WHITESPACE) {
-                if (out.length() > 0 && Character.isWhitespace(out.charAt(out.length() - 1))
-                        && text.indexOf('\n') < 0) {
-                    continue; // a comment already left a space here
+                if (out.length() > 0 && Character.isWhitespace(out.charAt(out.length() - 1))) {
+                    // A removed comment left whitespace here already: keep one run, preferring a line break.
+                    if (text.indexOf('\n') < 0) {
+                        continue;
+                    }
+                    while (out.length() > 0 && (out.charAt(out.length() - 1) == ' '
+                            || out.charAt(out.length() - 1) == '\t')) {
+                        out.setLength(out.length() - 1);
+                    }
                 }
                 out.append(text);
                 continue;
