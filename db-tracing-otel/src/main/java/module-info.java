@@ -4,7 +4,7 @@
  * its configuration keys; the SQL lexer and the instrumentation itself stay internal.
  */
 module db.tracing.otel {
-    requires db.api;
+    requires transitive db.api; // OpenTelemetryInstrumenter (exported) implements its SPI
     requires io.opentelemetry.api;
     requires io.opentelemetry.context;
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Opens the instrumenter the way the core does: from an {@link InstrumentationContext}. */
+@SuppressWarnings("try") // Scope resources exist for their close()
 class OpenTelemetryInstrumenterTest {
 
     private static final AttributeKey<String> QUERY_TEXT = AttributeKey.stringKey("db.query.text");

@@ -54,6 +54,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Drives the instrumentation through the SPI, against the real OpenTelemetry SDK. */
+@SuppressWarnings("try") // Scope resources exist for their close()
 class OtelInstrumentationTest {
 
     private static final DatabaseTarget TARGET = new DatabaseTarget("db.example", 6543, "shop", "app");
