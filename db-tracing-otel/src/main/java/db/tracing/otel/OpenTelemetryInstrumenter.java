@@ -4,11 +4,15 @@ import db.api.DbConfig;
 import db.api.spi.Instrumentation;
 import db.api.spi.InstrumentationContext;
 import db.api.spi.QueryInstrumenter;
+import db.tracing.otel.internal.DeferredInstrumentation;
 import db.tracing.otel.internal.OtelInstrumentation;
 import db.tracing.otel.internal.SqlCommenterInstrumentation;
 import db.tracing.otel.internal.TracingOptions;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Emits OpenTelemetry spans and metrics for every statement and the pool, following the stable
@@ -16,7 +20,9 @@ import io.opentelemetry.api.OpenTelemetry;
  * span name, {@code db.client.operation.duration}, {@code db.client.connection.*}).
  *
  * <p>The {@code OpenTelemetry} instance is the one handed over with
- * {@code DbConfig.builder().extension(OpenTelemetry.class, sdk)}, else {@link GlobalOpenTelemetry}.
+ * {@code DbConfig.builder().extension(OpenTelemetry.class, sdk)}, else {@link GlobalOpenTelemetry}
+ * once the application (or the Java agent) has registered it: opening a database before the
+ * telemetry is set up neither fails nor registers a no-op global in its place.
  * Options are {@code db.*} configuration keys: {@link #QUERY_TEXT}, {@link #REQUIRE_PARENT},
  * {@link #SQL_COMMENTER}. Query parameter values are never recorded.
  */
@@ -44,6 +50,9 @@ public final class OpenTelemetryInstrumenter implements QueryInstrumenter {
      */
     public static final String SQL_COMMENTER = "db.tracing.sqlcommenter";
 
+    /** How often, at most, to look for a global OpenTelemetry registered after the database opened. */
+    private static final Duration GLOBAL_RECHECK = Duration.ofSeconds(1);
+
     /** Used by {@link java.util.ServiceLoader}. */
     public OpenTelemetryInstrumenter() {
         // stateless: everything lives in the Instrumentation opened per database
@@ -57,13 +66,22 @@ public final class OpenTelemetryInstrumenter implements QueryInstrumenter {
     @Override
     public Instrumentation open(InstrumentationContext context) {
         DbConfig config = context.config();
-        OpenTelemetry openTelemetry = config.extension(OpenTelemetry.class).orElseGet(GlobalOpenTelemetry::get);
         TracingOptions options = new TracingOptions(
                 config.booleanProperty(QUERY_TEXT, true),
                 config.booleanProperty(REQUIRE_PARENT, false),
                 config.booleanProperty(SQL_COMMENTER, false));
-        Instrumentation instrumentation = new OtelInstrumentation(openTelemetry, options, context.target(),
-                context.poolName(), context.stats());
+        Function<OpenTelemetry, Instrumentation> factory = openTelemetry -> new OtelInstrumentation(openTelemetry,
+                options, context.target(), context.poolName(), context.stats());
+        Optional<OpenTelemetry> given = config.extension(OpenTelemetry.class);
+        Instrumentation instrumentation;
+        if (given.isPresent()) {
+            instrumentation = factory.apply(given.get());
+        } else if (GlobalOpenTelemetry.isSet()) {
+            instrumentation = factory.apply(GlobalOpenTelemetry.get());
+        } else {
+            // Never GlobalOpenTelemetry.get() here: it would register a no-op for good (see DeferredInstrumentation).
+            instrumentation = new DeferredInstrumentation(factory, GLOBAL_RECHECK);
+        }
         // Only wrap when asked, so that by default this instrumentation does not override rewrite().
         return options.sqlCommenter() ? new SqlCommenterInstrumentation(instrumentation) : instrumentation;
     }
