@@ -191,6 +191,35 @@ class TracingEndToEndTest {
         }
     }
 
+    @Test
+    void sqlCommenterSendsTheTraceparentToTheServer() {
+        database.close();
+        TestDatabase db = TestDatabase.get();
+        DbConfig.Builder config = DbConfig.builder().url(schema.jdbcUrl()).poolName("otel-e2e-commenter")
+                .minSize(1).maxSize(1).extension(OpenTelemetry.class, sdk)
+                .property(OpenTelemetryInstrumenter.SQL_COMMENTER, "true");
+        if (db.user() != null) {
+            config.user(db.user());
+        }
+        if (db.password() != null) {
+            config.password(db.password());
+        }
+        database = Database.open(config.build());
+        Span parent = sdk.getTracer("test").spanBuilder("request").startSpan();
+        String seenByServer;
+        try (Scope ignored = parent.makeCurrent(); Session session = database.openSession()) {
+            seenByServer = session.queryOne("SELECT current_query()", rs -> rs.getString(1)).orElseThrow();
+        } finally {
+            parent.end();
+        }
+        assertThat(seenByServer).isEqualTo("SELECT current_query() /*traceparent='00-"
+                + parent.getSpanContext().getTraceId() + "-" + parent.getSpanContext().getSpanId() + "-"
+                + parent.getSpanContext().getTraceFlags().asHex() + "'*/");
+        // the span records the application's text, not the annotated one
+        assertThat(statementSpans()).singleElement().satisfies(span ->
+                assertThat(span.getAttributes().get(QUERY_TEXT)).isEqualTo("SELECT current_query()"));
+    }
+
     /** Spans of statements (CLIENT), without the test's own parents, in the order they ended. */
     private List<SpanData> statementSpans() {
         return spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.CLIENT)
