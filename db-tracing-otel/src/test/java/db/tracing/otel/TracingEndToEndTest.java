@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import db.api.DataAccessException;
 import db.api.Database;
 import db.api.DbConfig;
+import db.api.PoolExhaustedException;
 import db.api.Session;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
@@ -26,6 +27,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -76,20 +78,7 @@ class TracingEndToEndTest {
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
                 .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
                 .build();
-        TestDatabase db = TestDatabase.get();
-        DbConfig.Builder config = DbConfig.builder()
-                .url(schema.jdbcUrl())
-                .poolName("otel-e2e")
-                .minSize(1)
-                .maxSize(2)
-                .extension(OpenTelemetry.class, sdk);
-        if (db.user() != null) {
-            config.user(db.user());
-        }
-        if (db.password() != null) {
-            config.password(db.password());
-        }
-        database = Database.open(config.build());
+        database = Database.open(config("otel-e2e").build());
         schema.execute("TRUNCATE users");
         spans.reset();
     }
@@ -149,7 +138,8 @@ class TracingEndToEndTest {
         assertThat(failed.getAttributes().get(ERROR_TYPE)).isEqualTo("23505");
         assertThat(failed.getEvents()).singleElement().satisfies(event -> {
             assertThat(event.getName()).isEqualTo("exception");
-            assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.type"))).startsWith("db.api.");
+            assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.type")))
+                    .isEqualTo("db.api.DuplicateKeyException");
         });
         // The server's DETAIL says "Key (email)=(sentinel...) already exists": it must not reach telemetry.
         assertThat(failed.toString()).doesNotContain(SENTINEL);
@@ -184,7 +174,10 @@ class TracingEndToEndTest {
         MetricData duration = metric(collected, "db.client.operation.duration");
         assertThat(duration.getHistogramData().getPoints())
                 .anySatisfy(p -> assertThat(p.getAttributes().get(SUMMARY)).isEqualTo("SELECT users"));
-        for (String name : List.of("db.client.connection.wait_time", "db.client.connection.use_time")) {
+        assertThat(database.providers().sessionProvider()).isEqualTo("c3p0");
+        assertThat(database.providers().instrumenters()).contains("opentelemetry");
+        for (String name : List.of("db.client.connection.wait_time", "db.client.connection.use_time",
+                "db.client.connection.create_time")) {
             assertThat(metric(collected, name).getHistogramData().getPoints()).as(name)
                     .allSatisfy(p -> assertThat(p.getAttributes().get(POOL_NAME)).isEqualTo("otel-e2e"))
                     .isNotEmpty();
@@ -194,17 +187,8 @@ class TracingEndToEndTest {
     @Test
     void sqlCommenterSendsTheTraceparentToTheServer() {
         database.close();
-        TestDatabase db = TestDatabase.get();
-        DbConfig.Builder config = DbConfig.builder().url(schema.jdbcUrl()).poolName("otel-e2e-commenter")
-                .minSize(1).maxSize(1).extension(OpenTelemetry.class, sdk)
-                .property(OpenTelemetryInstrumenter.SQL_COMMENTER, "true");
-        if (db.user() != null) {
-            config.user(db.user());
-        }
-        if (db.password() != null) {
-            config.password(db.password());
-        }
-        database = Database.open(config.build());
+        database = Database.open(config("otel-e2e-commenter")
+                .property(OpenTelemetryInstrumenter.SQL_COMMENTER, "true").build());
         Span parent = sdk.getTracer("test").spanBuilder("request").startSpan();
         String seenByServer;
         try (Scope ignored = parent.makeCurrent(); Session session = database.openSession()) {
@@ -218,6 +202,35 @@ class TracingEndToEndTest {
         // the span records the application's text, not the annotated one
         assertThat(statementSpans()).singleElement().satisfies(span ->
                 assertThat(span.getAttributes().get(QUERY_TEXT)).isEqualTo("SELECT current_query()"));
+    }
+
+    @Test
+    void checkoutTimeoutsAreCounted() {
+        database.close();
+        database = Database.open(config("otel-e2e-timeouts").maxSize(1).minSize(1)
+                .checkoutTimeout(Duration.ofMillis(200)).build());
+        try (Session holder = database.openSession()) {
+            holder.query("SELECT 1", rs -> rs.getInt(1));
+            assertThatThrownBy(database::openSession).isInstanceOf(PoolExhaustedException.class);
+        }
+        MetricData timeouts = metric(metrics.collectAllMetrics(), "db.client.connection.timeouts");
+        assertThat(timeouts.getLongSumData().getPoints()).singleElement().satisfies(p -> {
+            assertThat(p.getValue()).isEqualTo(1);
+            assertThat(p.getAttributes().get(POOL_NAME)).isEqualTo("otel-e2e-timeouts");
+        });
+    }
+
+    private DbConfig.Builder config(String poolName) {
+        TestDatabase db = TestDatabase.get();
+        DbConfig.Builder config = DbConfig.builder().url(schema.jdbcUrl()).poolName(poolName)
+                .minSize(1).maxSize(2).extension(OpenTelemetry.class, sdk);
+        if (db.user() != null) {
+            config.user(db.user());
+        }
+        if (db.password() != null) {
+            config.password(db.password());
+        }
+        return config;
     }
 
     /** Spans of statements (CLIENT), without the test's own parents, in the order they ended. */
