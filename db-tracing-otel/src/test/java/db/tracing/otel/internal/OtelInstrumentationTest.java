@@ -409,6 +409,43 @@ class OtelInstrumentationTest {
         }
     }
 
+    @Test
+    void manyThreadsAtOnce() throws Exception {
+        int threads = 8;
+        int perThread = 2_000;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try (OtelInstrumentation instrumentation = open()) {
+            List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        // half from a small set of prepared texts, half one-off texts with literals
+                        String sql = i % 2 == 0 ? "SELECT * FROM t" + (i % 50) + " WHERE id = ?"
+                                : "UPDATE u SET n = " + thread + i + " WHERE id = " + i;
+                        QueryObservation observation = instrumentation.beforeQuery(new QueryContext(sql, i % 2 == 0, 0));
+                        instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofNanos(i)));
+                        observation.end(i % 7 == 0 ? new QueryOutcome(-1, new SQLException("x", "40P01"), null)
+                                : QueryOutcome.success(1));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> future : futures) {
+                future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(spans.getFinishedSpanItems()).hasSize(threads * perThread);
+        long measured = metric("db.client.operation.duration").getHistogramData().getPoints().stream()
+                .mapToLong(HistogramPointData::getCount).sum();
+        assertThat(measured).isEqualTo((long) threads * perThread);
+        assertThat(spans.getFinishedSpanItems()).filteredOn(s -> s.getName().equals("UPDATE u"))
+                .allSatisfy(s -> assertThat(s.getAttributes().get(DB_QUERY_TEXT))
+                        .isEqualTo("UPDATE u SET n = ? WHERE id = ?"));
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static <T> java.util.Map.Entry<AttributeKey<?>, Object> entry(AttributeKey<T> key, T value) {
