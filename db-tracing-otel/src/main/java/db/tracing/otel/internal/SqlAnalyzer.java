@@ -250,6 +250,15 @@ public final class SqlAnalyzer {
 
         /** Looks at a statement's first token; returns the next index if it consumed tokens, else -1. */
         private int startStatement(int i, String text, Token t) {
+            if ("{".equals(text)) {
+                // JDBC escape syntax {call f(?)} or {? = call f(?)}: the statement starts after it.
+                statementStart = true;
+                int j = i + 1;
+                if (j + 1 < tokens.size() && "?".equals(text(tokens.get(j))) && "=".equals(text(tokens.get(j + 1)))) {
+                    j += 2;
+                }
+                return j;
+            }
             statements++;
             if (t.type() != Type.WORD) {
                 if (!"(".equals(text)) {
