@@ -147,6 +147,18 @@ class TracingEndToEndTest {
     }
 
     @Test
+    void spanAndDurationCoverTheServerTime() {
+        try (Session session = database.openSession()) {
+            session.query("SELECT pg_sleep(0.2)", rs -> rs.getString(1));
+        }
+        SpanData span = statementSpans().get(0);
+        assertThat(span.getName()).isEqualTo("SELECT");
+        assertThat(span.getEndEpochNanos() - span.getStartEpochNanos()).isGreaterThanOrEqualTo(200_000_000L);
+        assertThat(metric(metrics.collectAllMetrics(), "db.client.operation.duration").getHistogramData().getPoints())
+                .singleElement().satisfies(p -> assertThat(p.getSum()).isGreaterThanOrEqualTo(0.2));
+    }
+
+    @Test
     void batchesAreOneSpanWithTheirSize() {
         try (Session session = database.openSession()) {
             session.executeBatch("INSERT INTO users (id, email) VALUES (?, ?)",

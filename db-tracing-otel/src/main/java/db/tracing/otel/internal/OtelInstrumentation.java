@@ -36,6 +36,9 @@ import java.util.function.Supplier;
  *
  * <p>Attribute choices the conventions ask instrumentations to document:
  * <ul>
+ *   <li>{@code db.query.text} is the statement's text as written when it ran with bind parameters
+ *       (the values travel separately); any other text, including a prepared statement without a
+ *       bind marker, is recorded with every literal replaced by {@code ?}.</li>
  *   <li>{@code db.namespace} is the database name only: the schema in use is not known without a
  *       round trip ({@code search_path} can change at any time), so it is not added.</li>
  *   <li>{@code error.type} is the SQLSTATE when there is one, else the class name of the mapped
@@ -233,7 +236,9 @@ public final class OtelInstrumentation implements Instrumentation {
             }
             if (options.queryText()) {
                 // The conventions: parameterized text as is (values travel separately), other text sanitized.
-                builder.setAttribute(DB_QUERY_TEXT, query.parameterized() ? query.sql() : info.sanitized());
+                // A prepared statement without a single bind marker carries its values inline: sanitize it.
+                boolean parameterized = query.parameterized() && info.hasBindMarkers();
+                builder.setAttribute(DB_QUERY_TEXT, parameterized ? query.sql() : info.sanitized());
             }
             if (batch) {
                 builder.setAttribute(DB_OPERATION_BATCH_SIZE, (long) query.batchSize());

@@ -194,8 +194,9 @@ public final class SqlAnalyzer {
             endStatement();
             String text = summary.length() == 0 ? null : summary.toString();
             String operation = statements == 1 ? commonOperation : null;
+            boolean bindMarkers = tokens.stream().anyMatch(t -> t.type() == Type.PARAMETER);
             return new SqlInfo(sanitized, text, operation, summariesDiffer ? null : commonSummary,
-                    operationsDiffer ? null : commonOperation);
+                    operationsDiffer ? null : commonOperation, bindMarkers);
         }
 
         /** Handles the token at {@code i}; returns the index of the next token to handle. */

@@ -12,7 +12,9 @@ package db.tracing.otel.internal;
  * @param commonSummary   the summary every statement of the text shares, or {@code null} when they
  *                        differ (used for batches, which the conventions name {@code BATCH <summary>})
  * @param commonOperation the operation every statement shares, or {@code null} when they differ
+ * @param hasBindMarkers  whether the text has a bind marker ({@code ?} or {@code $1}) outside literals and
+ *                        comments
  */
 public record SqlInfo(String sanitized, String summary, String operationName, String commonSummary,
-                      String commonOperation) {
+                      String commonOperation, boolean hasBindMarkers) {
 }

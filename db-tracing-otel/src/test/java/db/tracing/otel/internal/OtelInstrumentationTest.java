@@ -169,6 +169,16 @@ class OtelInstrumentationTest {
     }
 
     @Test
+    void preparedStatementWithoutBindMarkersIsSanitized() {
+        // e.g. prepareStatement("... 'why?' ...") counts as parameterized for a naive '?' search
+        String sql = "UPDATE people SET note = 'why? " + SENTINEL + "' WHERE id = 7";
+        try (OtelInstrumentation instrumentation = open()) {
+            run(instrumentation, new QueryContext(sql, true, 0), QueryOutcome.success(1));
+        }
+        assertThat(onlySpan().getAttributes().get(DB_QUERY_TEXT)).isEqualTo("UPDATE people SET note = ? WHERE id = ?");
+    }
+
+    @Test
     void batchOfTwoOrMoreIsMarked() {
         try (OtelInstrumentation instrumentation = open()) {
             run(instrumentation, new QueryContext("INSERT INTO orders (id) VALUES (?)", true, 3), QueryOutcome.success(3));
