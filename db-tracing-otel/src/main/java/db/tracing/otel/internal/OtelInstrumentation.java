@@ -197,7 +197,6 @@ public final class OtelInstrumentation implements Instrumentation {
     }
 
     private QueryObservation start(QueryContext query) {
-        long startNanos = System.nanoTime();
         SqlInfo info = cache.get(query.sql());
         boolean batch = query.batchSize() >= 2;
         String summary;
@@ -245,7 +244,8 @@ public final class OtelInstrumentation implements Instrumentation {
             }
             span = builder.startSpan();
         }
-        return new Observation(span, metricAttributes, startNanos);
+        // Started last, like the span, so that both measure the JDBC call and not the analysis above.
+        return new Observation(span, metricAttributes, System.nanoTime());
     }
 
     @Override
