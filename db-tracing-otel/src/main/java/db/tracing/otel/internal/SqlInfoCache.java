@@ -39,9 +39,13 @@ public final class SqlInfoCache {
         this.analyzer = analyzer;
     }
 
-    /** A cache of {@link SqlAnalyzer#analyze}: 1,000 entries per generation, texts up to 8,000 characters. */
+    /**
+     * A cache of {@link SqlAnalyzer#analyze}: 1,000 entries per generation, texts up to 4,096
+     * characters; so at worst some 2,000 texts of 4 KiB plus their sanitized forms (about 16 MiB),
+     * typically a small fraction of that.
+     */
     public static SqlInfoCache standard() {
-        return new SqlInfoCache(1_000, 8_000, SqlAnalyzer::analyze);
+        return new SqlInfoCache(1_000, 4_096, SqlAnalyzer::analyze);
     }
 
     /** The info of {@code sql}, from the cache when present. */
