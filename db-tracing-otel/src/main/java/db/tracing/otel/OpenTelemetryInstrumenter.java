@@ -21,8 +21,8 @@ import java.util.function.Function;
  *
  * <p>The {@code OpenTelemetry} instance is the one handed over with
  * {@code DbConfig.builder().extension(OpenTelemetry.class, sdk)}, else {@link GlobalOpenTelemetry}
- * once the application (or the Java agent) has registered it: opening a database before the
- * telemetry is set up neither fails nor registers a no-op global in its place.
+ * once the application has registered it (or right away under the OpenTelemetry Java agent): opening
+ * a database before the telemetry is set up neither fails nor registers a no-op global in its place.
  * Options are {@code db.*} configuration keys: {@link #QUERY_TEXT}, {@link #REQUIRE_PARENT},
  * {@link #SQL_COMMENTER}. Query parameter values are never recorded.
  */
@@ -76,7 +76,7 @@ public final class OpenTelemetryInstrumenter implements QueryInstrumenter {
         Instrumentation instrumentation;
         if (given.isPresent()) {
             instrumentation = factory.apply(given.get());
-        } else if (GlobalOpenTelemetry.isSet()) {
+        } else if (DeferredInstrumentation.globalReady()) {
             instrumentation = factory.apply(GlobalOpenTelemetry.get());
         } else {
             // Never GlobalOpenTelemetry.get() here: it would register a no-op for good (see DeferredInstrumentation).

@@ -18,8 +18,16 @@ import java.util.function.Function;
  * telemetry is set up, so this never calls {@code get()} before {@link GlobalOpenTelemetry#isSet()}
  * says an instance is there; until then statements go unobserved, and the check is repeated at most
  * once per {@code recheck} interval (it takes a lock inside the OpenTelemetry API).
+ *
+ * <p>Under the OpenTelemetry Java agent, {@code get()} is bridged to the agent's instance and never
+ * registers anything, while {@code isSet()} stays false; so when the agent is present {@code get()}
+ * is used right away.
  */
 public final class DeferredInstrumentation implements Instrumentation {
+
+    /** The Java agent's entry class: present (on the system or boot class path) only under the agent. */
+    private static final String AGENT_CLASS = "io.opentelemetry.javaagent.OpenTelemetryAgent";
+    private static final boolean JAVA_AGENT = classPresent(AGENT_CLASS);
 
     private final Function<OpenTelemetry, Instrumentation> factory;
     private final long recheckNanos;
@@ -39,6 +47,24 @@ public final class DeferredInstrumentation implements Instrumentation {
         this.nextCheck = System.nanoTime();
     }
 
+    /**
+     * Whether {@link GlobalOpenTelemetry#get()} can be called without registering a no-op for good:
+     * an instance is registered, or the Java agent provides one.
+     */
+    public static boolean globalReady() {
+        return JAVA_AGENT || GlobalOpenTelemetry.isSet();
+    }
+
+    /** Whether a class can be found; only its presence is looked at, nothing is called. */
+    static boolean classPresent(String name) {
+        try {
+            Class.forName(name, false, ClassLoader.getSystemClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
     /** The real instrumentation, or {@code null} while no global OpenTelemetry is registered. */
     private Instrumentation resolve() {
         Instrumentation current = delegate;
@@ -51,7 +77,7 @@ public final class DeferredInstrumentation implements Instrumentation {
         }
         synchronized (this) {
             if (delegate == null && !closed) {
-                if (GlobalOpenTelemetry.isSet()) {
+                if (globalReady()) {
                     delegate = factory.apply(GlobalOpenTelemetry.get());
                 } else {
                     nextCheck = now + recheckNanos;

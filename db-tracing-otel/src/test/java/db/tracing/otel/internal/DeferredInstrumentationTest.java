@@ -72,6 +72,14 @@ class DeferredInstrumentationTest {
     }
 
     @Test
+    void noJavaAgentInTheseTests() {
+        // the agent check looks for a class by name; this JVM runs without the agent
+        assertThat(DeferredInstrumentation.classPresent("io.opentelemetry.javaagent.OpenTelemetryAgent")).isFalse();
+        assertThat(DeferredInstrumentation.classPresent(GlobalOpenTelemetry.class.getName())).isTrue();
+        assertThat(DeferredInstrumentation.globalReady()).isFalse();
+    }
+
+    @Test
     void registeredGlobalIsUsedRightAway() {
         GlobalOpenTelemetry.set(sdk);
         DbConfig config = DbConfig.builder().url("jdbc:postgresql://localhost/test").build();
