@@ -63,6 +63,7 @@ public final class OtelInstrumentation implements Instrumentation {
     static final AttributeKey<String> DB_QUERY_TEXT = AttributeKey.stringKey("db.query.text");
     static final AttributeKey<String> DB_QUERY_SUMMARY = AttributeKey.stringKey("db.query.summary");
     static final AttributeKey<String> DB_OPERATION_NAME = AttributeKey.stringKey("db.operation.name");
+    static final AttributeKey<String> DB_STORED_PROCEDURE_NAME = AttributeKey.stringKey("db.stored_procedure.name");
     static final AttributeKey<Long> DB_OPERATION_BATCH_SIZE = AttributeKey.longKey("db.operation.batch.size");
     static final AttributeKey<String> DB_RESPONSE_STATUS_CODE = AttributeKey.stringKey("db.response.status_code");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
@@ -219,6 +220,10 @@ public final class OtelInstrumentation implements Instrumentation {
         if (summary != null) {
             metricAttributes.put(DB_QUERY_SUMMARY, summary);
         }
+        String procedure = batch ? null : info.procedure();
+        if (procedure != null) {
+            metricAttributes.put(DB_STORED_PROCEDURE_NAME, procedure);
+        }
 
         Context parent = Context.current();
         Span span = null;
@@ -232,6 +237,9 @@ public final class OtelInstrumentation implements Instrumentation {
             }
             if (summary != null) {
                 builder.setAttribute(DB_QUERY_SUMMARY, summary);
+            }
+            if (procedure != null) {
+                builder.setAttribute(DB_STORED_PROCEDURE_NAME, procedure);
             }
             if (options.queryText()) {
                 // The conventions: parameterized text as is (values travel separately), other text sanitized.

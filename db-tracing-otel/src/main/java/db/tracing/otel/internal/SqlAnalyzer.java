@@ -175,6 +175,8 @@ public final class SqlAnalyzer {
         private boolean operationsDiffer;
 
         // Parsing state.
+        private String procedure;
+        private boolean expectProcedure;
         private Expect expect = Expect.NOTHING;
         private int fromListDepth = -1;
         /** Per open parenthesis: whether it holds a query (so FROM introduces a table there). */
@@ -196,7 +198,7 @@ public final class SqlAnalyzer {
             String operation = statements == 1 ? commonOperation : null;
             boolean bindMarkers = tokens.stream().anyMatch(t -> t.type() == Type.PARAMETER);
             return new SqlInfo(sanitized, text, operation, summariesDiffer ? null : commonSummary,
-                    operationsDiffer ? null : commonOperation, bindMarkers);
+                    operationsDiffer ? null : commonOperation, bindMarkers, statements == 1 ? procedure : null);
         }
 
         /** Handles the token at {@code i}; returns the index of the next token to handle. */
@@ -283,6 +285,7 @@ public final class SqlAnalyzer {
                     operation(upper);
                     expect = Expect.TARGET;
                     fromListDepth = upper.equals("TRUNCATE") ? levels.size() : -1;
+                    expectProcedure = upper.equals("CALL");
                     previousWord = upper;
                     return i + 1;
                 default:
@@ -408,8 +411,13 @@ public final class SqlAnalyzer {
             int end = qualifiedName(i, false);
             boolean isFunction = end < tokens.size() && "(".equals(text(tokens.get(end)));
             if (!(functionsExcluded && isFunction)) {
-                append(name(i, end));
+                String name = name(i, end);
+                append(name);
+                if (expectProcedure && procedure == null) {
+                    procedure = name;
+                }
             }
+            expectProcedure = false;
             previousWord = "";
             return end;
         }
@@ -486,6 +494,7 @@ public final class SqlAnalyzer {
             statementOperationAtTop = false;
             statementStart = true;
             opaque = false;
+            expectProcedure = false;
             expect = Expect.NOTHING;
             fromListDepth = -1;
             levels.clear();

@@ -14,7 +14,9 @@ package db.tracing.otel.internal;
  * @param commonOperation the operation every statement shares, or {@code null} when they differ
  * @param hasBindMarkers  whether the text has a bind marker ({@code ?} or {@code $1}) outside literals and
  *                        comments
+ * @param procedure       the {@code db.stored_procedure.name} of a single {@code CALL} statement, else
+ *                        {@code null}
  */
 public record SqlInfo(String sanitized, String summary, String operationName, String commonSummary,
-                      String commonOperation, boolean hasBindMarkers) {
+                      String commonOperation, boolean hasBindMarkers, String procedure) {
 }

@@ -208,6 +208,18 @@ class OtelInstrumentationTest {
     }
 
     @Test
+    void callRecordsTheProcedure() {
+        try (OtelInstrumentation instrumentation = open()) {
+            run(instrumentation, new QueryContext("CALL billing.close_month(?)", true, 0), QueryOutcome.success(-1));
+        }
+        SpanData span = onlySpan();
+        assertThat(span.getName()).isEqualTo("CALL billing.close_month");
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("db.stored_procedure.name")))
+                .isEqualTo("billing.close_month");
+        assertThat(span.getAttributes().get(DB_OPERATION_NAME)).isEqualTo("CALL");
+    }
+
+    @Test
     void unrecognisedStatementIsNamedAfterTheSystem() {
         try (OtelInstrumentation instrumentation = open()) {
             run(instrumentation, new QueryContext("VALUES (1)", false, 0), QueryOutcome.success(-1));

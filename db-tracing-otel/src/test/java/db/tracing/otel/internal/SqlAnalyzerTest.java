@@ -147,6 +147,15 @@ class SqlAnalyzerTest {
     }
 
     @Test
+    void procedureOfASingleCall() {
+        assertThat(SqlAnalyzer.analyze("CALL app.transfer(?, ?)").procedure()).isEqualTo("app.transfer");
+        assertThat(SqlAnalyzer.analyze("{call transfer(?)}").procedure()).isEqualTo("transfer");
+        assertThat(SqlAnalyzer.analyze("SELECT transfer(?)").procedure()).isNull();
+        assertThat(SqlAnalyzer.analyze("CALL a(); CALL b()").procedure()).isNull();
+        assertThat(SqlAnalyzer.analyze("COPY t FROM STDIN").procedure()).isNull();
+    }
+
+    @Test
     void batchOfIdenticalStatementsSharesOneSummary() {
         SqlInfo info = SqlAnalyzer.analyze("INSERT INTO a VALUES (1); INSERT INTO a VALUES (2)");
         assertThat(info.commonSummary()).isEqualTo("INSERT a");
