@@ -1,9 +1,12 @@
 /**
  * Switchboard's integration tests, run as a named module that requires only {@code db.api}: the
- * providers arrive as service providers, exactly as in an application.
+ * providers arrive as service providers, exactly as in an application. The module also provides a
+ * recording {@link db.api.spi.QueryInstrumenter} so the tests can see what the core reports.
  */
 module db.moduletests {
     requires db.api;
 
     exports db.moduletests;
+
+    provides db.api.spi.QueryInstrumenter with db.moduletests.RecordingInstrumenter;
 }

@@ -1,5 +1,6 @@
 /**
- * The module under which Switchboard's integration tests run; the tests live in
- * {@code src/test/java} and are patched into it by Surefire.
+ * Support code of Switchboard's module tests: {@link db.moduletests.Layers} builds module layers
+ * for swapping providers in one JVM, and {@link db.moduletests.RecordingInstrumenter} records what
+ * the core reports to instrumenters.
  */
 package db.moduletests;

@@ -1,23 +1,404 @@
 package db.api.internal;
 
+import db.api.ConnectionException;
+import db.api.DataAccessException;
 import db.api.DbConfig;
 import db.api.Health;
+import db.api.PoolClosedException;
+import db.api.PoolExhaustedException;
 import db.api.PoolStats;
 import db.api.Providers;
+import db.api.QueryTimeoutException;
 import db.api.Session;
+import db.api.TransactionOutcomeUnknownException;
 import db.api.TransactionWork;
 import db.api.TxOptions;
+import db.api.UncategorizedDataAccessException;
+import db.api.spi.ConnectionPool;
+import db.api.spi.ErrorMapper;
+import db.api.spi.Instrumentation;
+import db.api.spi.InstrumentationContext;
+import db.api.spi.PoolEvent;
+import db.api.spi.PoolEvents;
+import db.api.spi.QueryInstrumenter;
+import db.api.spi.SessionProvider;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
-/** The engine behind {@link db.api.Database}. IN PROGRESS. */
+/**
+ * The engine behind {@link db.api.Database}: the selected providers, the started pool, sessions,
+ * transactions with retries, leak reports and health probes. Thread-safe.
+ */
 public final class Core {
-    public static Core open(DbConfig config, ModuleLayer layer) { throw new UnsupportedOperationException(); }
-    public Session openSession() { throw new UnsupportedOperationException(); }
-    public <T> T inTransaction(TxOptions options, TransactionWork<T> work) { throw new UnsupportedOperationException(); }
-    public DataSource dataSource() { throw new UnsupportedOperationException(); }
-    public PoolStats stats() { throw new UnsupportedOperationException(); }
-    public Health health() { throw new UnsupportedOperationException(); }
-    public Providers providers() { throw new UnsupportedOperationException(); }
-    public DbConfig config() { throw new UnsupportedOperationException(); }
-    public void close() { throw new UnsupportedOperationException(); }
+    private static final Logger LOG = LogManager.getLogger(Core.class);
+    private static final String INCLUDE_DETAIL = "db.errors.include-detail";
+    private static final String HEALTH_TIMEOUT = "db.health-timeout";
+
+    private final DbConfig config;
+    private final Providers providers;
+    private final ErrorTranslator translator;
+    private final List<Instrumentation> instrumentations;
+    private final QueryHooks hooks;
+    private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicLong leaks = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ScheduledExecutorService leakScheduler;
+    private final ExecutorService probes;
+    private final LeakDetector leakDetector;
+    private final DataSource dataSource;
+    private volatile ConnectionPool pool;
+
+    private Core(DbConfig config, SessionProvider sessionProvider, List<ErrorMapper> mappers,
+                 List<QueryInstrumenter> instrumenters) {
+        this.config = config;
+        List<ErrorMapper> chain = new ArrayList<>(mappers);
+        chain.add(new SqlStateFallbackMapper());
+        this.translator = new ErrorTranslator(chain, config.booleanProperty(INCLUDE_DETAIL, false));
+        this.providers = new Providers(sessionProvider.name(),
+                chain.stream().map(ErrorMapper::name).collect(Collectors.toList()),
+                instrumenters.stream().map(QueryInstrumenter::name).collect(Collectors.toList()));
+        InstrumentationContext context = new InstrumentationContext(config, config.target(), config.poolName(),
+                this::stats);
+        this.instrumentations = openAll(instrumenters, context);
+        boolean rewrites = config.booleanProperty("db.tracing.sqlcommenter", false);
+        this.hooks = new QueryHooks(instrumentations, translator, config.statementTimeout().orElse(Duration.ZERO),
+                rewrites);
+        String poolName = config.poolName();
+        this.leakScheduler = config.leakThreshold().isZero() ? null
+                : Executors.newSingleThreadScheduledExecutor(daemonThreads("switchboard-leak-" + poolName));
+        this.leakDetector = new LeakDetector(config.leakThreshold(), leakScheduler, poolName, this::leakReported);
+        this.probes = Executors.newCachedThreadPool(daemonThreads("switchboard-health-" + poolName));
+        this.dataSource = new SessionDataSource(this);
+    }
+
+    /** Discovers the providers (in {@code layer} only, when given) and starts the pool. */
+    public static Core open(DbConfig config, ModuleLayer layer) {
+        Discovery discovery = new Discovery(layer);
+        SessionProvider sessionProvider = discovery.selectSessionProvider(config);
+        Core core = new Core(config, sessionProvider, discovery.errorMappers(), discovery.instrumenters());
+        try {
+            core.pool = sessionProvider.start(config, core.poolEvents());
+        } catch (RuntimeException e) {
+            core.releaseResources();
+            throw e;
+        }
+        LOG.info("Switchboard opened pool '{}' for {} (size {}..{}) with session provider {}, error mappers {}, "
+                        + "instrumenters {}", config.poolName(), config.target(), config.minSize(), config.maxSize(),
+                Discovery.describeOne(sessionProvider), core.providers.errorMappers(), core.providers.instrumenters());
+        return core;
+    }
+
+    private PoolEvents poolEvents() {
+        return took -> {
+            if (!hooks.off()) {
+                hooks.poolEvent(new PoolEvent(PoolEvent.Kind.CONNECTION_CREATED, took));
+            }
+        };
+    }
+
+    private static List<Instrumentation> openAll(List<QueryInstrumenter> instrumenters, InstrumentationContext ctx) {
+        List<Instrumentation> opened = new ArrayList<>();
+        for (QueryInstrumenter instrumenter : instrumenters) {
+            try {
+                Instrumentation instrumentation = instrumenter.open(ctx);
+                if (instrumentation != null && instrumentation != Instrumentation.NOOP) {
+                    opened.add(instrumentation);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Instrumenter '{}' failed to open; continuing without it", instrumenter.name(), e);
+            }
+        }
+        return List.copyOf(opened);
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    // ---- sessions ----
+
+    /** A session in autocommit mode. */
+    public Session openSession() {
+        return borrow();
+    }
+
+    private SessionImpl borrow() {
+        ConnectionPool current = requireOpen();
+        long start = System.nanoTime();
+        Connection physical;
+        try {
+            physical = current.borrow();
+        } catch (PoolExhaustedException e) {
+            timeouts.incrementAndGet();
+            if (!hooks.off()) {
+                hooks.poolEvent(new PoolEvent(PoolEvent.Kind.TIMEOUT, Duration.ofNanos(System.nanoTime() - start)));
+            }
+            throw e;
+        } catch (SQLException e) {
+            throw translator.translate(e);
+        }
+        if (!hooks.off()) {
+            hooks.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofNanos(System.nanoTime() - start)));
+        }
+        return new SessionImpl(this, physical, hooks, leakDetector);
+    }
+
+    private ConnectionPool requireOpen() {
+        ConnectionPool current = pool;
+        if (closed.get() || current == null) {
+            throw new PoolClosedException("Database pool '" + config.poolName() + "' is closed");
+        }
+        return current;
+    }
+
+    void sessionClosed(SessionImpl session) {
+        if (!hooks.off()) {
+            hooks.poolEvent(new PoolEvent(PoolEvent.Kind.RELEASE, session.age()));
+        }
+    }
+
+    private void leakReported(Duration age) {
+        leaks.incrementAndGet();
+        if (!hooks.off()) {
+            hooks.poolEvent(new PoolEvent(PoolEvent.Kind.LEAK, age));
+        }
+    }
+
+    // ---- transactions ----
+
+    /** Runs {@code work} in a transaction, retrying as {@code options} allow. */
+    public <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
+        java.util.Objects.requireNonNull(options, "options");
+        java.util.Objects.requireNonNull(work, "work");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return runOnce(options, work);
+            } catch (DataAccessException failure) {
+                if (attempt >= options.maxAttempts() || !options.shouldRetry(failure)) {
+                    throw failure;
+                }
+                Duration pause = options.backoff(attempt, ThreadLocalRandom.current().nextDouble());
+                LOG.debug("Transaction attempt {} of {} failed with SQLSTATE {} ({}); retrying in {} ms", attempt,
+                        options.maxAttempts(), failure.sqlState(), failure.getClass().getSimpleName(), pause.toMillis());
+                sleep(pause, failure);
+            }
+        }
+    }
+
+    private <T> T runOnce(TxOptions options, TransactionWork<T> work) {
+        try (SessionImpl session = borrow()) {
+            Connection connection = session.physical();
+            try {
+                begin(session, connection, options);
+            } catch (SQLException e) {
+                throw translator.translate(e);
+            }
+            T result;
+            try {
+                result = work.run(session);
+            } catch (Throwable failure) {
+                rollbackQuietly(connection, failure);
+                throw asUnchecked(failure);
+            }
+            commit(connection);
+            session.endManaged();
+            return result;
+        }
+    }
+
+    private static void begin(SessionImpl session, Connection connection, TxOptions options) throws SQLException {
+        if (options.isolation().jdbcLevel() >= 0) {
+            session.noteIsolationChange();
+            connection.setTransactionIsolation(options.isolation().jdbcLevel());
+        }
+        if (options.readOnly()) {
+            session.noteReadOnlyChange();
+            connection.setReadOnly(true);
+        }
+        session.noteAutoCommitChange();
+        connection.setAutoCommit(false);
+        session.beginManaged();
+    }
+
+    private void commit(Connection connection) {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            DataAccessException mapped = translator.translate(e);
+            if (mapped instanceof ConnectionException) {
+                // COMMIT may have reached the server before the connection broke: retrying could apply
+                // the work twice, so say so instead.
+                throw new TransactionOutcomeUnknownException("The connection failed while COMMIT was in flight "
+                        + "(SQLSTATE " + mapped.sqlState() + "): the transaction may or may not have committed. "
+                        + "It is not retried; check the data before running it again.", e, mapped.details());
+            }
+            throw mapped;
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Throwable failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private RuntimeException asUnchecked(Throwable failure) {
+        if (failure instanceof SQLException) {
+            return translator.translate((SQLException) failure);
+        }
+        if (failure instanceof RuntimeException) {
+            return (RuntimeException) failure;
+        }
+        if (failure instanceof Error) {
+            throw (Error) failure;
+        }
+        return new UncategorizedDataAccessException("The unit of work threw " + failure.getClass().getName()
+                + "; the transaction was rolled back", failure);
+    }
+
+    private static void sleep(Duration pause, DataAccessException failure) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure;
+        }
+    }
+
+    // ---- views ----
+
+    /** The instrumented DataSource view. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The pool's statistics with the core's counters. */
+    public PoolStats stats() {
+        ConnectionPool current = pool;
+        if (current == null) {
+            return new PoolStats(config.poolName(), 0, 0, 0, 0, config.maxSize(), config.minSize(), timeouts.get(),
+                    leaks.get(), 0, 0);
+        }
+        return current.stats().withCoreCounters(timeouts.get(), leaks.get());
+    }
+
+    /** A bounded round trip. */
+    public Health health() {
+        Duration timeout = config.durationProperty(HEALTH_TIMEOUT,
+                min(Duration.ofSeconds(5), config.checkoutTimeout()));
+        long start = System.nanoTime();
+        CompletableFuture<Void> probe;
+        try {
+            requireOpen();
+            probe = CompletableFuture.runAsync(() -> roundTrip(timeout), probes);
+        } catch (DataAccessException | java.util.concurrent.RejectedExecutionException e) {
+            return unhealthy(start, e instanceof DataAccessException ? (DataAccessException) e
+                    : new PoolClosedException("Database pool '" + config.poolName() + "' is closed"));
+        }
+        try {
+            probe.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return new Health(true, Duration.ofNanos(System.nanoTime() - start), stats(), null);
+        } catch (TimeoutException e) {
+            // The probe keeps waiting in the background and returns its connection when it gets one.
+            return unhealthy(start, new QueryTimeoutException("Health check did not complete within "
+                    + timeout.toMillis() + " ms (pool '" + config.poolName() + "', " + stats().busy() + " of "
+                    + config.maxSize() + " connections busy)"));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            return unhealthy(start, cause instanceof DataAccessException ? (DataAccessException) cause
+                    : new UncategorizedDataAccessException("Health check failed: " + cause.getClass().getName(), cause));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unhealthy(start, new QueryTimeoutException("Health check interrupted"));
+        }
+    }
+
+    private void roundTrip(Duration timeout) {
+        try (SessionImpl session = borrow(); Statement statement = session.connection().createStatement()) {
+            statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
+            statement.execute("SELECT 1");
+        } catch (SQLException e) {
+            throw translator.translate(e);
+        }
+    }
+
+    private Health unhealthy(long start, DataAccessException failure) {
+        return new Health(false, Duration.ofNanos(System.nanoTime() - start), stats(), failure);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** What was selected. */
+    public Providers providers() {
+        return providers;
+    }
+
+    /** The configuration. */
+    public DbConfig config() {
+        return config;
+    }
+
+    /** Drains the pool and releases the instrumentations. Idempotent. */
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        ConnectionPool current = pool;
+        try {
+            if (current != null) {
+                current.close();
+            }
+        } finally {
+            releaseResources();
+            LOG.info("Switchboard closed pool '{}' for {}", config.poolName(), config.target());
+        }
+    }
+
+    private void releaseResources() {
+        for (Instrumentation instrumentation : instrumentations) {
+            try {
+                instrumentation.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing an instrumentation failed", e);
+            }
+        }
+        if (leakScheduler != null) {
+            leakScheduler.shutdownNow();
+        }
+        probes.shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "pool '" + config.poolName() + "' " + config.target() + (closed.get() ? " (closed)" : "");
+    }
 }

@@ -1,12 +1,69 @@
 package db.pool.c3p0;
 
+import com.mchange.v2.c3p0.C3P0Registry;
+import com.mchange.v2.c3p0.DriverManagerDataSource;
+import com.mchange.v2.c3p0.PoolBackedDataSource;
+import com.mchange.v2.c3p0.WrapperConnectionPoolDataSource;
+import db.api.ConfigException;
+import db.api.ConnectionException;
 import db.api.DbConfig;
+import db.api.ErrorDetails;
 import db.api.spi.ConnectionPool;
 import db.api.spi.PoolEvents;
 import db.api.spi.SessionProvider;
+import java.beans.PropertyVetoException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
-/** A c3p0-backed session provider. IN PROGRESS. */
+/**
+ * A {@link SessionProvider} backed by a c3p0 pool, configured entirely in code (on the module path
+ * c3p0 does not see {@code c3p0.properties}).
+ *
+ * <p>What it sets, and why:
+ * <ul>
+ *   <li>min/initial/max size from {@code db.pool.min-size}/{@code max-size}; connections above the
+ *       minimum close after {@code db.pool.idle-timeout}, every connection is retired after
+ *       {@code db.pool.max-lifetime};</li>
+ *   <li>a checkout waits at most {@code db.pool.checkout-timeout} (c3p0's default waits forever);</li>
+ *   <li>every checkout is validated with {@code Connection.isValid} (c3p0's default test since 0.10
+ *       when no tester class or test query is set), and idle connections are tested in the
+ *       background, so a restarted database or killed backends cost the application no error;</li>
+ *   <li>synchronous check-ins (c3p0 tests nothing on check-in, so they are safe and much faster);</li>
+ *   <li>a short, bounded acquire retry (3 tries, 250 ms apart) with the pool kept alive after a
+ *       failed round, so it heals when the database is back instead of breaking or retrying for 30 s;</li>
+ *   <li>c3p0's {@code FixedThreadPoolExecutorTaskRunnerFactory}: a plain executor of the helper
+ *       threads, without the legacy thread pool's "APPARENT DEADLOCK" detector; a hanging connect is
+ *       bounded by the driver's {@code loginTimeout} instead;</li>
+ *   <li>pgjdbc gets {@code connectTimeout} and {@code loginTimeout} from {@code db.connect-timeout},
+ *       {@code ApplicationName}, {@code tcpKeepAlive=true}, {@code logServerErrorDetail=false} (row
+ *       values in a server DETAIL stay out of driver messages) and, with {@code db.statement-timeout},
+ *       {@code options=-c statement_timeout=...}. Anything the URL sets itself wins. No
+ *       {@code socketTimeout}: it would kill legitimately long queries.</li>
+ * </ul>
+ * Extra key: {@code db.pool.close-timeout} (default 10s), how long {@code close()} waits for lent
+ * connections before aborting them.
+ */
 public final class C3p0SessionProvider implements SessionProvider {
+    private static final Logger LOG = LogManager.getLogger(C3p0SessionProvider.class);
+
+    /** The pgjdbc driver, named so that c3p0 instantiates it itself (DriverManager misses it in a child layer). */
+    static final String DRIVER_CLASS = "org.postgresql.Driver";
+    private static final String MLOG_KEY = "com.mchange.v2.log.MLog";
+    private static final String CLOSE_TIMEOUT_KEY = "db.pool.close-timeout";
+    private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final int ACQUIRE_RETRY_ATTEMPTS = 3;
+    private static final int ACQUIRE_RETRY_DELAY_MS = 250;
+    private static final int IDLE_TEST_PERIOD_SECONDS = 30;
+    private static final int HELPER_THREADS = 3;
+
+    /** A provider; pools are made by {@link #start(DbConfig, PoolEvents)}. */
+    public C3p0SessionProvider() {
+        // ServiceLoader needs a public no-arg constructor
+    }
+
     @Override
     public String name() {
         return "c3p0";
@@ -14,6 +71,172 @@ public final class C3p0SessionProvider implements SessionProvider {
 
     @Override
     public ConnectionPool start(DbConfig config, PoolEvents events) {
-        throw new UnsupportedOperationException();
+        routeC3p0LoggingToLog4j2();
+        Duration closeTimeout = config.durationProperty(CLOSE_TIMEOUT_KEY, DEFAULT_CLOSE_TIMEOUT);
+        if (closeTimeout.isNegative()) {
+            throw new ConfigException(CLOSE_TIMEOUT_KEY + ": must not be negative");
+        }
+        if (config.statementTimeout().isPresent() && config.driverProperties().containsKey("options")) {
+            LOG.warn("db.statement-timeout is ignored: the URL sets the driver's 'options' itself, which wins");
+        }
+
+        DriverManagerDataSource driver = new DriverManagerDataSource(false);
+        driver.setDriverClass(DRIVER_CLASS);
+        driver.setForceUseNamedDriverClass(true);
+        driver.setJdbcUrl(config.jdbcUrl());
+        driver.setProperties(driverProperties(config));
+        PhysicalConnections physical = new PhysicalConnections(driver, events,
+                "pgjdbc " + config.target() + " (" + DRIVER_CLASS + ")");
+
+        if (config.failFast()) {
+            try {
+                physical.prime();
+            } catch (SQLException e) {
+                throw cannotConnect(config, e);
+            }
+        }
+
+        PoolBackedDataSource c3p0;
+        try {
+            c3p0 = new PoolBackedDataSource();
+            c3p0.setNumHelperThreads(HELPER_THREADS);
+            c3p0.setConnectionPoolDataSource(poolSettings(config, physical));
+        } catch (PropertyVetoException | RuntimeException e) {
+            physical.shutDown();
+            throw new ConfigException("c3p0 rejected the pool settings: " + e.getMessage());
+        }
+        String name = claimUniqueName(c3p0, config.poolName());
+        C3p0Pool pool = new C3p0Pool(name, config.target(), config.minSize(), config.maxSize(),
+                config.checkoutTimeout(), closeTimeout, c3p0, physical);
+        try {
+            // c3p0 creates its pool lazily; asking for a count creates it and starts filling it to min size.
+            c3p0.getNumConnectionsDefaultUser();
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw cannotConnect(config, e);
+        }
+        LOG.info("c3p0 pool '{}' started for {} (min {}, max {}, checkout timeout {} ms{})", name, config.target(),
+                config.minSize(), config.maxSize(), config.checkoutTimeout().toMillis(),
+                config.failFast() ? "" : ", not fail-fast");
+        return pool;
+    }
+
+    private static WrapperConnectionPoolDataSource poolSettings(DbConfig config, PhysicalConnections physical)
+            throws PropertyVetoException {
+        WrapperConnectionPoolDataSource s = new WrapperConnectionPoolDataSource();
+        s.setNestedDataSource(physical);
+        s.setMinPoolSize(config.minSize());
+        s.setInitialPoolSize(config.minSize());
+        s.setMaxPoolSize(config.maxSize());
+        // One at a time: the pool never holds more than it was asked for, and stats stay predictable.
+        s.setAcquireIncrement(1);
+        s.setCheckoutTimeout(millis(config.checkoutTimeout()));
+        s.setMaxIdleTime(0);
+        s.setMaxIdleTimeExcessConnections(seconds(config.idleTimeout()));
+        s.setMaxConnectionAge(seconds(config.maxLifetime()));
+        s.setTestConnectionOnCheckout(true);
+        s.setTestConnectionOnCheckin(false);
+        s.setIdleConnectionTestPeriod(IDLE_TEST_PERIOD_SECONDS);
+        s.setConnectionIsValidTimeout(Math.min(5, Math.max(1, seconds(config.connectTimeout()))));
+        s.setForceSynchronousCheckins(true);
+        s.setAcquireRetryAttempts(ACQUIRE_RETRY_ATTEMPTS);
+        s.setAcquireRetryDelay(ACQUIRE_RETRY_DELAY_MS);
+        s.setBreakAfterAcquireFailure(false);
+        // The core resets the connection and rolls back; c3p0 must not commit anything behind its back.
+        s.setAutoCommitOnClose(false);
+        s.setMaxStatements(0);
+        s.setMaxStatementsPerConnection(0);
+        s.setUnreturnedConnectionTimeout(0); // leak detection is the core's
+        s.setTaskRunnerFactoryClassName("com.mchange.v2.c3p0.FixedThreadPoolExecutorTaskRunnerFactory");
+        return s;
+    }
+
+    /**
+     * Names the pool {@code db.pool.name}, or {@code name-2}, {@code name-3}... when a live c3p0 pool in
+     * this JVM already has that name (the name is also c3p0's JMX name). c3p0's own registry is the
+     * source of truth, so this class keeps no state; the class lock makes check-and-set atomic.
+     */
+    private static String claimUniqueName(PoolBackedDataSource c3p0, String base) {
+        synchronized (C3p0SessionProvider.class) {
+            String name = base;
+            for (int i = 2; !C3P0Registry.pooledDataSourcesByName(name).isEmpty(); i++) {
+                name = base + "-" + i;
+            }
+            c3p0.setDataSourceName(name);
+            return name;
+        }
+    }
+
+    static Properties driverProperties(DbConfig config) {
+        Properties p = new Properties();
+        config.user().ifPresent(u -> p.setProperty("user", u));
+        config.password().ifPresent(pw -> p.setProperty("password", pw));
+        String connectSeconds = Integer.toString(Math.max(1, seconds(config.connectTimeout())));
+        p.setProperty("connectTimeout", connectSeconds);
+        // connectTimeout bounds the TCP connect only; loginTimeout also bounds a server that accepts and stalls.
+        p.setProperty("loginTimeout", connectSeconds);
+        p.setProperty("ApplicationName", config.applicationName());
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("logServerErrorDetail", "false");
+        config.statementTimeout().filter(t -> !t.isZero())
+                .ifPresent(t -> p.setProperty("options", "-c statement_timeout=" + t.toMillis()));
+        return p;
+    }
+
+    private static ConnectionException cannotConnect(DbConfig config, Throwable failure) {
+        Throwable driverFailure = driverCause(failure);
+        String sqlState = driverFailure instanceof SQLException ? ((SQLException) driverFailure).getSQLState() : null;
+        return new ConnectionException("Cannot connect to PostgreSQL at " + config.target() + " (pool '"
+                + config.poolName() + "', connect timeout " + config.connectTimeout().toMillis() + " ms): "
+                + reason(driverFailure), driverFailure, ErrorDetails.ofSqlState(sqlState));
+    }
+
+    /** The driver's own exception inside c3p0's wrappers, else the first SQLException with a SQLSTATE, else {@code t}. */
+    static Throwable driverCause(Throwable t) {
+        Throwable withState = null;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getClass().getName().startsWith("org.postgresql.")) {
+                return c;
+            }
+            if (withState == null && c instanceof SQLException && ((SQLException) c).getSQLState() != null) {
+                withState = c;
+            }
+        }
+        return withState != null ? withState : t;
+    }
+
+    static boolean hasDriverCause(Throwable t) {
+        return driverCause(t).getClass().getName().startsWith("org.postgresql.");
+    }
+
+    /** The driver's message; pgjdbc never puts the password in it. */
+    static String reason(Throwable t) {
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    }
+
+    /**
+     * c3p0 logs through mchange's MLog, which picks its backend once, when first used, from this system
+     * property or a {@code mchange-log.properties} resource that c3p0 cannot see across module
+     * boundaries. So it is set here, before this provider first touches c3p0, unless the application
+     * chose otherwise. The one global this module sets, on purpose.
+     */
+    private static void routeC3p0LoggingToLog4j2() {
+        if (System.getProperty(MLOG_KEY) == null) {
+            System.setProperty(MLOG_KEY, "log4j2");
+        }
+    }
+
+    /** Whole seconds, rounded up, for c3p0's second-granular settings; zero stays zero (off). */
+    private static int seconds(Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            return 0;
+        }
+        long s = d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
+        return (int) Math.min(Integer.MAX_VALUE, s);
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
     }
 }

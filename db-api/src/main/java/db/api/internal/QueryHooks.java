@@ -1,0 +1,153 @@
+package db.api.internal;
+
+import db.api.DataAccessException;
+import db.api.spi.ErrorContext;
+import db.api.spi.Instrumentation;
+import db.api.spi.PoolEvent;
+import db.api.spi.QueryContext;
+import db.api.spi.QueryObservation;
+import db.api.spi.QueryOutcome;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.ToLongFunction;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * What the JDBC wrappers call around every execution: the instrumentations, in order, and the error
+ * translator for the mapped exception they are told about. Immutable; one per database.
+ *
+ * <p>With no instrumentation, {@link #off()} is true and the wrappers call the driver directly: the
+ * whole cost is that one branch.
+ */
+final class QueryHooks {
+    private static final Logger LOG = LogManager.getLogger(QueryHooks.class);
+
+    private final Instrumentation[] instrumentations;
+    private final boolean off;
+    private final boolean rewrites;
+    private final ErrorTranslator translator;
+    private final Duration statementTimeout;
+
+    QueryHooks(List<Instrumentation> instrumentations, ErrorTranslator translator, Duration statementTimeout,
+               boolean rewrites) {
+        this.instrumentations = instrumentations.toArray(Instrumentation[]::new);
+        this.off = this.instrumentations.length == 0;
+        this.translator = translator;
+        this.statementTimeout = statementTimeout;
+        this.rewrites = rewrites;
+    }
+
+    /** Whether there is nothing to call: the wrappers then go straight to the driver. */
+    boolean off() {
+        return off;
+    }
+
+    ErrorTranslator translator() {
+        return translator;
+    }
+
+    /** Lets instrumentations annotate SQL text (sqlcommenter); a no-op unless one overrides it. */
+    String rewrite(String sql) {
+        if (!rewrites) {
+            return sql;
+        }
+        String result = sql;
+        for (Instrumentation instrumentation : instrumentations) {
+            try {
+                result = instrumentation.rewrite(result);
+            } catch (RuntimeException e) {
+                LOG.warn("Instrumentation {} failed to rewrite a statement; sent unchanged", instrumentation, e);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Runs {@code call} between {@code beforeQuery} and {@code end} of every instrumentation.
+     * The driver's exception is rethrown unchanged (JDBC callers expect {@link SQLException}); the
+     * instrumentations see it mapped.
+     */
+    <T> T run(String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds, JdbcCall<T> call,
+              ToLongFunction<T> rows) throws SQLException {
+        QueryContext context = new QueryContext(sql, parameterized, batchSize);
+        QueryObservation[] observations = new QueryObservation[instrumentations.length];
+        for (int i = 0; i < instrumentations.length; i++) {
+            observations[i] = begin(instrumentations[i], context);
+        }
+        long start = System.nanoTime();
+        T result;
+        try {
+            result = call.call();
+        } catch (SQLException e) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            DataAccessException mapped = translator.translate(e, errorContext(elapsed, queryTimeoutSeconds));
+            finish(observations, new QueryOutcome(-1, e, mapped));
+            throw e;
+        } catch (RuntimeException | Error e) {
+            SQLException wrapped = new SQLException("driver failed: " + e.getClass().getName(), null, e);
+            finish(observations, new QueryOutcome(-1, wrapped, null));
+            throw e;
+        }
+        finish(observations, QueryOutcome.success(rows.applyAsLong(result)));
+        return result;
+    }
+
+    ErrorContext errorContext(Duration elapsed, int queryTimeoutSeconds) {
+        return new ErrorContext(translator.includeDetail(), elapsed, Duration.ofSeconds(Math.max(0, queryTimeoutSeconds)),
+                statementTimeout);
+    }
+
+    void poolEvent(PoolEvent event) {
+        for (Instrumentation instrumentation : instrumentations) {
+            try {
+                instrumentation.poolEvent(event);
+            } catch (RuntimeException e) {
+                LOG.warn("Instrumentation {} failed on a pool event", instrumentation, e);
+            }
+        }
+    }
+
+    private static QueryObservation begin(Instrumentation instrumentation, QueryContext context) {
+        try {
+            QueryObservation observation = instrumentation.beforeQuery(context);
+            return observation == null ? QueryObservation.NOOP : observation;
+        } catch (RuntimeException e) {
+            // An instrumenter must never break the application's query.
+            LOG.warn("Instrumentation {} failed before a query", instrumentation, e);
+            return QueryObservation.NOOP;
+        }
+    }
+
+    private static void finish(QueryObservation[] observations, QueryOutcome outcome) {
+        // Reverse order, so nested scopes (spans) close the way they opened.
+        for (int i = observations.length - 1; i >= 0; i--) {
+            try {
+                observations[i].end(outcome);
+            } catch (RuntimeException e) {
+                LOG.warn("Instrumentation failed after a query", e);
+            }
+        }
+    }
+
+    static long noRows(Object ignored) {
+        return -1;
+    }
+
+    static long sum(int[] counts) {
+        long total = 0;
+        for (int c : counts) {
+            total += Math.max(c, 0);
+        }
+        return total;
+    }
+
+    static long sum(long[] counts) {
+        long total = 0;
+        for (long c : counts) {
+            total += Math.max(c, 0);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,186 @@
+package db.pool.c3p0;
+
+import com.mchange.v2.c3p0.PoolBackedDataSource;
+import com.mchange.v2.resourcepool.TimeoutException;
+import db.api.ConnectionException;
+import db.api.DatabaseTarget;
+import db.api.PoolClosedException;
+import db.api.PoolExhaustedException;
+import db.api.PoolStats;
+import db.api.spi.ConnectionPool;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/** A started c3p0 pool as the core sees it. Thread-safe. */
+final class C3p0Pool implements ConnectionPool {
+    private static final Logger LOG = LogManager.getLogger(C3p0Pool.class);
+
+    private final String name;
+    private final DatabaseTarget target;
+    private final int min;
+    private final int max;
+    private final Duration checkoutTimeout;
+    private final Duration closeTimeout;
+    private final PoolBackedDataSource c3p0;
+    private final PhysicalConnections physical;
+    private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    C3p0Pool(String name, DatabaseTarget target, int min, int max, Duration checkoutTimeout, Duration closeTimeout,
+             PoolBackedDataSource c3p0, PhysicalConnections physical) {
+        this.name = name;
+        this.target = target;
+        this.min = min;
+        this.max = max;
+        this.checkoutTimeout = checkoutTimeout;
+        this.closeTimeout = closeTimeout;
+        this.c3p0 = c3p0;
+        this.physical = physical;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Connection borrow() throws SQLException {
+        if (closed.get()) {
+            throw closedException(null);
+        }
+        long start = System.nanoTime();
+        try {
+            return c3p0.getConnection();
+        } catch (SQLException e) {
+            if (closed.get()) {
+                throw closedException(e);
+            }
+            if (Thread.currentThread().isInterrupted() || hasCause(e, InterruptedException.class)) {
+                throw e;
+            }
+            long waitedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            Throwable acquireFailure = lastAcquisitionFailure();
+            if (hasCause(e, TimeoutException.class)) {
+                int total = count(Counter.TOTAL);
+                int busy = count(Counter.BUSY);
+                // A pool below its max size that timed out while connects were failing is not
+                // exhausted: the database is unreachable, and saying so is what helps.
+                if (total < max && acquireFailure != null) {
+                    throw unreachable(acquireFailure, e);
+                }
+                timeouts.incrementAndGet();
+                throw new PoolExhaustedException("Pool '" + name + "' exhausted: no connection became free within "
+                        + waitedMs + " ms (checkout timeout " + checkoutTimeout.toMillis() + " ms; max size " + max
+                        + ", busy " + busy + ", waiting " + count(Counter.PENDING) + ")", e);
+            }
+            // c3p0 gave up acquiring (its retries failed): its exception nests the driver's.
+            Throwable reason = C3p0SessionProvider.hasDriverCause(e) || acquireFailure == null ? e : acquireFailure;
+            throw unreachable(reason, e);
+        }
+    }
+
+    private ConnectionException unreachable(Throwable reason, SQLException c3p0Failure) {
+        Throwable driverFailure = C3p0SessionProvider.driverCause(reason);
+        ConnectionException ex = new ConnectionException("Pool '" + name + "' cannot connect to " + target + ": "
+                + C3p0SessionProvider.reason(driverFailure), driverFailure);
+        if (driverFailure != c3p0Failure) {
+            ex.addSuppressed(c3p0Failure);
+        }
+        return ex;
+    }
+
+    private PoolClosedException closedException(Throwable cause) {
+        return new PoolClosedException("Pool '" + name + "' is closed", cause);
+    }
+
+    private Throwable lastAcquisitionFailure() {
+        try {
+            return c3p0.getLastAcquisitionFailureDefaultUser();
+        } catch (SQLException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private enum Counter { TOTAL, IDLE, BUSY, PENDING }
+
+    /** One c3p0 counter; -1 when c3p0 cannot say (it has been closed under us). */
+    private int count(Counter counter) {
+        try {
+            switch (counter) {
+                case TOTAL:
+                    return c3p0.getNumConnectionsDefaultUser();
+                case IDLE:
+                    return c3p0.getNumIdleConnectionsDefaultUser();
+                case BUSY:
+                    return c3p0.getNumBusyConnectionsDefaultUser();
+                default:
+                    return c3p0.getNumThreadsAwaitingCheckoutDefaultUser();
+            }
+        } catch (SQLException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public PoolStats stats() {
+        if (!closed.get()) {
+            int total = count(Counter.TOTAL);
+            int idle = count(Counter.IDLE);
+            int busy = count(Counter.BUSY);
+            int pending = count(Counter.PENDING);
+            if (total >= 0 && idle >= 0 && busy >= 0 && pending >= 0) {
+                return new PoolStats(name, total, idle, busy, pending, max, min, timeouts.get(), 0,
+                        physical.createdCount(), physical.closedCount());
+            }
+        }
+        // Closed (or closing): c3p0 answers no more, the physical connections still open are the truth.
+        int open = physical.openCount();
+        return new PoolStats(name, open, 0, open, 0, max, min, timeouts.get(), 0,
+                physical.createdCount(), physical.closedCount());
+    }
+
+    /**
+     * Drains: no new checkouts; c3p0 closes idle connections at once and lent ones when they come
+     * back; after the grace period ({@code db.pool.close-timeout}) whatever is still lent out is aborted.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        physical.shutDown();
+        // false: do not destroy checked-out connections; c3p0 destroys each when it is checked in.
+        c3p0.resetPoolManager(false);
+        boolean drained = physical.awaitAllClosed(System.nanoTime() + closeTimeout.toNanos());
+        if (!drained) {
+            int aborted = physical.abortRemaining();
+            if (aborted > 0) {
+                LOG.warn("Pool '{}': {} connection(s) still lent out {} ms after close; aborted them",
+                        name, aborted, closeTimeout.toMillis());
+            }
+        }
+        // Marks the data source closed and takes it out of c3p0's registry (and JMX).
+        c3p0.close();
+        LOG.info("Pool '{}' to {} closed ({} connections opened, {} closed)", name, target,
+                physical.createdCount(), physical.closedCount());
+    }
+
+    @Override
+    public String toString() {
+        return "C3p0Pool[" + name + " -> " + target + "]";
+    }
+}

@@ -1,0 +1,240 @@
+package db.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real TCP proxy on the loopback interface for fault injection: tests point the driver at
+ * {@link #port()} and switch what happens to new connections with {@link #mode(Mode)}, or
+ * {@link #cut()} the ones that are open. Only loopback addresses, on both sides.
+ *
+ * <p>Threads are bounded: one acceptor plus two pumps per forwarded connection, at most
+ * {@code maxConnections} connections at once (more are closed on accept). Closing the proxy closes
+ * every socket and stops every thread.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+    /** What the proxy does with a connection it accepts. */
+    public enum Mode {
+        /** Forward bytes both ways to the target. */
+        FORWARD,
+        /** Close the accepted socket at once with a reset: the server "refuses". */
+        REFUSE,
+        /** Keep the accepted socket open and never answer: the server "hangs". */
+        STALL
+    }
+
+    private static final int DEFAULT_MAX_CONNECTIONS = 32;
+    private static final AtomicInteger IDS = new AtomicInteger(); // thread names only
+
+    private final InetSocketAddress target;
+    private final ServerSocket server;
+    private final ExecutorService pumps;
+    private final Thread acceptor;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final int maxConnections;
+    private volatile Mode mode;
+    private volatile boolean closed;
+
+    private TcpProxy(InetSocketAddress target, Mode mode, int maxConnections) throws IOException {
+        this.target = target;
+        this.mode = mode;
+        this.maxConnections = maxConnections;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        int id = IDS.incrementAndGet();
+        AtomicInteger n = new AtomicInteger();
+        this.pumps = new ThreadPoolExecutor(0, 2 * maxConnections, 5, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "tcp-proxy-" + id + "-pump-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.acceptor = new Thread(this::acceptLoop, "tcp-proxy-" + id + "-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** A proxy to {@code 127.0.0.1:targetPort} that starts in {@code mode}. */
+    public static TcpProxy start(int targetPort, Mode mode) {
+        return start("127.0.0.1", targetPort, mode);
+    }
+
+    /** A proxy to a loopback {@code host:port} that starts in {@code mode}. */
+    public static TcpProxy start(String host, int port, Mode mode) {
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            if (!address.isLoopbackAddress()) {
+                throw new IllegalArgumentException("TcpProxy only forwards to loopback addresses, not " + host);
+            }
+            return new TcpProxy(new InetSocketAddress(address, port), mode, DEFAULT_MAX_CONNECTIONS);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the proxy: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A proxy in front of the server of a {@code jdbc:postgresql://host:port/...} URL; see
+     * {@link #rewrite(String)} for the URL that goes through it.
+     */
+    public static TcpProxy forJdbcUrl(String jdbcUrl, Mode mode) {
+        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+        return start(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), mode);
+    }
+
+    /** The JDBC URL with its host and port replaced by this proxy's. */
+    public String rewrite(String jdbcUrl) {
+        URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+        String hostPort = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+        return jdbcUrl.replaceFirst(java.util.regex.Pattern.quote(hostPort), "127.0.0.1:" + port());
+    }
+
+    /** The loopback port the proxy listens on. */
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** Changes what happens to connections accepted from now on; open ones are not touched. */
+    public void mode(Mode mode) {
+        this.mode = mode;
+    }
+
+    /** The current mode. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** How many client connections are open through the proxy now (forwarded or stalled). */
+    public int openConnections() {
+        return (int) sockets.stream().filter(s -> s.getLocalPort() == port()).count();
+    }
+
+    /** Closes every open connection (both sides), like a network cut or a server crash. */
+    public void cut() {
+        List<Socket> open = List.copyOf(sockets);
+        open.forEach(TcpProxy::closeQuietly);
+        sockets.removeAll(open);
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            handle(client);
+        }
+    }
+
+    private void handle(Socket client) {
+        Mode now = mode;
+        if (now == Mode.REFUSE || openConnections() >= maxConnections) {
+            reset(client);
+            return;
+        }
+        sockets.add(client);
+        if (now == Mode.STALL) {
+            return; // held open, never read, until cut() or close()
+        }
+        Socket upstream = new Socket();
+        try {
+            upstream.connect(target, 5_000);
+        } catch (IOException e) {
+            closeQuietly(upstream);
+            sockets.remove(client);
+            reset(client);
+            return;
+        }
+        sockets.add(upstream);
+        try {
+            pumps.execute(() -> pump(client, upstream));
+            pumps.execute(() -> pump(upstream, client));
+        } catch (RejectedExecutionException e) {
+            closePair(client, upstream);
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        byte[] buffer = new byte[16 * 1024];
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // one side went away: the pair is over
+        } finally {
+            closePair(from, to);
+        }
+    }
+
+    private void closePair(Socket a, Socket b) {
+        closeQuietly(a);
+        closeQuietly(b);
+        sockets.remove(a);
+        sockets.remove(b);
+    }
+
+    private static void reset(Socket s) {
+        try {
+            s.setSoLinger(true, 0); // RST instead of FIN: looks like a refusal to the client
+        } catch (SocketException e) {
+            // closing is what matters
+        }
+        closeQuietly(s);
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        cut();
+        pumps.shutdownNow();
+        try {
+            acceptor.join(2_000);
+            pumps.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TcpProxy[127.0.0.1:" + port() + " -> " + target + ", " + mode + "]";
+    }
+}
