@@ -24,8 +24,8 @@ public interface Session extends AutoCloseable {
     Connection connection();
 
     /**
-     * Runs an INSERT, UPDATE, DELETE or DDL statement with bind parameters ({@code ?}), never
-     * concatenated, and returns the update count.
+     * Runs a statement with bind parameters ({@code ?}), never concatenated: INSERT, UPDATE, DELETE,
+     * DDL, or anything else. Returns the update count, or -1 when the statement returned rows.
      */
     int execute(String sql, Object... params);
 

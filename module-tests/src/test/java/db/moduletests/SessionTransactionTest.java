@@ -125,21 +125,22 @@ class SessionTransactionTest {
     @Test
     void closeGivesTheConnectionBackClean() throws SQLException {
         int pid;
+        try (Session readOnly = single.openSession()) {
+            Connection c = readOnly.connection();
+            pid = backendPid(c);
+            c.setReadOnly(true);
+            assertThat(c.isReadOnly()).isTrue();
+        }
         try (Session dirty = single.openSession()) {
             Connection c = dirty.connection();
-            pid = backendPid(c);
-            c.setAutoCommit(false);
+            assertThat(backendPid(c)).as("same physical connection").isEqualTo(pid);
+            assertThat(c.isReadOnly()).isFalse();
             c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
-            c.setReadOnly(true);
-            try (Statement st = c.createStatement()) {
-                st.execute("select count(*) from accounts");
-            }
-            c.setReadOnly(false);
+            c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 st.executeUpdate("insert into accounts values (9, 'uncommitted', 0)");
             }
-            c.setReadOnly(true);
-            // closed without commit, with every setting changed
+            // closed without commit, with autocommit and isolation changed
         }
         try (Session next = single.openSession()) {
             Connection c = next.connection();

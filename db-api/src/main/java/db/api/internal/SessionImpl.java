@@ -56,7 +56,9 @@ final class SessionImpl implements Session {
         long start = System.nanoTime();
         try (PreparedStatement ps = connection().prepareStatement(sql)) {
             bind(ps, params);
-            return ps.executeUpdate();
+            // execute(), not executeUpdate(): a statement that returns rows (SELECT, a function call) is
+            // allowed too; it reports -1.
+            return ps.execute() ? -1 : ps.getUpdateCount();
         } catch (SQLException e) {
             throw translate(e, start);
         }

@@ -1,27 +1,41 @@
 package db.api.internal;
 
-import db.api.AuthenticationException;
-import db.api.BadSqlException;
-import db.api.ConnectionException;
 import db.api.DataAccessException;
-import db.api.DataException;
 import db.api.ErrorDetails;
-import db.api.IntegrityViolationException;
-import db.api.PermissionDeniedException;
-import db.api.ResourceExhaustedException;
-import db.api.TransactionStateException;
-import db.api.UncategorizedDataAccessException;
 import db.api.spi.ErrorContext;
 import db.api.spi.ErrorMapper;
+import db.api.spi.SqlStateFamily;
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The core's last-resort mapper: by SQLSTATE class only, with no driver types, so every
- * {@link SQLException} maps even when no mapper module is present. Its message names the SQLSTATE and
- * the exception class but never the driver's message, which may carry row values.
+ * The last mapper in the chain: maps any {@link SQLException} by its SQLSTATE alone, through
+ * {@link SqlStateFamily#of(String, ErrorContext)}, so every driver error becomes a
+ * {@link DataAccessException} even with no mapper module present. It always answers; a missing or
+ * unknown SQLSTATE gives an {@link db.api.UncategorizedDataAccessException} that still carries it.
+ *
+ * <p>It knows no driver: it reads no server fields and never copies the driver's message, because
+ * drivers put row values in it (pgjdbc appends the server's DETAIL). The message is the SQLSTATE and
+ * the class of the exception it came from. The SQLSTATE is taken from the first exception in the
+ * chain (the exception, its {@link SQLException#getNextException() next exceptions} and causes) that
+ * has one, preferring a real cause over a {@link BatchUpdateException}. The result's cause is the
+ * exception given to {@link #map}.
  */
 public final class SqlStateFallbackMapper implements ErrorMapper {
+
+    /** How many linked exceptions to look at, against cycles and absurd chains. */
+    private static final int MAX_CHAIN = 64;
+
+    /** A fallback mapper; it holds no state. */
+    public SqlStateFallbackMapper() {
+        // stateless
+    }
 
     @Override
     public String name() {
@@ -35,49 +49,42 @@ public final class SqlStateFallbackMapper implements ErrorMapper {
 
     @Override
     public Optional<DataAccessException> map(SQLException exception, ErrorContext context) {
-        String state = exception.getSQLState();
-        String message = "Database error, SQLSTATE " + state + " (" + exception.getClass().getName() + ")";
-        ErrorDetails details = ErrorDetails.ofSqlState(state);
-        String cls = state == null || state.length() < 2 ? "" : state.substring(0, 2);
-        DataAccessException mapped;
-        switch (cls) {
-            case "23":
-            case "27":
-            case "44":
-                mapped = new IntegrityViolationException(message, exception, details);
-                break;
-            case "08":
-                mapped = new ConnectionException(message, exception, details);
-                break;
-            case "42":
-                mapped = "42501".equals(state) ? new PermissionDeniedException(message, exception, details)
-                        : new BadSqlException(message, exception, details);
-                break;
-            case "26":
-            case "34":
-            case "3F":
-                mapped = new BadSqlException(message, exception, details);
-                break;
-            case "28":
-                mapped = new AuthenticationException(message, exception, details);
-                break;
-            case "21":
-            case "22":
-                mapped = new DataException(message, exception, details);
-                break;
-            case "25":
-            case "2D":
-            case "3B":
-            case "40":
-                mapped = new TransactionStateException(message, exception, details);
-                break;
-            case "53":
-            case "54":
-                mapped = new ResourceExhaustedException(message, exception, details);
-                break;
-            default:
-                mapped = new UncategorizedDataAccessException(message, exception, details);
+        SQLException source = sourceOf(exception);
+        String sqlState = source.getSQLState();
+        SqlStateFamily family = SqlStateFamily.of(sqlState, context == null ? ErrorContext.DEFAULT : context);
+        String message = (sqlState == null ? "no SQLSTATE" : "SQLSTATE " + sqlState)
+                + " (" + source.getClass().getName() + ")";
+        return Optional.of(family.newException(message, exception, ErrorDetails.ofSqlState(sqlState)));
+    }
+
+    /** The first exception in the chain with a SQLSTATE, a real cause before a batch wrapper. */
+    static SQLException sourceOf(SQLException exception) {
+        SQLException batchWithState = null;
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Throwable> queue = new ArrayDeque<>();
+        queue.add(exception);
+        while (!queue.isEmpty() && seen.size() < MAX_CHAIN) {
+            Throwable t = queue.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (t instanceof SQLException sql) {
+                if (sql.getSQLState() != null) {
+                    if (!(sql instanceof BatchUpdateException)) {
+                        return sql;
+                    }
+                    if (batchWithState == null) {
+                        batchWithState = sql;
+                    }
+                }
+                if (sql.getNextException() != null) {
+                    queue.add(sql.getNextException());
+                }
+            }
+            if (t.getCause() != null) {
+                queue.add(t.getCause());
+            }
         }
-        return Optional.of(mapped);
+        return batchWithState != null ? batchWithState : exception;
     }
 }

@@ -1,0 +1,201 @@
+package db.api.spi;
+
+import db.api.AuthenticationException;
+import db.api.BadSqlException;
+import db.api.CheckViolationException;
+import db.api.ConnectionException;
+import db.api.DataAccessException;
+import db.api.DataException;
+import db.api.DeadlockDetectedException;
+import db.api.DuplicateKeyException;
+import db.api.ErrorDetails;
+import db.api.ExclusionViolationException;
+import db.api.ForeignKeyViolationException;
+import db.api.IncorrectResultSizeException;
+import db.api.IntegrityViolationException;
+import db.api.LockNotAvailableException;
+import db.api.NotNullViolationException;
+import db.api.PermissionDeniedException;
+import db.api.QueryCanceledException;
+import db.api.QueryTimeoutException;
+import db.api.ResourceExhaustedException;
+import db.api.SerializationFailureException;
+import db.api.TransactionStateException;
+import db.api.TransientDataAccessException;
+import db.api.UncategorizedDataAccessException;
+import java.util.Locale;
+
+/**
+ * The family a SQLSTATE belongs to, one constant per exception type it becomes. Shared by the
+ * core's generic fallback mapper and by {@link ErrorMapper} implementations so that every mapper
+ * agrees on where a code lands; a mapper adds what only it knows (names, messages, and whether a
+ * {@code 57014} was a timeout).
+ *
+ * <p>{@link #of(String)} follows the tree in {@code DESIGN.md}: it looks at the whole code first
+ * (leaves such as {@code 23505}, and the exceptions to a class rule such as {@code 42501} or
+ * {@code 53300}), then at the two-character class. Classes nobody would act on differently
+ * ({@code 03}, {@code 09}, {@code 0F}, {@code 38}, {@code 39}, {@code 58}, {@code F0}, {@code HV},
+ * {@code XX}, most of {@code P0}) are {@link #UNCATEGORIZED} on purpose.
+ */
+public enum SqlStateFamily {
+    /** 23505 unique_violation. */
+    DUPLICATE_KEY,
+    /** 23503 foreign_key_violation and 23001 restrict_violation. */
+    FOREIGN_KEY_VIOLATION,
+    /** 23502 not_null_violation. */
+    NOT_NULL_VIOLATION,
+    /** 23514 check_violation. */
+    CHECK_VIOLATION,
+    /** 23P01 exclusion_violation. */
+    EXCLUSION_VIOLATION,
+    /** The rest of class 23, and classes 27 (triggered data change) and 44 (WITH CHECK OPTION). */
+    INTEGRITY_VIOLATION,
+    /** 40001 serialization_failure. Retryable. */
+    SERIALIZATION_FAILURE,
+    /** 40P01 deadlock_detected. Retryable. */
+    DEADLOCK_DETECTED,
+    /** 55P03 lock_not_available ({@code lock_timeout}, {@code NOWAIT}). Retryable. */
+    LOCK_NOT_AVAILABLE,
+    /** 57014 query_canceled when a timeout fired. Retryable. {@link #of(String)} never answers it. */
+    QUERY_TIMEOUT,
+    /** 57014 query_canceled as such: somebody cancelled the statement. Not retryable. */
+    QUERY_CANCELED,
+    /**
+     * Class 08, 57P01-57P05 (the server ended the session), 53300 too_many_connections and pgjdbc's
+     * 08S01. Retryable.
+     */
+    CONNECTION,
+    /**
+     * Transient for no more specific reason: the rest of class 57 (57000 operator_intervention)
+     * and class 72 (snapshot_too_old: a new transaction takes a new snapshot). Retryable.
+     */
+    TRANSIENT,
+    /**
+     * The statement cannot run as written: class 42 (but 42501) and 26, 34, 3D, 3F (names that do
+     * not exist), 0A (feature not supported), 0L, 0P, 0Z, 2B (dependent objects), 2F (SQL routine
+     * misuse), pgjdbc's 07 (parameter type), 0100E (rows where none were expected) and 02000 (no
+     * rows where some were expected).
+     */
+    BAD_SQL,
+    /** 42501 insufficient_privilege. */
+    PERMISSION_DENIED,
+    /** Class 28: the server refused the credentials. */
+    AUTHENTICATION,
+    /** Class 22 and 21 (a value does not fit), and 20 case_not_found (no CASE branch matched a value). */
+    DATA,
+    /**
+     * Class 25, 2D, 3B, 0B, 24 (cursor state), 40 other than 40001/40P01, and 55 other than 55P03
+     * (an object is not in the state the statement needs).
+     */
+    TRANSACTION_STATE,
+    /** Class 53 (but 53300) and 54. */
+    RESOURCE_EXHAUSTED,
+    /** P0002 no_data_found and P0003 too_many_rows ({@code SELECT INTO STRICT}). */
+    INCORRECT_RESULT_SIZE,
+    /** Everything else, including a missing SQLSTATE and the success and warning classes 00, 01, 02. */
+    UNCATEGORIZED;
+
+    /**
+     * The family of {@code sqlState} (case-insensitive), {@link #UNCATEGORIZED} when it is
+     * {@code null}, malformed or unknown. A {@code 57014} answers {@link #QUERY_CANCELED}; a mapper
+     * that can tell it was a timeout uses {@link #QUERY_TIMEOUT} instead.
+     */
+    public static SqlStateFamily of(String sqlState) {
+        if (sqlState == null || sqlState.length() != 5) {
+            return UNCATEGORIZED;
+        }
+        String code = sqlState.toUpperCase(Locale.ROOT);
+        return switch (code) {
+            case "23505" -> DUPLICATE_KEY;
+            case "23503", "23001" -> FOREIGN_KEY_VIOLATION;
+            case "23502" -> NOT_NULL_VIOLATION;
+            case "23514" -> CHECK_VIOLATION;
+            case "23P01" -> EXCLUSION_VIOLATION;
+            case "40001" -> SERIALIZATION_FAILURE;
+            case "40P01" -> DEADLOCK_DETECTED;
+            case "55P03" -> LOCK_NOT_AVAILABLE;
+            case "57014" -> QUERY_CANCELED;
+            case "42501" -> PERMISSION_DENIED;
+            case "53300" -> CONNECTION;
+            // pgjdbc raises these non-error states as errors when the statement and the execute
+            // method disagree (executeUpdate got rows, executeQuery got none): fix the call.
+            case "0100E", "02000" -> BAD_SQL;
+            case "P0002", "P0003" -> INCORRECT_RESULT_SIZE;
+            default -> ofClass(code.substring(0, 2), code);
+        };
+    }
+
+    /**
+     * Like {@link #of(String)}, but a {@code 57014} becomes {@link #QUERY_TIMEOUT} when
+     * {@code context} shows that a timeout elapsed: the JDBC query timeout
+     * ({@link ErrorContext#queryTimeoutElapsed()}; pgjdbc implements it by sending a cancel, so the
+     * server reports it as a plain cancel) or the configured statement timeout (the call ran at
+     * least that long). Otherwise a {@code 57014} stays {@link #QUERY_CANCELED}.
+     */
+    public static SqlStateFamily of(String sqlState, ErrorContext context) {
+        SqlStateFamily family = of(sqlState);
+        if (family == QUERY_CANCELED && timeoutElapsed(context)) {
+            return QUERY_TIMEOUT;
+        }
+        return family;
+    }
+
+    private static boolean timeoutElapsed(ErrorContext context) {
+        return context.queryTimeoutElapsed()
+                || (!context.statementTimeout().isZero()
+                        && context.elapsed().compareTo(context.statementTimeout()) >= 0);
+    }
+
+    private static SqlStateFamily ofClass(String sqlClass, String code) {
+        return switch (sqlClass) {
+            case "23", "27", "44" -> INTEGRITY_VIOLATION;
+            case "08" -> CONNECTION;
+            // 57P01-57P05 (shutdown, crash, not accepting connections yet, database dropped,
+            // idle_session_timeout) end the session: a new connection may work.
+            case "57" -> code.startsWith("57P") ? CONNECTION : TRANSIENT;
+            case "72" -> TRANSIENT;
+            case "42", "26", "34", "3D", "3F", "0A", "0L", "0P", "0Z", "2B", "2F", "07" -> BAD_SQL;
+            case "28" -> AUTHENTICATION;
+            case "22", "21", "20" -> DATA;
+            case "25", "2D", "3B", "0B", "24", "40", "55" -> TRANSACTION_STATE;
+            case "53", "54" -> RESOURCE_EXHAUSTED;
+            default -> UNCATEGORIZED;
+        };
+    }
+
+    /** Whether exceptions of this family are {@linkplain DataAccessException#isRetryable() retryable}. */
+    public boolean isRetryable() {
+        return switch (this) {
+            case SERIALIZATION_FAILURE, DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE, QUERY_TIMEOUT, CONNECTION,
+                    TRANSIENT -> true;
+            default -> false;
+        };
+    }
+
+    /** A new exception of this family; the caller has made sure {@code message} carries no row values. */
+    public DataAccessException newException(String message, Throwable cause, ErrorDetails details) {
+        return switch (this) {
+            case DUPLICATE_KEY -> new DuplicateKeyException(message, cause, details);
+            case FOREIGN_KEY_VIOLATION -> new ForeignKeyViolationException(message, cause, details);
+            case NOT_NULL_VIOLATION -> new NotNullViolationException(message, cause, details);
+            case CHECK_VIOLATION -> new CheckViolationException(message, cause, details);
+            case EXCLUSION_VIOLATION -> new ExclusionViolationException(message, cause, details);
+            case INTEGRITY_VIOLATION -> new IntegrityViolationException(message, cause, details);
+            case SERIALIZATION_FAILURE -> new SerializationFailureException(message, cause, details);
+            case DEADLOCK_DETECTED -> new DeadlockDetectedException(message, cause, details);
+            case LOCK_NOT_AVAILABLE -> new LockNotAvailableException(message, cause, details);
+            case QUERY_TIMEOUT -> new QueryTimeoutException(message, cause, details);
+            case QUERY_CANCELED -> new QueryCanceledException(message, cause, details);
+            case CONNECTION -> new ConnectionException(message, cause, details);
+            case TRANSIENT -> new TransientDataAccessException(message, cause, details);
+            case BAD_SQL -> new BadSqlException(message, cause, details);
+            case PERMISSION_DENIED -> new PermissionDeniedException(message, cause, details);
+            case AUTHENTICATION -> new AuthenticationException(message, cause, details);
+            case DATA -> new DataException(message, cause, details);
+            case TRANSACTION_STATE -> new TransactionStateException(message, cause, details);
+            case RESOURCE_EXHAUSTED -> new ResourceExhaustedException(message, cause, details);
+            case INCORRECT_RESULT_SIZE -> new IncorrectResultSizeException(message, cause, details);
+            case UNCATEGORIZED -> new UncategorizedDataAccessException(message, cause, details);
+        };
+    }
+}
