@@ -47,6 +47,7 @@ class MainTest {
         int code = Main.run(new String[0], out, err, env, new Properties());
 
         String output = out();
+        System.out.print(output); // the tour in the build log, for whoever reads a failure
         assertThat(code).as("exit code; stderr: %s; stdout: %s", err(), output).isZero();
         assertThat(err()).isEmpty();
         assertThat(output)
