@@ -8,33 +8,17 @@ import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
 import java.sql.Clob;
-import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.Date;
 import java.sql.NClob;
-import java.sql.ParameterMetaData;
-import java.sql.PreparedStatement;
 import java.sql.Ref;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.RowId;
-import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.SQLType;
-import java.sql.SQLWarning;
 import java.sql.SQLXML;
-import java.sql.Savepoint;
-import java.sql.ShardingKey;
-import java.sql.Statement;
-import java.sql.Struct;
 import java.sql.Time;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.Calendar;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.Executor;
 
 /** The {@link CallableStatement} applications get from a session's connection. */
 final class CallableStatementWrapper extends PreparedStatementWrapper implements CallableStatement {
