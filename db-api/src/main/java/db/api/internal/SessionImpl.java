@@ -52,41 +52,27 @@ final class SessionImpl implements Session {
 
     @Override
     public int execute(String sql, Object... params) {
-        Objects.requireNonNull(sql, "sql");
-        long start = System.nanoTime();
-        try (PreparedStatement ps = connection().prepareStatement(sql)) {
-            bind(ps, params);
-            // execute(), not executeUpdate(): a statement that returns rows (SELECT, a function call) is
-            // allowed too; it reports -1.
-            return ps.execute() ? -1 : ps.getUpdateCount();
-        } catch (SQLException e) {
-            throw translate(e, start);
-        }
+        // execute(), not executeUpdate(): a statement that returns rows (SELECT, a function call) is
+        // allowed too; it reports -1.
+        return prepared(sql, params, ps -> ps.execute() ? -1 : ps.getUpdateCount());
     }
 
     @Override
     public int[] executeBatch(String sql, List<Object[]> paramSets) {
-        Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(paramSets, "paramSets");
-        long start = System.nanoTime();
-        try (PreparedStatement ps = connection().prepareStatement(sql)) {
+        return prepared(sql, null, ps -> {
             for (Object[] params : paramSets) {
                 bind(ps, params);
                 ps.addBatch();
             }
             return ps.executeBatch();
-        } catch (SQLException e) {
-            throw translate(e, start);
-        }
+        });
     }
 
     @Override
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
-        Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(mapper, "mapper");
-        long start = System.nanoTime();
-        try (PreparedStatement ps = connection().prepareStatement(sql)) {
-            bind(ps, params);
+        return prepared(sql, params, ps -> {
             try (ResultSet rs = ps.executeQuery()) {
                 List<T> rows = new ArrayList<>();
                 while (rs.next()) {
@@ -94,18 +80,13 @@ final class SessionImpl implements Session {
                 }
                 return rows;
             }
-        } catch (SQLException e) {
-            throw translate(e, start);
-        }
+        });
     }
 
     @Override
     public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
-        Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(mapper, "mapper");
-        long start = System.nanoTime();
-        try (PreparedStatement ps = connection().prepareStatement(sql)) {
-            bind(ps, params);
+        return prepared(sql, params, ps -> {
             ps.setMaxRows(2); // enough to tell one row from several, without fetching a large result
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -117,6 +98,25 @@ final class SessionImpl implements Session {
                 }
                 return Optional.ofNullable(value);
             }
+        });
+    }
+
+    /** Work on a prepared statement whose parameters are bound. */
+    @FunctionalInterface
+    private interface StatementWork<T> {
+        T run(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * Prepares {@code sql} on the instrumented connection, binds {@code params}, runs {@code work},
+     * and maps a failure with how long it ran (the mappers tell timeouts from cancels by it).
+     */
+    private <T> T prepared(String sql, Object[] params, StatementWork<T> work) {
+        Objects.requireNonNull(sql, "sql");
+        long start = System.nanoTime();
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
+            bind(ps, params);
+            return work.run(ps);
         } catch (SQLException e) {
             throw translate(e, start);
         }

@@ -1,0 +1,21 @@
+package db.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Surefire runs this module's tests patched into the named module db.api, on the module path. */
+class ModulePathTest {
+
+    @Test
+    void testsRunInsideTheNamedModule() {
+        assertThat(ModulePathTest.class.getModule().getName()).isEqualTo("db.api");
+        assertThat(System.getProperty("jdk.module.path")).isNotBlank();
+        Module api = Database.class.getModule();
+        assertThat(api.getDescriptor().exports()).extracting(e -> e.source())
+                .containsExactlyInAnyOrder("db.api", "db.api.spi");
+        assertThat(api.getDescriptor().uses()).containsExactlyInAnyOrder(
+                "db.api.spi.SessionProvider", "db.api.spi.ErrorMapper", "db.api.spi.QueryInstrumenter");
+        assertThat(api.isExported("db.api.internal")).isFalse();
+    }
+}
