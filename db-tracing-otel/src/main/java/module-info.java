@@ -1,9 +1,10 @@
 /**
  * A {@link db.api.spi.QueryInstrumenter} emitting OpenTelemetry spans and metrics that follow the
- * stable database semantic conventions.
+ * stable database semantic conventions. Only {@code db.tracing.otel} is exported, for the names of
+ * its configuration keys; the SQL lexer and the instrumentation itself stay internal.
  */
 module db.tracing.otel {
-    requires db.api;
+    requires transitive db.api; // OpenTelemetryInstrumenter (exported) implements its SPI
     requires io.opentelemetry.api;
     requires io.opentelemetry.context;
 

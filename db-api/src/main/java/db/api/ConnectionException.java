@@ -1,7 +1,8 @@
 package db.api;
 
 /**
- * The connection to the database failed or could not be made (class 08, 57P01-57P03, 53300, client-side I/O).
+ * The connection to the database failed or could not be made (class 08, 57P01-57P05, 53300,
+ * client-side I/O).
  */
 public class ConnectionException extends TransientDataAccessException {
     private static final long serialVersionUID = 1L;

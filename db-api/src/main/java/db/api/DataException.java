@@ -1,7 +1,8 @@
 package db.api;
 
 /**
- * A value was unacceptable: out of range, malformed, division by zero (class 22, 21).
+ * A value was unacceptable: out of range, malformed, division by zero (class 22, 21, and 20
+ * case_not_found).
  */
 public class DataException extends DataAccessException {
     private static final long serialVersionUID = 1L;

@@ -1,7 +1,8 @@
 package db.api;
 
 /**
- * A query expected at most one row and got more.
+ * A query expected at most one row and got more, or PL/pgSQL's {@code SELECT INTO STRICT} got none or
+ * several (P0002, P0003).
  */
 public class IncorrectResultSizeException extends DataAccessException {
     private static final long serialVersionUID = 1L;

@@ -12,6 +12,7 @@ import db.api.DeadlockDetectedException;
 import db.api.DuplicateKeyException;
 import db.api.ExclusionViolationException;
 import db.api.ForeignKeyViolationException;
+import db.api.IncorrectResultSizeException;
 import db.api.LockNotAvailableException;
 import db.api.NotNullViolationException;
 import db.api.PermissionDeniedException;
@@ -63,7 +64,7 @@ class RealFailuresTest {
                 CREATE TABLE bookings (id serial PRIMARY KEY, during int4range,
                     CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&));
                 CREATE TABLE counters (k int PRIMARY KEY, v int NOT NULL);
-                INSERT INTO counters VALUES (1, 0), (2, 0);
+                INSERT INTO counters VALUES (1, 0), (2, 0), (3, 0);
                 CREATE TABLE ledger (k int, v int);
                 """);
         pool = Executors.newCachedThreadPool();
@@ -226,8 +227,8 @@ class RealFailuresTest {
     void lockTimeoutIsLockNotAvailable() throws Exception {
         try (Connection holder = connect(); Statement hs = holder.createStatement()) {
             holder.setAutoCommit(false);
-            hs.executeQuery("SELECT * FROM counters WHERE k = 1 FOR UPDATE").close();
-            DataAccessException e = failing("SET lock_timeout = '100ms'", "SELECT * FROM counters WHERE k = 1 FOR UPDATE");
+            hs.executeQuery("SELECT * FROM counters WHERE k = 3 FOR UPDATE").close();
+            DataAccessException e = failing("SET lock_timeout = '100ms'", "SELECT * FROM counters WHERE k = 3 FOR UPDATE");
             assertThat(e).isExactlyInstanceOf(LockNotAvailableException.class);
             assertThat(e.sqlState()).isEqualTo("55P03");
             assertThat(e.isRetryable()).isTrue();
@@ -374,6 +375,31 @@ class RealFailuresTest {
         assertThat(e.sqlState()).isEqualTo("22P02");
         assertThat(e.getMessage()).isEqualTo("invalid_text_representation (22P02): "
                 + "invalid input syntax for type integer: \"?\"");
+    }
+
+    @Test
+    void strictSelectIntoWithManyRowsIsIncorrectResultSize() throws SQLException {
+        DataAccessException e = failing("DO $$ DECLARE x int; BEGIN SELECT k INTO STRICT x FROM counters; END $$");
+        assertThat(e).isExactlyInstanceOf(IncorrectResultSizeException.class);
+        assertThat(e.sqlState()).isEqualTo("P0003");
+    }
+
+    @Test
+    void subqueryWithManyRowsIsADataException() throws SQLException {
+        DataAccessException e = failing("SELECT (SELECT k FROM counters)");
+        assertThat(e).isExactlyInstanceOf(DataException.class);
+        assertThat(e.sqlState()).isEqualTo("21000");
+    }
+
+    @Test
+    void aWrappedDriverExceptionIsFoundDownTheCauseChain() throws SQLException {
+        DataAccessException direct = failing("INSERT INTO orders(qty) VALUES (0)");
+        SQLException driver = (SQLException) direct.getCause();
+        SQLException wrapper = new SQLException("wrapped by a pool", "08000", driver);
+        DataAccessException e = map(wrapper);
+        assertThat(e).isExactlyInstanceOf(CheckViolationException.class);
+        assertThat(e.constraint()).contains("orders_qty_positive");
+        assertThat(e.getCause()).isSameAs(wrapper);
     }
 
     @Test

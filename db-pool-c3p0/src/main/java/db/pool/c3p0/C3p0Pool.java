@@ -4,6 +4,7 @@ import com.mchange.v2.c3p0.PoolBackedDataSource;
 import com.mchange.v2.resourcepool.TimeoutException;
 import db.api.ConnectionException;
 import db.api.DatabaseTarget;
+import db.api.ErrorDetails;
 import db.api.PoolClosedException;
 import db.api.PoolExhaustedException;
 import db.api.PoolStats;
@@ -66,32 +67,38 @@ final class C3p0Pool implements ConnectionPool {
             long waitedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
             Throwable acquireFailure = lastAcquisitionFailure();
             if (hasCause(e, TimeoutException.class)) {
-                int total = count(Counter.TOTAL);
-                int busy = count(Counter.BUSY);
-                // A pool below its max size that timed out while connects were failing is not
-                // exhausted: the database is unreachable, and saying so is what helps.
-                if (total < max && acquireFailure != null) {
-                    throw unreachable(acquireFailure, e);
-                }
                 timeouts.incrementAndGet();
+                int busy = count(Counter.BUSY);
+                if (busy >= 0 && busy < max) {
+                    // Not exhausted: a connection could have been made but was not, in time. Saying
+                    // that the database is slow or unreachable is what helps, not "pool exhausted".
+                    throw new ConnectionException("Pool '" + name + "' got no connection to " + target
+                            + " within " + waitedMs + " ms (busy " + busy + " of max size " + max + "): "
+                            + (acquireFailure == null ? "connecting takes longer than the checkout timeout"
+                            : "last connect failure: " + C3p0SessionProvider.reason(
+                                    C3p0SessionProvider.driverCause(acquireFailure))), e);
+                }
                 throw new PoolExhaustedException("Pool '" + name + "' exhausted: no connection became free within "
                         + waitedMs + " ms (checkout timeout " + checkoutTimeout.toMillis() + " ms; max size " + max
                         + ", busy " + busy + ", waiting " + count(Counter.PENDING) + ")", e);
             }
             // c3p0 gave up acquiring (its retries failed): its exception nests the driver's.
             Throwable reason = C3p0SessionProvider.hasDriverCause(e) || acquireFailure == null ? e : acquireFailure;
-            throw unreachable(reason, e);
+            Throwable driverFailure = C3p0SessionProvider.driverCause(reason);
+            String message = "Pool '" + name + "' cannot connect to " + target + ": "
+                    + C3p0SessionProvider.reason(driverFailure);
+            String sqlState = driverFailure instanceof SQLException ? ((SQLException) driverFailure).getSQLState() : null;
+            if (sqlState != null && !sqlState.startsWith("08")) {
+                // The server answered and refused (authentication, unknown database, too many
+                // connections...): the core's error mappers pick the right family from the SQLSTATE.
+                throw new SQLException(message, sqlState, driverFailure);
+            }
+            ConnectionException ex = new ConnectionException(message, driverFailure, ErrorDetails.ofSqlState(sqlState));
+            if (driverFailure != e) {
+                ex.addSuppressed(e);
+            }
+            throw ex;
         }
-    }
-
-    private ConnectionException unreachable(Throwable reason, SQLException c3p0Failure) {
-        Throwable driverFailure = C3p0SessionProvider.driverCause(reason);
-        ConnectionException ex = new ConnectionException("Pool '" + name + "' cannot connect to " + target + ": "
-                + C3p0SessionProvider.reason(driverFailure), driverFailure);
-        if (driverFailure != c3p0Failure) {
-            ex.addSuppressed(c3p0Failure);
-        }
-        return ex;
     }
 
     private PoolClosedException closedException(Throwable cause) {

@@ -90,7 +90,9 @@ public final class C3p0SessionProvider implements SessionProvider {
 
         if (config.failFast()) {
             try {
-                physical.prime();
+                // With a minimum size the check's connection becomes the pool's first; without one it is
+                // closed again, so the pool holds nothing c3p0 does not know about.
+                physical.prime(config.minSize() > 0);
             } catch (SQLException e) {
                 throw cannotConnect(config, e);
             }

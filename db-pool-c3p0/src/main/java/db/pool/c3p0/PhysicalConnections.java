@@ -45,11 +45,15 @@ final class PhysicalConnections implements DataSource {
     }
 
     /**
-     * Opens one connection now and keeps it for c3p0's first acquisition, so a fail-fast start costs
-     * no extra connection.
+     * Opens one connection now; with {@code keep} it is kept for c3p0's first acquisition, so a
+     * fail-fast start costs no extra connection.
      */
-    void prime() throws SQLException {
+    void prime(boolean keep) throws SQLException {
         PhysicalConnection c = connect();
+        if (!keep) {
+            c.close();
+            return;
+        }
         PhysicalConnection previous = primed.getAndSet(c);
         if (previous != null) {
             previous.abortNow();

@@ -69,6 +69,11 @@ class HealingTest {
             assertThat(pool.stats().created()).as("dead connections were replaced by new ones")
                     .isGreaterThanOrEqualTo(createdBefore + 3);
             assertThat(pool.stats().timeouts()).isZero();
+            // The dead ones were closed, and counted as closed.
+            assertThat(eventually(Duration.ofSeconds(5), () -> {
+                var s = pool.stats();
+                return s.created() == s.total() + s.closed() && s.closed() >= 3;
+            })).as("%s", pool.stats()).isTrue();
         }
     }
 

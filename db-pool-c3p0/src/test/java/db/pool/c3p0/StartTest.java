@@ -132,6 +132,50 @@ class StartTest {
     }
 
     @Test
+    void withoutFailFastAStalledServerIsReportedAsAConnectionProblemNotAsExhaustion() throws Exception {
+        String app = uniqueAppName("hung");
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(schema.jdbcUrl(), TcpProxy.Mode.STALL);
+             ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app)
+                     .url(proxy.rewrite(schema.jdbcUrl())).failFast(false).minSize(1).maxSize(2)
+                     .connectTimeout(Duration.ofSeconds(1)).checkoutTimeout(Duration.ofMillis(500)).build())) {
+            long start = System.nanoTime();
+            Throwable failure = catchThrowable(pool::borrow);
+            assertThat(failure).isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("127.0.0.1:" + proxy.port()).hasMessageContaining("busy 0 of max size 2");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(500 + 2_000);
+            assertThat(pool.stats().timeouts()).isEqualTo(1);
+
+            proxy.mode(TcpProxy.Mode.FORWARD);
+            proxy.cut(); // the stalled sockets go; new connects are forwarded
+            assertThat(eventually(Duration.ofSeconds(15), () -> {
+                try (Connection c = pool.borrow()) {
+                    return selectOne(c) == 1;
+                } catch (Exception e) {
+                    return false;
+                }
+            })).isTrue();
+        }
+    }
+
+    @Test
+    void withoutFailFastAnUnreachableDatabaseFailsCheckoutsWithoutShowingThePassword() throws Exception {
+        int port = closedPort();
+        String app = uniqueAppName("unreach");
+        // c3p0 logs its whole configuration and every failed attempt: LogCheckTest reads that log for the sentinel.
+        try (ConnectionPool pool = new C3p0SessionProvider().start(DbConfig.builder()
+                .url("jdbc:postgresql://127.0.0.1:" + port + "/test").user("postgres").password(PASSWORD_SENTINEL)
+                .poolName(app).applicationName(app).failFast(false).minSize(1).maxSize(1)
+                .connectTimeout(Duration.ofSeconds(1)).checkoutTimeout(Duration.ofSeconds(5)).build())) {
+            Throwable failure = catchThrowable(pool::borrow);
+            assertThat(failure).isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("postgres@127.0.0.1:" + port + "/test");
+            assertNoSecretAnywhere(failure);
+            assertThat(pool.stats().toString()).doesNotContain(PASSWORD_SENTINEL);
+            assertThat(pool.toString()).doesNotContain(PASSWORD_SENTINEL);
+        }
+    }
+
+    @Test
     void aWorkingDatabaseStartsWithTheFailFastConnectionInThePool() throws Exception {
         String app = uniqueAppName("ok");
         try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(1).maxSize(3).build())) {
@@ -141,6 +185,38 @@ class StartTest {
             try (Connection c = pool.borrow()) {
                 assertThat(selectOne(c)).isEqualTo(1);
             }
+        }
+    }
+
+    @Test
+    void withMinimumZeroTheFailFastCheckLeavesNoConnectionBehind() throws Exception {
+        String app = uniqueAppName("zero");
+        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(0).maxSize(2).build())) {
+            assertThat(pool.stats().created()).isEqualTo(1);
+            assertThat(pool.stats().closed()).isEqualTo(1);
+            assertThat(pool.stats().total()).isZero();
+            assertThat(eventually(Duration.ofSeconds(5),
+                    () -> PoolTestSupport.backendsUnchecked(schema.database(), app) == 0)).isTrue();
+            try (Connection c = pool.borrow()) {
+                assertThat(selectOne(c)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aServerThatRefusesTheLoginKeepsItsSqlStateForTheErrorMappers() throws Exception {
+        String app = uniqueAppName("nodb");
+        String url = schema.database().jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/no_such_database_sb$1");
+        // Fail-fast: a ConnectionException carrying the server's SQLSTATE.
+        Throwable atStart = catchThrowable(() -> new C3p0SessionProvider().start(config(schema, app).url(url).build()));
+        assertThat(atStart).isInstanceOf(ConnectionException.class).hasMessageContaining("/no_such_database_sb");
+        assertThat(((ConnectionException) atStart).sqlState()).isEqualTo("3D000");
+        // Not fail-fast: checkouts throw the SQLSTATE so the core maps it to the right family.
+        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).url(url).failFast(false)
+                .minSize(0).maxSize(1).build())) {
+            Throwable failure = catchThrowable(pool::borrow);
+            assertThat(failure).isInstanceOf(java.sql.SQLException.class).hasMessageContaining("/no_such_database_sb");
+            assertThat(((java.sql.SQLException) failure).getSQLState()).isEqualTo("3D000");
         }
     }
 }

@@ -1,0 +1,134 @@
+package db.pool.c3p0;
+
+import static db.pool.c3p0.PoolTestSupport.backendsUnchecked;
+import static db.pool.c3p0.PoolTestSupport.config;
+import static db.pool.c3p0.PoolTestSupport.eventually;
+import static db.pool.c3p0.PoolTestSupport.uniqueAppName;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import db.api.spi.ConnectionPool;
+import db.testkit.TestDatabase;
+import db.testkit.TestSchema;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Each pool and driver setting, observed on the server or on the connection. */
+class SettingsTest {
+    private static TestSchema schema;
+    private static TestDatabase db;
+
+    @BeforeAll
+    static void schema() {
+        db = TestDatabase.get();
+        schema = db.createSchema("settings");
+        schema.execute("CREATE TABLE person (id int PRIMARY KEY, email text)");
+    }
+
+    @AfterAll
+    static void drop() {
+        schema.close();
+    }
+
+    private static String show(Connection c, String setting) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW " + setting)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static int pid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    @Test
+    void applicationNameStatementTimeoutAndKeepAliveReachTheServer() throws Exception {
+        String app = uniqueAppName("settings");
+        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(1).maxSize(1)
+                .statementTimeout(Duration.ofMillis(1500)).build());
+             Connection c = pool.borrow()) {
+            assertThat(show(c, "application_name")).isEqualTo(app);
+            assertThat(show(c, "statement_timeout")).isEqualTo("1500ms");
+            assertThat(show(c, "search_path")).contains(schema.name());
+        }
+    }
+
+    @Test
+    void withoutAStatementTimeoutTheServerDefaultStays() throws Exception {
+        String app = uniqueAppName("nostmt");
+        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(1).maxSize(1).build());
+             Connection c = pool.borrow()) {
+            assertThat(show(c, "statement_timeout")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void rowValuesFromTheServersDetailStayOutOfDriverMessagesUnlessTheUrlAsksForThem() throws Exception {
+        String app = uniqueAppName("detail");
+        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(1).maxSize(1).build());
+             Connection c = pool.borrow(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO person VALUES (1, 'alice@example.org')");
+            Throwable duplicate = catchThrowable(() -> s.execute("INSERT INTO person VALUES (1, 'alice@example.org')"));
+            assertThat(duplicate).isInstanceOf(SQLException.class);
+            assertThat(((SQLException) duplicate).getSQLState()).isEqualTo("23505");
+            assertThat(duplicate.getMessage()).doesNotContain("(id)=(1)");
+        }
+        // A pgjdbc property in the URL wins over the provider's default.
+        String app2 = uniqueAppName("detail-on");
+        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app2)
+                .url(schema.jdbcUrl() + "&logServerErrorDetail=true").minSize(1).maxSize(1).build());
+             Connection c = pool.borrow(); Statement s = c.createStatement()) {
+            Throwable duplicate = catchThrowable(() -> s.execute("INSERT INTO person VALUES (1, 'alice@example.org')"));
+            assertThat(duplicate.getMessage()).contains("(id)=(1)");
+        }
+    }
+
+    @Test
+    void connectionsAboveTheMinimumCloseAfterTheIdleTimeout() throws Exception {
+        String app = uniqueAppName("idle");
+        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(1).maxSize(3)
+                .idleTimeout(Duration.ofSeconds(1)).build())) {
+            List<Connection> held = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                held.add(pool.borrow());
+            }
+            for (Connection c : held) {
+                c.close();
+            }
+            assertThat(pool.stats().total()).isEqualTo(3);
+            assertThat(eventually(Duration.ofSeconds(10), () -> pool.stats().total() == 1))
+                    .as("back to the minimum: %s", pool.stats()).isTrue();
+            assertThat(eventually(Duration.ofSeconds(5), () -> backendsUnchecked(db, app) == 1)).isTrue();
+            assertThat(eventually(Duration.ofSeconds(5), () -> pool.stats().closed() == 2))
+                    .as("%s", pool.stats()).isTrue();
+        }
+    }
+
+    @Test
+    void connectionsAreRetiredAfterTheMaxLifetime() throws Exception {
+        String app = uniqueAppName("lifetime");
+        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(1).maxSize(1)
+                .maxLifetime(Duration.ofSeconds(1)).build())) {
+            int first;
+            try (Connection c = pool.borrow()) {
+                first = pid(c);
+            }
+            assertThat(eventually(Duration.ofSeconds(10), () -> pool.stats().closed() >= 1))
+                    .as("retired: %s", pool.stats()).isTrue();
+            try (Connection c = pool.borrow()) {
+                assertThat(pid(c)).isNotEqualTo(first);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package db.tracing.otel.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * A bounded cache of {@link SqlInfo} by SQL text, so each distinct statement is lexed once.
+ *
+ * <p>Two generations approximate an LRU without locking: lookups go to the young map, then the old
+ * one (promoting a hit); when the young map reaches its capacity it becomes the old one and a fresh
+ * young map starts. So at most {@code 2 * capacity} entries are held, statements in steady use stay
+ * cached, and a flood of one-off statements (literals inlined into the text) merely cycles the
+ * generations. Texts longer than {@code maxTextLength} are analyzed but never cached: they are
+ * usually generated and unique, and would make the bound on memory meaningless. Races between
+ * threads may lose an entry or analyze a text twice, which is harmless.
+ */
+public final class SqlInfoCache {
+
+    private final int capacity;
+    private final int maxTextLength;
+    private final Function<String, SqlInfo> analyzer;
+    private volatile Map<String, SqlInfo> young = new ConcurrentHashMap<>();
+    private volatile Map<String, SqlInfo> old = Map.of();
+
+    /**
+     * A cache.
+     *
+     * @param capacity      entries per generation
+     * @param maxTextLength the longest text that is cached
+     * @param analyzer      computes the info of a text; must not throw
+     */
+    public SqlInfoCache(int capacity, int maxTextLength, Function<String, SqlInfo> analyzer) {
+        if (capacity < 1 || maxTextLength < 0) {
+            throw new IllegalArgumentException("capacity < 1 or maxTextLength < 0");
+        }
+        this.capacity = capacity;
+        this.maxTextLength = maxTextLength;
+        this.analyzer = analyzer;
+    }
+
+    /**
+     * A cache of {@link SqlAnalyzer#analyze}: 1,000 entries per generation, texts up to 4,096
+     * characters; so at worst some 2,000 texts of 4 KiB plus their sanitized forms (about 16 MiB),
+     * typically a small fraction of that.
+     */
+    public static SqlInfoCache standard() {
+        return new SqlInfoCache(1_000, 4_096, SqlAnalyzer::analyze);
+    }
+
+    /** The info of {@code sql}, from the cache when present. */
+    public SqlInfo get(String sql) {
+        if (sql.length() > maxTextLength) {
+            return analyzer.apply(sql);
+        }
+        Map<String, SqlInfo> current = young;
+        SqlInfo info = current.get(sql);
+        if (info != null) {
+            return info;
+        }
+        info = old.get(sql);
+        if (info == null) {
+            info = analyzer.apply(sql);
+        }
+        if (current.size() >= capacity) {
+            synchronized (this) {
+                if (young == current) {
+                    old = current;
+                    young = new ConcurrentHashMap<>();
+                }
+                current = young;
+            }
+        }
+        current.put(sql, info);
+        return info;
+    }
+
+    /** How many entries are held now (both generations). */
+    public int size() {
+        return young.size() + old.size();
+    }
+}

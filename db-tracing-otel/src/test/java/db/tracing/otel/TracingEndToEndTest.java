@@ -1,0 +1,259 @@
+package db.tracing.otel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import db.api.DataAccessException;
+import db.api.Database;
+import db.api.DbConfig;
+import db.api.PoolExhaustedException;
+import db.api.Session;
+import db.testkit.TestDatabase;
+import db.testkit.TestSchema;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real statements against the real PostgreSQL, through {@link Database}: the instrumenter is found
+ * by the core's discovery (this module's {@code provides}), the OpenTelemetry SDK is handed over as
+ * a config extension.
+ */
+@SuppressWarnings("try") // Scope resources exist for their close()
+class TracingEndToEndTest {
+
+    private static final AttributeKey<String> QUERY_TEXT = AttributeKey.stringKey("db.query.text");
+    private static final AttributeKey<String> SUMMARY = AttributeKey.stringKey("db.query.summary");
+    private static final AttributeKey<String> STATUS_CODE = AttributeKey.stringKey("db.response.status_code");
+    private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    private static final AttributeKey<String> POOL_NAME = AttributeKey.stringKey("db.client.connection.pool.name");
+    private static final String SENTINEL = "sentinel-4711@example.com";
+
+    private static TestSchema schema;
+
+    private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+    private OpenTelemetrySdk sdk;
+    private Database database;
+
+    @BeforeAll
+    static void createSchema() {
+        schema = TestDatabase.get().createSchema("otel_e2e");
+        schema.execute("CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL UNIQUE)");
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        if (schema != null) {
+            schema.close();
+        }
+    }
+
+    @BeforeEach
+    void open() {
+        sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+                .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+                .build();
+        database = Database.open(config("otel-e2e").build());
+        schema.execute("TRUNCATE users");
+        spans.reset();
+    }
+
+    @AfterEach
+    void close() {
+        if (database != null) {
+            database.close();
+        }
+        sdk.close();
+    }
+
+    @Test
+    void realStatementsBecomeClientSpansUnderTheCallersSpan() throws Exception {
+        Span parent = sdk.getTracer("test").spanBuilder("handle request").startSpan();
+        try (Scope ignored = parent.makeCurrent(); Session session = database.openSession()) {
+            session.execute("INSERT INTO users (id, email) VALUES (?, ?)", 1, "a@example.com");
+            assertThat(session.query("SELECT email FROM users WHERE id = ?", rs -> rs.getString(1), 1))
+                    .containsExactly("a@example.com");
+            Connection connection = session.connection();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM users WHERE email <> '" + SENTINEL + "'")) {
+                assertThat(rs.next()).isTrue();
+            }
+        } finally {
+            parent.end();
+        }
+        List<SpanData> statementSpans = statementSpans();
+        assertThat(statementSpans).extracting(SpanData::getName)
+                .containsExactly("INSERT users", "SELECT users", "SELECT users");
+        assertThat(statementSpans).allSatisfy(span -> {
+            assertThat(span.getKind()).isEqualTo(SpanKind.CLIENT);
+            assertThat(span.getParentSpanId()).isEqualTo(parent.getSpanContext().getSpanId());
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("db.system.name"))).isEqualTo("postgresql");
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("db.namespace"))).isEqualTo("test");
+            assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        });
+        assertThat(statementSpans.get(0).getAttributes().get(QUERY_TEXT))
+                .isEqualTo("INSERT INTO users (id, email) VALUES (?, ?)");
+        assertThat(statementSpans.get(2).getAttributes().get(QUERY_TEXT))
+                .isEqualTo("SELECT count(*) FROM users WHERE email <> ?");
+        assertThat(spans.getFinishedSpanItems().toString()).doesNotContain(SENTINEL).doesNotContain("a@example.com");
+    }
+
+    @Test
+    void duplicateKeyIsRecordedBySqlStateWithoutTheRowValue() {
+        try (Session session = database.openSession()) {
+            session.execute("INSERT INTO users (id, email) VALUES (?, ?)", 1, SENTINEL);
+            assertThatThrownBy(() -> session.execute("INSERT INTO users (id, email) VALUES (?, ?)", 2, SENTINEL))
+                    .isInstanceOf(DataAccessException.class)
+                    .satisfies(e -> assertThat(((DataAccessException) e).sqlState()).isEqualTo("23505"));
+        }
+        SpanData failed = statementSpans().get(1);
+        assertThat(failed.getName()).isEqualTo("INSERT users");
+        assertThat(failed.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(failed.getAttributes().get(STATUS_CODE)).isEqualTo("23505");
+        assertThat(failed.getAttributes().get(ERROR_TYPE)).isEqualTo("23505");
+        assertThat(failed.getEvents()).singleElement().satisfies(event -> {
+            assertThat(event.getName()).isEqualTo("exception");
+            assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.type")))
+                    .isEqualTo("db.api.DuplicateKeyException");
+        });
+        // The server's DETAIL says "Key (email)=(sentinel...) already exists": it must not reach telemetry.
+        assertThat(failed.toString()).doesNotContain(SENTINEL);
+        assertThat(String.valueOf(metrics.collectAllMetrics())).doesNotContain(SENTINEL);
+    }
+
+    @Test
+    void spanAndDurationCoverTheServerTime() {
+        try (Session session = database.openSession()) {
+            session.query("SELECT pg_sleep(0.2)", rs -> rs.getString(1));
+        }
+        SpanData span = statementSpans().get(0);
+        assertThat(span.getName()).isEqualTo("SELECT");
+        assertThat(span.getEndEpochNanos() - span.getStartEpochNanos()).isGreaterThanOrEqualTo(200_000_000L);
+        assertThat(metric(metrics.collectAllMetrics(), "db.client.operation.duration").getHistogramData().getPoints())
+                .singleElement().satisfies(p -> assertThat(p.getSum()).isGreaterThanOrEqualTo(0.2));
+    }
+
+    @Test
+    void batchesAreOneSpanWithTheirSize() {
+        try (Session session = database.openSession()) {
+            session.executeBatch("INSERT INTO users (id, email) VALUES (?, ?)",
+                    List.of(new Object[] {1, "a@x"}, new Object[] {2, "b@x"}, new Object[] {3, "c@x"}));
+        }
+        SpanData batch = statementSpans().get(0);
+        assertThat(batch.getName()).isEqualTo("BATCH INSERT users");
+        assertThat(batch.getAttributes().get(AttributeKey.longKey("db.operation.batch.size"))).isEqualTo(3L);
+    }
+
+    @Test
+    void operationAndPoolMetrics() {
+        try (Session session = database.openSession()) {
+            session.query("SELECT id FROM users", rs -> rs.getInt(1));
+            Collection<MetricData> whileOpen = metrics.collectAllMetrics();
+            MetricData count = metric(whileOpen, "db.client.connection.count");
+            long used = count.getLongSumData().getPoints().stream()
+                    .filter(p -> "used".equals(p.getAttributes().get(AttributeKey.stringKey("db.client.connection.state"))))
+                    .mapToLong(p -> p.getValue()).sum();
+            assertThat(used).isGreaterThanOrEqualTo(1);
+            assertThat(metric(whileOpen, "db.client.connection.max").getLongSumData().getPoints())
+                    .singleElement().satisfies(p -> assertThat(p.getValue()).isEqualTo(2));
+        }
+        Collection<MetricData> collected = metrics.collectAllMetrics();
+        MetricData duration = metric(collected, "db.client.operation.duration");
+        assertThat(duration.getHistogramData().getPoints())
+                .anySatisfy(p -> assertThat(p.getAttributes().get(SUMMARY)).isEqualTo("SELECT users"));
+        assertThat(database.providers().sessionProvider()).isEqualTo("c3p0");
+        assertThat(database.providers().instrumenters()).contains("opentelemetry");
+        for (String name : List.of("db.client.connection.wait_time", "db.client.connection.use_time",
+                "db.client.connection.create_time")) {
+            assertThat(metric(collected, name).getHistogramData().getPoints()).as(name)
+                    .allSatisfy(p -> assertThat(p.getAttributes().get(POOL_NAME)).isEqualTo("otel-e2e"))
+                    .isNotEmpty();
+        }
+    }
+
+    @Test
+    void sqlCommenterSendsTheTraceparentToTheServer() {
+        database.close();
+        database = Database.open(config("otel-e2e-commenter")
+                .property(OpenTelemetryInstrumenter.SQL_COMMENTER, "true").build());
+        Span parent = sdk.getTracer("test").spanBuilder("request").startSpan();
+        String seenByServer;
+        try (Scope ignored = parent.makeCurrent(); Session session = database.openSession()) {
+            seenByServer = session.queryOne("SELECT current_query()", rs -> rs.getString(1)).orElseThrow();
+        } finally {
+            parent.end();
+        }
+        assertThat(seenByServer).isEqualTo("SELECT current_query() /*traceparent='00-"
+                + parent.getSpanContext().getTraceId() + "-" + parent.getSpanContext().getSpanId() + "-"
+                + parent.getSpanContext().getTraceFlags().asHex() + "'*/");
+        // the span records the application's text, not the annotated one
+        assertThat(statementSpans()).singleElement().satisfies(span ->
+                assertThat(span.getAttributes().get(QUERY_TEXT)).isEqualTo("SELECT current_query()"));
+    }
+
+    @Test
+    void checkoutTimeoutsAreCounted() {
+        database.close();
+        database = Database.open(config("otel-e2e-timeouts").maxSize(1).minSize(1)
+                .checkoutTimeout(Duration.ofMillis(200)).build());
+        try (Session holder = database.openSession()) {
+            holder.query("SELECT 1", rs -> rs.getInt(1));
+            assertThatThrownBy(database::openSession).isInstanceOf(PoolExhaustedException.class);
+        }
+        MetricData timeouts = metric(metrics.collectAllMetrics(), "db.client.connection.timeouts");
+        assertThat(timeouts.getLongSumData().getPoints()).singleElement().satisfies(p -> {
+            assertThat(p.getValue()).isEqualTo(1);
+            assertThat(p.getAttributes().get(POOL_NAME)).isEqualTo("otel-e2e-timeouts");
+        });
+    }
+
+    private DbConfig.Builder config(String poolName) {
+        TestDatabase db = TestDatabase.get();
+        DbConfig.Builder config = DbConfig.builder().url(schema.jdbcUrl()).poolName(poolName)
+                .minSize(1).maxSize(2).extension(OpenTelemetry.class, sdk);
+        if (db.user() != null) {
+            config.user(db.user());
+        }
+        if (db.password() != null) {
+            config.password(db.password());
+        }
+        return config;
+    }
+
+    /** Spans of statements (CLIENT), without the test's own parents, in the order they ended. */
+    private List<SpanData> statementSpans() {
+        return spans.getFinishedSpanItems().stream().filter(s -> s.getKind() == SpanKind.CLIENT)
+                .collect(Collectors.toList());
+    }
+
+    private static MetricData metric(Collection<MetricData> collected, String name) {
+        return collected.stream().filter(m -> m.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no metric " + name + " in " + collected.stream()
+                        .map(MetricData::getName).collect(Collectors.toList())));
+    }
+}
