@@ -55,7 +55,8 @@ public class InstrumentationBenchmark {
             // A no-op OpenTelemetry shows nothing, so check on a throwaway SDK that the instrumenter is real.
             OtelSdk probe = new OtelSdk();
             probe.open();
-            probe.close();
+            probe.db.close();
+            probe.sdk.close();
             db = openTraced(OpenTelemetry.noop(), "bench-otel-noop");
         }
 
