@@ -10,6 +10,7 @@ class ModulePathTest {
     @Test
     void testsRunInsideTheNamedModule() {
         assertThat(ModulePathTest.class.getModule().getName()).isEqualTo("db.api");
+        System.out.println("[module path] db-api tests run inside module " + ModulePathTest.class.getModule().getName());
         assertThat(System.getProperty("jdk.module.path")).isNotBlank();
         Module api = Database.class.getModule();
         assertThat(api.getDescriptor().exports()).extracting(e -> e.source())

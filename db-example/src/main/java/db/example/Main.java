@@ -88,15 +88,13 @@ public final class Main {
         }
 
         try (SpanPrinter ignored = SpanPrinter.attach(out)) {
-            // Before Db.init, so that the tracing module finds the SDK when the database opens.
-            Telemetry.startGlobal(environment, systemProperties);
             Db.init(config);
             new Tour(Db.get(), out).run();
             return EXIT_OK;
         } catch (ConnectionException | AuthenticationException e) {
             err.println(unreachable(config, e));
             return EXIT_UNREACHABLE;
-        } catch (DataAccessException | IllegalStateException e) {
+        } catch (DataAccessException e) {
             err.println("db-example: failed: " + e.getClass().getSimpleName() + ": "
                     + scrub(oneLine(e.getMessage()), config));
             return EXIT_FAILED;

@@ -44,6 +44,8 @@ class DiscoveryTest {
         // Module path: this test is patched into db.moduletests and db.api is a named module.
         // Class path (execution classpath-mode): both are in the unnamed module.
         boolean modulePath = System.getProperty("jdk.module.path") != null;
+        System.out.println((modulePath ? "[module path] module-tests run inside module " : "[class path] module-tests run in ")
+                + DiscoveryTest.class.getModule());
         assertThat(DiscoveryTest.class.getModule().isNamed()).isEqualTo(modulePath);
         assertThat(Database.class.getModule().isNamed()).isEqualTo(modulePath);
         if (modulePath) {

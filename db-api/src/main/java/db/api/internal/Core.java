@@ -341,7 +341,9 @@ public final class Core {
     }
 
     private void roundTrip(Duration timeout) {
-        try (SessionImpl session = borrow(); Statement statement = session.connection().createStatement()) {
+        // The physical connection, not the instrumented one: readiness probes every few seconds must
+        // not flood traces and query metrics.
+        try (SessionImpl session = borrow(); Statement statement = session.physical().createStatement()) {
             statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
             statement.execute("SELECT 1");
         } catch (SQLException e) {

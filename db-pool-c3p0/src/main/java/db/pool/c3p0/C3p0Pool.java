@@ -122,14 +122,12 @@ final class C3p0Pool implements ConnectionPool {
         return false;
     }
 
-    private enum Counter { TOTAL, IDLE, BUSY, PENDING }
+    private enum Counter { IDLE, BUSY, PENDING }
 
     /** One c3p0 counter; -1 when c3p0 cannot say (it has been closed under us). */
     private int count(Counter counter) {
         try {
             switch (counter) {
-                case TOTAL:
-                    return c3p0.getNumConnectionsDefaultUser();
                 case IDLE:
                     return c3p0.getNumIdleConnectionsDefaultUser();
                 case BUSY:
@@ -145,12 +143,13 @@ final class C3p0Pool implements ConnectionPool {
     @Override
     public PoolStats stats() {
         if (!closed.get()) {
-            int total = count(Counter.TOTAL);
-            int idle = count(Counter.IDLE);
+            // c3p0 answers each counter under its lock separately; total is derived so that a snapshot
+            // always satisfies total == idle + busy, even while an acquisition completes in between.
             int busy = count(Counter.BUSY);
+            int idle = count(Counter.IDLE);
             int pending = count(Counter.PENDING);
-            if (total >= 0 && idle >= 0 && busy >= 0 && pending >= 0) {
-                return new PoolStats(name, total, idle, busy, pending, max, min, timeouts.get(), 0,
+            if (idle >= 0 && busy >= 0 && pending >= 0) {
+                return new PoolStats(name, idle + busy, idle, busy, pending, max, min, timeouts.get(), 0,
                         physical.createdCount(), physical.closedCount());
             }
         }

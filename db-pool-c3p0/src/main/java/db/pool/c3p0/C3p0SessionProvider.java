@@ -98,12 +98,13 @@ public final class C3p0SessionProvider implements SessionProvider {
             }
         }
 
-        PoolBackedDataSource c3p0;
+        // Registers itself in c3p0's registry (and JMX) on construction; closed below if anything fails.
+        PoolBackedDataSource c3p0 = new PoolBackedDataSource();
         try {
-            c3p0 = new PoolBackedDataSource();
             c3p0.setNumHelperThreads(HELPER_THREADS);
             c3p0.setConnectionPoolDataSource(poolSettings(config, physical));
         } catch (PropertyVetoException | RuntimeException e) {
+            c3p0.close();
             physical.shutDown();
             throw new ConfigException("c3p0 rejected the pool settings: " + e.getMessage());
         }

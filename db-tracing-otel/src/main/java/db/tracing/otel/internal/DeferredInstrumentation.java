@@ -28,6 +28,10 @@ public final class DeferredInstrumentation implements Instrumentation {
     /** The Java agent's entry class: present (on the system or boot class path) only under the agent. */
     private static final String AGENT_CLASS = "io.opentelemetry.javaagent.OpenTelemetryAgent";
     private static final boolean JAVA_AGENT = classPresent(AGENT_CLASS);
+    private static final String AUTOCONFIGURE_PROPERTY = "otel.java.global-autoconfigure.enabled";
+    private static final String AUTOCONFIGURE_ENV = "OTEL_JAVA_GLOBAL_AUTOCONFIGURE_ENABLED";
+    private static final String AUTOCONFIGURE_CLASS =
+            "io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk";
 
     private final Function<OpenTelemetry, Instrumentation> factory;
     private final long recheckNanos;
@@ -52,7 +56,18 @@ public final class DeferredInstrumentation implements Instrumentation {
      * an instance is registered, or the Java agent provides one.
      */
     public static boolean globalReady() {
-        return JAVA_AGENT || GlobalOpenTelemetry.isSet();
+        return JAVA_AGENT || GlobalOpenTelemetry.isSet() || autoconfigureRequested();
+    }
+
+    /**
+     * Whether the application asked OpenTelemetry to configure the global instance itself
+     * ({@code otel.java.global-autoconfigure.enabled=true}, or its environment form) and the
+     * autoconfigure extension is present: then {@code get()} builds the SDK from the {@code otel.*}
+     * settings instead of registering a no-op, so it is safe to call.
+     */
+    static boolean autoconfigureRequested() {
+        String enabled = System.getProperty(AUTOCONFIGURE_PROPERTY, System.getenv(AUTOCONFIGURE_ENV));
+        return Boolean.parseBoolean(enabled) && classPresent(AUTOCONFIGURE_CLASS);
     }
 
     /** Whether a class can be found; only its presence is looked at, nothing is called. */

@@ -91,4 +91,17 @@ class DeferredInstrumentationTest {
             sdk.close();
         }
     }
+
+    @Test
+    void autoconfigureCountsOnlyWhenAskedForAndPresent() {
+        String key = "otel.java.global-autoconfigure.enabled";
+        assertThat(DeferredInstrumentation.autoconfigureRequested()).isFalse();
+        System.setProperty(key, "true");
+        try {
+            // asked for, but the autoconfigure extension is not on this module's test path
+            assertThat(DeferredInstrumentation.autoconfigureRequested()).isFalse();
+        } finally {
+            System.clearProperty(key);
+        }
+    }
 }
