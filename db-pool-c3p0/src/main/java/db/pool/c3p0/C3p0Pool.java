@@ -9,8 +9,10 @@ import db.api.PoolClosedException;
 import db.api.PoolExhaustedException;
 import db.api.PoolStats;
 import db.api.spi.ConnectionPool;
+import db.api.spi.ForwardingConnection;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,25 +23,35 @@ import org.apache.logging.log4j.Logger;
 final class C3p0Pool implements ConnectionPool {
     private static final Logger LOG = LogManager.getLogger(C3p0Pool.class);
 
+    /**
+     * A connection given back less than this long ago is lent without a validation round trip
+     * (HikariCP's "alive bypass window" has the same value); an older one is checked with
+     * {@code isValid} first.
+     */
+    static final long VALIDATION_WINDOW_MS = 500;
+    private static final long VALIDATION_WINDOW_NANOS = VALIDATION_WINDOW_MS * 1_000_000L;
+
     private final String name;
     private final DatabaseTarget target;
     private final int min;
     private final int max;
     private final Duration checkoutTimeout;
     private final Duration closeTimeout;
+    private final int validationTimeoutSeconds;
     private final PoolBackedDataSource c3p0;
     private final PhysicalConnections physical;
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     C3p0Pool(String name, DatabaseTarget target, int min, int max, Duration checkoutTimeout, Duration closeTimeout,
-             PoolBackedDataSource c3p0, PhysicalConnections physical) {
+             int validationTimeoutSeconds, PoolBackedDataSource c3p0, PhysicalConnections physical) {
         this.name = name;
         this.target = target;
         this.min = min;
         this.max = max;
         this.checkoutTimeout = checkoutTimeout;
         this.closeTimeout = closeTimeout;
+        this.validationTimeoutSeconds = validationTimeoutSeconds;
         this.c3p0 = c3p0;
         this.physical = physical;
     }
@@ -49,12 +61,86 @@ final class C3p0Pool implements ConnectionPool {
         return name;
     }
 
+    /**
+     * Lends a connection: c3p0's, validated first when it has been idle past the validation window.
+     * A broken one is discarded and another taken, at most {@code max + 1} times (then every
+     * connection the pool had was dead, and the fresh ones c3p0 makes are not idle).
+     */
     @Override
     public Connection borrow() throws SQLException {
         if (closed.get()) {
             throw closedException(null);
         }
         long start = System.nanoTime();
+        for (int attempt = 0; ; attempt++) {
+            Connection proxy = checkout(start);
+            PhysicalConnection physicalConnection = proxy.unwrap(PhysicalConnection.class);
+            if (physicalConnection.usedWithin(VALIDATION_WINDOW_NANOS) || attempt > max
+                    || isValid(physicalConnection)) {
+                return new Lent(proxy, physicalConnection);
+            }
+            discard(proxy, physicalConnection);
+        }
+    }
+
+    private boolean isValid(PhysicalConnection connection) {
+        try {
+            return connection.isValid(validationTimeoutSeconds);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Takes a dead connection out of the pool. c3p0 learns a connection is broken from an exception
+     * with a connection-class SQLSTATE: so the physical connection is aborted, one call through the
+     * proxy fails with the driver's 08003, and c3p0 then destroys it on close instead of pooling it.
+     */
+    private static void discard(Connection proxy, PhysicalConnection physicalConnection) {
+        physicalConnection.abortNow();
+        try (Statement probe = proxy.createStatement()) {
+            LOG.debug("A connection that failed validation still answered createStatement ({})", probe);
+        } catch (SQLException expected) {
+            // what tells c3p0 the connection is broken
+        }
+        try {
+            proxy.close();
+        } catch (SQLException e) {
+            LOG.debug("Closing a discarded connection failed (SQLSTATE {})", e.getSQLState());
+        }
+    }
+
+    /**
+     * The connection the core gets: closing it records the time for the validation window, then gives
+     * the proxy back to c3p0, once.
+     */
+    private static final class Lent extends ForwardingConnection {
+        private final PhysicalConnection physicalConnection;
+        private boolean returned;
+
+        Lent(Connection proxy, PhysicalConnection physicalConnection) {
+            super(proxy);
+            this.physicalConnection = physicalConnection;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (returned) {
+                return;
+            }
+            returned = true;
+            physicalConnection.markUsed();
+            delegate().close();
+        }
+
+        @Override
+        public boolean isClosed() throws SQLException {
+            return returned || delegate().isClosed();
+        }
+    }
+
+    /** c3p0's checkout, with its failures turned into the exceptions the core expects. */
+    private Connection checkout(long start) throws SQLException {
         try {
             return c3p0.getConnection();
         } catch (SQLException e) {

@@ -16,6 +16,8 @@ final class PhysicalConnection extends ForwardingConnection {
     private final Connection delegate;
     private final PhysicalConnections owner;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** When the application last gave it back (or when it was made); read by the checkout validation. */
+    private volatile long lastUsedNanos = System.nanoTime();
 
     PhysicalConnection(Connection delegate, PhysicalConnections owner) {
         super(delegate);
@@ -64,9 +66,25 @@ final class PhysicalConnection extends ForwardingConnection {
         }
     }
 
-    /** Reaches the driver's connection itself: c3p0 and applications unwrap to driver interfaces. */
+    /** Records that the application just gave the connection back. */
+    void markUsed() {
+        lastUsedNanos = System.nanoTime();
+    }
+
+    /** Whether the connection was given back (or made) less than {@code windowNanos} ago. */
+    boolean usedWithin(long windowNanos) {
+        return System.nanoTime() - lastUsedNanos < windowNanos;
+    }
+
+    /**
+     * Reaches the driver's connection itself: c3p0 and applications unwrap to driver interfaces. The
+     * pool (same package) unwraps c3p0's proxy to this class to validate and time-stamp it.
+     */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface == PhysicalConnection.class) {
+            return iface.cast(this);
+        }
         return iface.isInstance(delegate) ? iface.cast(delegate) : delegate.unwrap(iface);
     }
 
