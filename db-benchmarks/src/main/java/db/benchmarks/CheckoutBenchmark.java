@@ -37,7 +37,7 @@ public class CheckoutBenchmark {
     }
 
     @Benchmark
-    public void c3p0SyncNoTest(PoolStates.C3p0SyncNoTest pool) throws SQLException {
+    public void c3p0TestOnCheckout(PoolStates.C3p0TestOnCheckout pool) throws SQLException {
         Connection c = pool.ds.getConnection();
         c.close();
     }

@@ -55,14 +55,14 @@ public final class PoolStates {
         }
     }
 
-    /** Raw c3p0 like Switchboard's provider but without the checkout test. */
+    /** Raw c3p0 like Switchboard's provider but with c3p0's own test on every checkout. */
     @State(Scope.Benchmark)
-    public static class C3p0SyncNoTest {
+    public static class C3p0TestOnCheckout {
         ComboPooledDataSource ds;
 
         @Setup(Level.Trial)
         public void open() throws PropertyVetoException, SQLException {
-            ds = Pools.c3p0SyncNoTest();
+            ds = Pools.c3p0TestOnCheckout();
             Pools.fill(ds);
         }
 

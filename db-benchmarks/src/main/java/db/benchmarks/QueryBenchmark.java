@@ -49,7 +49,7 @@ public class QueryBenchmark {
     }
 
     @Benchmark
-    public String c3p0SyncNoTest(PoolStates.BenchSchema schema, PoolStates.C3p0SyncNoTest pool) throws SQLException {
+    public String c3p0TestOnCheckout(PoolStates.BenchSchema schema, PoolStates.C3p0TestOnCheckout pool) throws SQLException {
         try (Connection c = pool.ds.getConnection()) {
             return Jdbc.lookup(c, Jdbc.anyId());
         }
