@@ -28,9 +28,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -193,8 +195,8 @@ public final class Core {
 
     /** Runs {@code work} in a transaction, retrying as {@code options} allow. */
     public <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
-        java.util.Objects.requireNonNull(options, "options");
-        java.util.Objects.requireNonNull(work, "work");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(work, "work");
         for (int attempt = 1; ; attempt++) {
             try {
                 return runOnce(options, work);
@@ -318,7 +320,7 @@ public final class Core {
         try {
             requireOpen();
             probe = CompletableFuture.runAsync(() -> roundTrip(timeout), probes);
-        } catch (DataAccessException | java.util.concurrent.RejectedExecutionException e) {
+        } catch (DataAccessException | RejectedExecutionException e) {
             return unhealthy(start, e instanceof DataAccessException ? (DataAccessException) e
                     : new PoolClosedException("Database pool '" + config.poolName() + "' is closed"));
         }

@@ -1,10 +1,12 @@
 package db.api.internal;
 
 import db.api.DataAccessException;
+import db.api.ErrorDetails;
 import db.api.UncategorizedDataAccessException;
 import db.api.spi.ErrorContext;
 import db.api.spi.ErrorMapper;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
@@ -31,7 +33,7 @@ final class ErrorTranslator {
     }
 
     ErrorContext defaultContext() {
-        return new ErrorContext(includeDetail, java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO);
+        return new ErrorContext(includeDetail, Duration.ZERO, Duration.ZERO, Duration.ZERO);
     }
 
     DataAccessException translate(SQLException exception) {
@@ -51,6 +53,6 @@ final class ErrorTranslator {
         }
         return new UncategorizedDataAccessException("Uncategorized database error (SQLSTATE "
                 + exception.getSQLState() + ", " + exception.getClass().getName() + ")", exception,
-                db.api.ErrorDetails.ofSqlState(exception.getSQLState()));
+                ErrorDetails.ofSqlState(exception.getSQLState()));
     }
 }
