@@ -4,15 +4,11 @@ import db.api.DataAccessException;
 import db.api.ErrorDetails;
 import db.api.spi.ErrorContext;
 import db.api.spi.ErrorMapper;
+import db.api.spi.ExceptionChain;
 import db.api.spi.SqlStateFamily;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.IdentityHashMap;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The last mapper in the chain: maps any {@link SQLException} by its SQLSTATE alone, through
@@ -28,9 +24,6 @@ import java.util.Set;
  * exception given to {@link #map}.
  */
 public final class SqlStateFallbackMapper implements ErrorMapper {
-
-    /** How many linked exceptions to look at, against cycles and absurd chains. */
-    private static final int MAX_CHAIN = 64;
 
     /** A fallback mapper; it holds no state. */
     public SqlStateFallbackMapper() {
@@ -60,29 +53,14 @@ public final class SqlStateFallbackMapper implements ErrorMapper {
     /** The first exception in the chain with a SQLSTATE, a real cause before a batch wrapper. */
     static SQLException sourceOf(SQLException exception) {
         SQLException batchWithState = null;
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Throwable> queue = new ArrayDeque<>();
-        queue.add(exception);
-        while (!queue.isEmpty() && seen.size() < MAX_CHAIN) {
-            Throwable t = queue.poll();
-            if (!seen.add(t)) {
-                continue;
-            }
-            if (t instanceof SQLException sql) {
-                if (sql.getSQLState() != null) {
-                    if (!(sql instanceof BatchUpdateException)) {
-                        return sql;
-                    }
-                    if (batchWithState == null) {
-                        batchWithState = sql;
-                    }
+        for (Throwable t : ExceptionChain.of(exception)) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                if (!(sql instanceof BatchUpdateException)) {
+                    return sql;
                 }
-                if (sql.getNextException() != null) {
-                    queue.add(sql.getNextException());
+                if (batchWithState == null) {
+                    batchWithState = sql;
                 }
-            }
-            if (t.getCause() != null) {
-                queue.add(t.getCause());
             }
         }
         return batchWithState != null ? batchWithState : exception;

@@ -4,16 +4,12 @@ import db.api.DataAccessException;
 import db.api.ErrorDetails;
 import db.api.spi.ErrorContext;
 import db.api.spi.ErrorMapper;
+import db.api.spi.ExceptionChain;
 import db.api.spi.SqlStateFamily;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -59,9 +55,6 @@ import org.postgresql.util.ServerErrorMessage;
  * the statement with its parameters, unless the connection sets {@code logServerErrorDetail=false}.
  */
 public final class PostgresErrorMapper implements ErrorMapper {
-
-    /** How many linked exceptions to look at, against cycles and absurd chains. */
-    private static final int MAX_CHAIN = 64;
 
     private static final Pattern QUOTED_SPAN = Pattern.compile("\".*\"", Pattern.DOTALL);
     private static final Pattern BYTES = Pattern.compile("0x[0-9a-fA-F]{2}(?:\\s+0x[0-9a-fA-F]{2})*");
@@ -109,14 +102,7 @@ public final class PostgresErrorMapper implements ErrorMapper {
     /** The exception to read: the first the server sent, else the first pgjdbc one, else null. */
     static PSQLException sourceOf(SQLException exception) {
         PSQLException firstClientSide = null;
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Throwable> queue = new ArrayDeque<>();
-        queue.add(exception);
-        while (!queue.isEmpty() && seen.size() < MAX_CHAIN) {
-            Throwable t = queue.poll();
-            if (!seen.add(t)) {
-                continue;
-            }
+        for (Throwable t : ExceptionChain.of(exception)) {
             if (t instanceof PSQLException pg) {
                 if (pg.getServerErrorMessage() != null) {
                     return pg;
@@ -124,12 +110,6 @@ public final class PostgresErrorMapper implements ErrorMapper {
                 if (firstClientSide == null) {
                     firstClientSide = pg;
                 }
-            }
-            if (t instanceof SQLException sql && sql.getNextException() != null) {
-                queue.add(sql.getNextException());
-            }
-            if (t.getCause() != null) {
-                queue.add(t.getCause());
             }
         }
         return firstClientSide;
