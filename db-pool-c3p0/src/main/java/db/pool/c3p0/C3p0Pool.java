@@ -30,6 +30,8 @@ final class C3p0Pool implements ConnectionPool {
      */
     static final long VALIDATION_WINDOW_MS = 500;
     private static final long VALIDATION_WINDOW_NANOS = VALIDATION_WINDOW_MS * 1_000_000L;
+    /** The longest {@code close()} waits for c3p0's helper threads to finish what they started. */
+    private static final long HELPER_QUIESCE_NANOS = 2_000_000_000L;
 
     private final String name;
     private final DatabaseTarget target;
@@ -187,6 +189,21 @@ final class C3p0Pool implements ConnectionPool {
         }
     }
 
+    private void awaitIdleHelperThreads(long deadlineNanos) {
+        try {
+            while (c3p0.getThreadPoolNumActiveThreads() > 0 || c3p0.getThreadPoolNumTasksPending() > 0) {
+                if (System.nanoTime() - deadlineNanos >= 0) {
+                    return;
+                }
+                Thread.sleep(5);
+            }
+        } catch (SQLException | RuntimeException e) {
+            // c3p0 has no pool to ask about: nothing to wait for
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private PoolClosedException closedException(Throwable cause) {
         return new PoolClosedException("Pool '" + name + "' is closed", cause);
     }
@@ -254,6 +271,10 @@ final class C3p0Pool implements ConnectionPool {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        // An acquisition still running when c3p0's pool closes fails, and c3p0 then schedules its retry on
+        // a timer it has already cancelled (an IllegalStateException on its helper thread). Let the
+        // helper threads finish what they started, briefly, before closing.
+        awaitIdleHelperThreads(System.nanoTime() + Math.min(closeTimeout.toNanos(), HELPER_QUIESCE_NANOS));
         physical.shutDown();
         // false: do not destroy checked-out connections; c3p0 destroys each when it is checked in.
         c3p0.resetPoolManager(false);
