@@ -560,7 +560,7 @@ public final class DbConfig {
             }
             minSize = integer(POOL_MIN_SIZE, 2, 0);
             maxSize = integer(POOL_MAX_SIZE, 10, 1);
-            if (minSize > maxSize && problemsAbout(SIZE_KEYS)) {
+            if (minSize > maxSize && noProblemAbout(SIZE_KEYS)) {
                 problems.add(POOL_MIN_SIZE + " (" + minSize + ") must not exceed " + POOL_MAX_SIZE + " (" + maxSize + ")");
             }
             checkoutTimeout = duration(POOL_CHECKOUT_TIMEOUT, Duration.ofSeconds(30), false);
@@ -585,7 +585,8 @@ public final class DbConfig {
             }
         }
 
-        private boolean problemsAbout(Set<String> keys) {
+        /** Whether no problem was reported for these keys yet (a bad size makes min/max moot). */
+        private boolean noProblemAbout(Set<String> keys) {
             return problems.stream().noneMatch(p -> keys.stream().anyMatch(p::startsWith));
         }
 

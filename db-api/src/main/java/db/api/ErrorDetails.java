@@ -27,11 +27,6 @@ public record ErrorDetails(String sqlState, String schema, String table, String 
         return new ErrorDetails(sqlState, null, null, null, null, null);
     }
 
-    /** This with another DETAIL text (or {@code null} to drop it). */
-    public ErrorDetails withDetail(String newDetail) {
-        return new ErrorDetails(sqlState, schema, table, column, constraint, newDetail);
-    }
-
     /** The DETAIL text when the application opted in to it. */
     public Optional<String> detailText() {
         return Optional.ofNullable(detail);

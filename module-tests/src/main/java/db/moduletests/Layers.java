@@ -4,7 +4,6 @@ import java.lang.module.Configuration;
 import java.lang.module.ModuleFinder;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -30,10 +29,5 @@ public final class Layers {
         ModuleLayer boot = ModuleLayer.boot();
         Configuration configuration = boot.configuration().resolveAndBind(finder, ModuleFinder.of(), roots);
         return boot.defineModulesWithOneLoader(configuration, ClassLoader.getSystemClassLoader());
-    }
-
-    /** The names of the modules defined in {@code layer} itself, sorted. */
-    public static List<String> moduleNames(ModuleLayer layer) {
-        return layer.modules().stream().map(Module::getName).sorted().collect(Collectors.toList());
     }
 }

@@ -4,6 +4,7 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +46,7 @@ public final class ConnectionUrl {
         this.database = database;
         this.user = user;
         this.password = password;
-        this.parameters = Map.copyOf(parameters);
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     /** One host of a (possibly multi-host) URL. */
@@ -333,10 +334,10 @@ public final class ConnectionUrl {
     }
 
     /**
-     * The pgjdbc URL: {@code jdbc:postgresql://host:port[,host:port]/database?k=v}, with the given
-     * parameters and never a user or password.
+     * The pgjdbc URL: {@code jdbc:postgresql://host:port[,host:port]/database?k=v}, with this URL's
+     * parameters (in the order written) and never a user or password.
      */
-    public String toJdbcUrl(Map<String, String> params) {
+    public String toJdbcUrl() {
         StringBuilder sb = new StringBuilder("jdbc:postgresql://");
         for (int i = 0; i < hosts.size(); i++) {
             if (i > 0) {
@@ -346,35 +347,15 @@ public final class ConnectionUrl {
         }
         sb.append('/').append(database == null ? "" : encode(database));
         char sep = '?';
-        for (Map.Entry<String, String> e : params.entrySet()) {
+        for (Map.Entry<String, String> e : parameters.entrySet()) {
             sb.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
             sep = '&';
         }
         return sb.toString();
     }
 
-    /** {@link #toJdbcUrl(Map)} with this URL's own parameters. */
-    public String toJdbcUrl() {
-        return toJdbcUrl(parameters);
-    }
-
     @Override
     public String toString() {
         return toJdbcUrl();
-    }
-
-    /** Whether {@code key} names a parameter, ignoring case (pgjdbc's names are case-sensitive, users' are not). */
-    static boolean hasParameter(Map<String, String> params, String key) {
-        for (String k : params.keySet()) {
-            if (k.equalsIgnoreCase(key)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Exposed for {@link db.api.DbConfig}: see {@link #hasParameter(Map, String)}. */
-    public boolean hasParameter(String key) {
-        return hasParameter(parameters, key);
     }
 }

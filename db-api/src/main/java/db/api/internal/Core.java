@@ -75,7 +75,8 @@ public final class Core {
         this.config = config;
         List<ErrorMapper> chain = new ArrayList<>(mappers);
         chain.add(new SqlStateFallbackMapper());
-        this.translator = new ErrorTranslator(chain, config.booleanProperty(INCLUDE_DETAIL, false));
+        this.translator = new ErrorTranslator(chain, config.booleanProperty(INCLUDE_DETAIL, false),
+                config.statementTimeout().orElse(Duration.ZERO));
         this.providers = new Providers(sessionProvider.name(),
                 chain.stream().map(ErrorMapper::name).collect(Collectors.toList()),
                 instrumenters.stream().map(QueryInstrumenter::name).collect(Collectors.toList()));
@@ -83,8 +84,7 @@ public final class Core {
                 this::stats);
         this.instrumentations = openAll(instrumenters, context);
         boolean rewrites = config.booleanProperty("db.tracing.sqlcommenter", false);
-        this.hooks = new QueryHooks(instrumentations, translator, config.statementTimeout().orElse(Duration.ZERO),
-                rewrites);
+        this.hooks = new QueryHooks(instrumentations, translator, rewrites);
         String poolName = config.poolName();
         this.leakScheduler = config.leakThreshold().isZero() ? null
                 : Executors.newSingleThreadScheduledExecutor(daemonThreads("switchboard-leak-" + poolName));
@@ -151,7 +151,7 @@ public final class Core {
 
     private SessionImpl borrow() {
         ConnectionPool current = requireOpen();
-        long start = System.nanoTime();
+        long start = hooks.off() ? 0 : System.nanoTime(); // only pool events need the wait
         Connection physical;
         try {
             physical = current.borrow();

@@ -21,23 +21,28 @@ final class ErrorTranslator {
 
     private final List<ErrorMapper> mappers;
     private final boolean includeDetail;
+    private final Duration statementTimeout;
 
-    /** @param mappers in the order to ask them; must end with the fallback */
-    ErrorTranslator(List<ErrorMapper> mappers, boolean includeDetail) {
+    /**
+     * @param mappers          in the order to ask them; must end with the fallback
+     * @param includeDetail    {@code db.errors.include-detail}
+     * @param statementTimeout {@code db.statement-timeout}, {@link Duration#ZERO} when not set
+     */
+    ErrorTranslator(List<ErrorMapper> mappers, boolean includeDetail, Duration statementTimeout) {
         this.mappers = List.copyOf(mappers);
         this.includeDetail = includeDetail;
+        this.statementTimeout = statementTimeout;
     }
 
-    boolean includeDetail() {
-        return includeDetail;
+    /** What the mappers are told about a failed call that ran {@code elapsed}. */
+    ErrorContext context(Duration elapsed, int queryTimeoutSeconds) {
+        return new ErrorContext(includeDetail, elapsed, Duration.ofSeconds(Math.max(0, queryTimeoutSeconds)),
+                statementTimeout);
     }
 
-    ErrorContext defaultContext() {
-        return new ErrorContext(includeDetail, Duration.ZERO, Duration.ZERO, Duration.ZERO);
-    }
-
+    /** Maps a failure that did not come from a timed statement (a checkout, a commit). */
     DataAccessException translate(SQLException exception) {
-        return translate(exception, defaultContext());
+        return translate(exception, context(Duration.ZERO, 0));
     }
 
     DataAccessException translate(SQLException exception, ErrorContext context) {

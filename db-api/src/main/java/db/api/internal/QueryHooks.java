@@ -1,7 +1,6 @@
 package db.api.internal;
 
 import db.api.DataAccessException;
-import db.api.spi.ErrorContext;
 import db.api.spi.Instrumentation;
 import db.api.spi.PoolEvent;
 import db.api.spi.QueryContext;
@@ -28,14 +27,11 @@ final class QueryHooks {
     private final boolean off;
     private final boolean rewrites;
     private final ErrorTranslator translator;
-    private final Duration statementTimeout;
 
-    QueryHooks(List<Instrumentation> instrumentations, ErrorTranslator translator, Duration statementTimeout,
-               boolean rewrites) {
+    QueryHooks(List<Instrumentation> instrumentations, ErrorTranslator translator, boolean rewrites) {
         this.instrumentations = instrumentations.toArray(Instrumentation[]::new);
         this.off = this.instrumentations.length == 0;
         this.translator = translator;
-        this.statementTimeout = statementTimeout;
         this.rewrites = rewrites;
     }
 
@@ -82,7 +78,7 @@ final class QueryHooks {
             result = call.call();
         } catch (SQLException e) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            DataAccessException mapped = translator.translate(e, errorContext(elapsed, queryTimeoutSeconds));
+            DataAccessException mapped = translator.translate(e, translator.context(elapsed, queryTimeoutSeconds));
             finish(observations, new QueryOutcome(-1, e, mapped));
             throw e;
         } catch (RuntimeException | Error e) {
@@ -92,11 +88,6 @@ final class QueryHooks {
         }
         finish(observations, QueryOutcome.success(rows.applyAsLong(result)));
         return result;
-    }
-
-    ErrorContext errorContext(Duration elapsed, int queryTimeoutSeconds) {
-        return new ErrorContext(translator.includeDetail(), elapsed, Duration.ofSeconds(Math.max(0, queryTimeoutSeconds)),
-                statementTimeout);
     }
 
     void poolEvent(PoolEvent event) {

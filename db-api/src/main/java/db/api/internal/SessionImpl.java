@@ -137,7 +137,8 @@ final class SessionImpl implements Session {
     }
 
     private DataAccessException translate(SQLException e, long startNanos) {
-        return hooks.translator().translate(e, hooks.errorContext(Duration.ofNanos(System.nanoTime() - startNanos), 0));
+        ErrorTranslator translator = hooks.translator();
+        return translator.translate(e, translator.context(Duration.ofNanos(System.nanoTime() - startNanos), 0));
     }
 
     private void requireOpen() {

@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * c3p0 puts its own proxy in front of this, so applications never see it.
  */
 final class PhysicalConnection extends ForwardingConnection {
-    private final Connection delegate;
     private final PhysicalConnections owner;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** When the application last gave it back (or when it was made); read by the checkout validation. */
@@ -21,14 +20,13 @@ final class PhysicalConnection extends ForwardingConnection {
 
     PhysicalConnection(Connection delegate, PhysicalConnections owner) {
         super(delegate);
-        this.delegate = delegate;
         this.owner = owner;
     }
 
     @Override
     public void close() throws SQLException {
         try {
-            delegate.close();
+            delegate().close();
         } finally {
             // Counted once even when c3p0 closes twice (it may, after a failed test).
             if (closed.compareAndSet(false, true)) {
@@ -40,7 +38,7 @@ final class PhysicalConnection extends ForwardingConnection {
     /** Cuts the socket without waiting for a query in progress: the pool's last resort on close. */
     void abortNow() {
         try {
-            delegate.abort(Runnable::run);
+            delegate().abort(Runnable::run);
         } catch (SQLException | RuntimeException e) {
             // Already gone or the driver refused: either way nothing is left to close.
         } finally {
@@ -51,14 +49,9 @@ final class PhysicalConnection extends ForwardingConnection {
     }
 
     @Override
-    public boolean isClosed() throws SQLException {
-        return delegate.isClosed();
-    }
-
-    @Override
     public void abort(Executor executor) throws SQLException {
         try {
-            delegate.abort(executor);
+            delegate().abort(executor);
         } finally {
             if (closed.compareAndSet(false, true)) {
                 owner.closed(this);
@@ -85,11 +78,11 @@ final class PhysicalConnection extends ForwardingConnection {
         if (iface == PhysicalConnection.class) {
             return iface.cast(this);
         }
-        return iface.isInstance(delegate) ? iface.cast(delegate) : delegate.unwrap(iface);
+        return iface.isInstance(delegate()) ? iface.cast(delegate()) : delegate().unwrap(iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(delegate) || delegate.isWrapperFor(iface);
+        return iface.isInstance(delegate()) || delegate().isWrapperFor(iface);
     }
 }
