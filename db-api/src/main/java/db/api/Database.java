@@ -58,6 +58,17 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * A read-only session in autocommit mode. With read routing ({@code db.replica.url}) it runs on a standby
+     * in rotation, else (or when none is, with {@code db.replica.fallback=primary}) on the primary; the
+     * connection is read-only either way, so a write fails with SQLSTATE 25006.
+     *
+     * @throws ConnectionException when no standby is in rotation and {@code db.replica.fallback=fail}
+     */
+    public Session openReadOnlySession() {
+        return core.openReadOnlySession();
+    }
+
+    /**
      * Runs {@code work} in a transaction: commit when it returns, rollback when it throws. The
      * exception is rethrown mapped (a checked exception is wrapped in a {@link DataAccessException}).
      */
@@ -92,9 +103,17 @@ public final class Database implements AutoCloseable {
         return core.dataSource();
     }
 
-    /** The pool's statistics now. */
+    /** The (primary) pool's statistics now. */
     public PoolStats stats() {
         return core.stats();
+    }
+
+    /**
+     * Every pool with its role: the primary's first, then, with read routing ({@code db.replica.url}), one
+     * per standby with whether it is in rotation, its replay lag and why not.
+     */
+    public java.util.List<PoolStatus> pools() {
+        return core.pools();
     }
 
     /**

@@ -1,6 +1,7 @@
 package db.api;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,10 +10,23 @@ import java.util.Optional;
  *
  * @param healthy whether the round trip succeeded in time
  * @param latency how long the probe took
- * @param stats   the pool's statistics at the end of the probe
+ * @param stats   the (primary) pool's statistics at the end of the probe
  * @param failure why it was not healthy, or {@code null}
+ * @param pools   every pool with its role: the primary's first, then one per standby with whether it is
+ *                in rotation, its replay lag and why not (read routing, {@code db.replica.url})
  */
-public record Health(boolean healthy, Duration latency, PoolStats stats, DataAccessException failure) {
+public record Health(boolean healthy, Duration latency, PoolStats stats, DataAccessException failure,
+                     List<PoolStatus> pools) {
+
+    /** Copies the pool list. */
+    public Health {
+        pools = pools == null ? List.of() : List.copyOf(pools);
+    }
+
+    /** A result without the per-pool list. */
+    public Health(boolean healthy, Duration latency, PoolStats stats, DataAccessException failure) {
+        this(healthy, latency, stats, failure, List.of());
+    }
 
     /** Why it was not healthy. */
     public Optional<DataAccessException> failureCause() {

@@ -69,10 +69,17 @@ public final class Core {
     private final LeakDetector leakDetector;
     private final DataSource dataSource;
     private volatile ConnectionPool pool;
+    // Read routing, failover and transaction-pooler support (issue #14): kept in their own classes.
+    private final ScaleOutSettings scaleOut;
+    private final List<QueryInstrumenter> instrumenters;
+    private final List<Instrumentation> replicaInstrumentations = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile ReplicaRouter replicas;
 
     private Core(DbConfig config, SessionProvider sessionProvider, List<ErrorMapper> mappers,
-                 List<QueryInstrumenter> instrumenters) {
+                 List<QueryInstrumenter> instrumenters, ScaleOutSettings scaleOut) {
         this.config = config;
+        this.scaleOut = scaleOut;
+        this.instrumenters = List.copyOf(instrumenters);
         List<ErrorMapper> chain = new ArrayList<>(mappers);
         chain.add(new SqlStateFallbackMapper());
         this.translator = new ErrorTranslator(chain, config.booleanProperty(INCLUDE_DETAIL, false),
@@ -84,7 +91,8 @@ public final class Core {
                 this::stats);
         this.instrumentations = openAll(instrumenters, context);
         boolean rewrites = config.booleanProperty("db.tracing.sqlcommenter", false);
-        this.hooks = new QueryHooks(instrumentations, translator, rewrites);
+        TransactionPoolerGuard guard = scaleOut.transactionPooler() ? new TransactionPoolerGuard() : null;
+        this.hooks = new QueryHooks(instrumentations, translator, rewrites, guard);
         String poolName = config.poolName();
         this.leakScheduler = config.leakThreshold().isZero() ? null
                 : Executors.newSingleThreadScheduledExecutor(daemonThreads("switchboard-leak-" + poolName));
@@ -97,12 +105,25 @@ public final class Core {
     public static Core open(DbConfig config, ModuleLayer layer) {
         Discovery discovery = new Discovery(layer);
         SessionProvider sessionProvider = discovery.selectSessionProvider(config);
-        Core core = new Core(config, sessionProvider, discovery.errorMappers(), discovery.instrumenters());
+        ScaleOutSettings scaleOut = ScaleOutSettings.of(config);
+        Core core = new Core(config, sessionProvider, discovery.errorMappers(), discovery.instrumenters(), scaleOut);
         try {
-            core.pool = sessionProvider.start(config, core.poolEvents());
+            core.pool = sessionProvider.start(scaleOut.primary(), core.poolEvents());
+            if (!scaleOut.replicas().isEmpty()) {
+                core.replicas = ReplicaRouter.start(scaleOut, sessionProvider, core.poolEvents(), core::replicaHooks,
+                        config.poolName());
+            }
         } catch (RuntimeException e) {
+            if (core.pool != null) {
+                core.pool.close();
+            }
             core.releaseResources();
             throw e;
+        }
+        if (scaleOut.transactionPooler()) {
+            LOG.info("Switchboard pool '{}' runs behind a transaction pooler (db.pooler=pgbouncer-transaction): the "
+                    + "driver gets prepareThreshold=0 (no server-side prepared statements), and session SET/RESET, "
+                    + "LISTEN, session advisory locks, WITH HOLD cursors, PREPARE and DISCARD are refused", config.poolName());
         }
         LOG.info("Switchboard opened pool '{}' for {} (size {}..{}) with session provider {}, error mappers {}, "
                         + "instrumenters {}", config.poolName(), config.target(), config.minSize(), config.maxSize(),
@@ -142,6 +163,16 @@ public final class Core {
         };
     }
 
+    /** The hooks of one standby pool: instrumentations opened with that standby's host and pool name. */
+    private QueryHooks replicaHooks(DbConfig replicaConfig, ConnectionPool replicaPool) {
+        InstrumentationContext context = new InstrumentationContext(replicaConfig, replicaConfig.target(),
+                replicaPool.name(), () -> replicaPool.stats());
+        List<Instrumentation> opened = openAll(instrumenters, context);
+        replicaInstrumentations.addAll(opened);
+        return new QueryHooks(opened, translator, config.booleanProperty("db.tracing.sqlcommenter", false),
+                scaleOut.transactionPooler() ? new TransactionPoolerGuard() : null);
+    }
+
     // ---- sessions ----
 
     /** A session in autocommit mode. */
@@ -149,8 +180,36 @@ public final class Core {
         return borrow();
     }
 
+    /**
+     * A read-only session: on a standby in rotation when read routing is on, else on the primary; the
+     * connection is read-only either way.
+     */
+    public Session openReadOnlySession() {
+        SessionImpl session = borrow(true);
+        try {
+            session.noteReadOnlyChange();
+            session.physical().setReadOnly(true);
+        } catch (SQLException e) {
+            session.close();
+            throw translator.translate(e);
+        }
+        return session;
+    }
+
     private SessionImpl borrow() {
+        return borrow(false);
+    }
+
+    /** A session on the primary, or for read-only work on a standby when one is in rotation. */
+    private SessionImpl borrow(boolean readOnly) {
         ConnectionPool current = requireOpen();
+        ReplicaRouter router = replicas;
+        if (readOnly && router != null) {
+            ReplicaRouter.Lease lease = router.borrow(translator);
+            if (lease != null) {
+                return new SessionImpl(this, lease.connection(), lease.hooks(), leakDetector);
+            }
+        }
         long start = hooks.off() ? 0 : System.nanoTime(); // only pool events need the wait
         Connection physical;
         try {
@@ -213,7 +272,7 @@ public final class Core {
     }
 
     private <T> T runOnce(TxOptions options, TransactionWork<T> work) {
-        try (SessionImpl session = borrow()) {
+        try (SessionImpl session = borrow(options.readOnly())) {
             Connection connection = session.physical();
             try {
                 begin(session, connection, options);
@@ -225,7 +284,11 @@ public final class Core {
                 result = work.run(session);
             } catch (Throwable failure) {
                 rollbackQuietly(connection, failure);
-                throw asUnchecked(failure);
+                RuntimeException mapped = asUnchecked(failure);
+                if (!options.readOnly()) {
+                    throw Failover.reclassify(mapped, connection, () -> evictPrimary(connection));
+                }
+                throw mapped;
             }
             commit(connection);
             session.endManaged();
@@ -260,6 +323,18 @@ public final class Core {
                         + "It is not retried; check the data before running it again.", e, mapped.details());
             }
             throw mapped;
+        }
+    }
+
+    /**
+     * After a failover the primary pool's connections point at a standby: this one is aborted so that the
+     * pool discards it instead of lending it again.
+     */
+    private static void evictPrimary(Connection connection) {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Aborting a connection to a demoted primary failed", e);
         }
     }
 
@@ -301,6 +376,26 @@ public final class Core {
         return dataSource;
     }
 
+    /** Every pool with its role: the primary's first, then the standbys'. */
+    public List<db.api.PoolStatus> pools() {
+        List<db.api.PoolStatus> all = new ArrayList<>();
+        all.add(new db.api.PoolStatus(db.api.PoolStatus.Role.PRIMARY, primaryServers(), stats(), true, null, null));
+        ReplicaRouter router = replicas;
+        if (router != null) {
+            all.addAll(router.statuses());
+        }
+        return all;
+    }
+
+    private String primaryServers() {
+        try {
+            return ConnectionUrl.parse(scaleOut.primary().jdbcUrl()).hosts().stream().map(Object::toString)
+                    .collect(Collectors.joining(","));
+        } catch (IllegalArgumentException e) {
+            return config.target().host() + ":" + config.target().port();
+        }
+    }
+
     /** The pool's statistics with the core's counters. */
     public PoolStats stats() {
         ConnectionPool current = pool;
@@ -326,7 +421,7 @@ public final class Core {
         }
         try {
             probe.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return new Health(true, Duration.ofNanos(System.nanoTime() - start), stats(), null);
+            return new Health(true, Duration.ofNanos(System.nanoTime() - start), stats(), null, pools());
         } catch (TimeoutException e) {
             // The probe keeps waiting in the background and returns its connection when it gets one.
             return unhealthy(start, new QueryTimeoutException("Health check did not complete within "
@@ -354,7 +449,7 @@ public final class Core {
     }
 
     private Health unhealthy(long start, DataAccessException failure) {
-        return new Health(false, Duration.ofNanos(System.nanoTime() - start), stats(), failure);
+        return new Health(false, Duration.ofNanos(System.nanoTime() - start), stats(), failure, pools());
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -378,6 +473,10 @@ public final class Core {
         }
         ConnectionPool current = pool;
         try {
+            ReplicaRouter router = replicas;
+            if (router != null) {
+                router.close();
+            }
             if (current != null) {
                 current.close();
             }
@@ -388,7 +487,9 @@ public final class Core {
     }
 
     private void releaseResources() {
-        for (Instrumentation instrumentation : instrumentations) {
+        List<Instrumentation> all = new ArrayList<>(instrumentations);
+        all.addAll(replicaInstrumentations);
+        for (Instrumentation instrumentation : all) {
             try {
                 instrumentation.close();
             } catch (RuntimeException e) {

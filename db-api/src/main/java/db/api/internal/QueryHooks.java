@@ -27,12 +27,20 @@ final class QueryHooks {
     private final boolean off;
     private final boolean rewrites;
     private final ErrorTranslator translator;
+    private final TransactionPoolerGuard guard;
 
     QueryHooks(List<Instrumentation> instrumentations, ErrorTranslator translator, boolean rewrites) {
+        this(instrumentations, translator, rewrites, null);
+    }
+
+    /** With {@code guard} (behind a transaction pooler) every statement's text is checked before it is sent. */
+    QueryHooks(List<Instrumentation> instrumentations, ErrorTranslator translator, boolean rewrites,
+               TransactionPoolerGuard guard) {
         this.instrumentations = instrumentations.toArray(Instrumentation[]::new);
-        this.off = this.instrumentations.length == 0;
+        this.off = this.instrumentations.length == 0 && guard == null;
         this.translator = translator;
         this.rewrites = rewrites;
+        this.guard = guard;
     }
 
     /** Whether there is nothing to call: the wrappers then go straight to the driver. */
@@ -45,7 +53,10 @@ final class QueryHooks {
     }
 
     /** Lets instrumentations annotate SQL text (sqlcommenter); a no-op unless one overrides it. */
-    String rewrite(String sql) {
+    String rewrite(String sql) throws SQLException {
+        if (guard != null) {
+            guard.check(sql);
+        }
         if (!rewrites) {
             return sql;
         }

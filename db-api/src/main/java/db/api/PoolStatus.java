@@ -1,0 +1,50 @@
+package db.api;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One pool of a {@link Database}, as {@link Database#pools()} and {@link Health#pools()} report it: the
+ * primary's pool, and with read routing ({@code db.replica.url}) one pool per standby.
+ *
+ * @param role       {@link Role#PRIMARY} or {@link Role#REPLICA}
+ * @param server     {@code host:port} the pool connects to (for a multi-host primary URL, the hosts listed)
+ * @param stats      the pool's statistics
+ * @param inRotation whether read-only work is sent there now (always true for the primary)
+ * @param lag        the standby's replay lag at the last probe, or {@code null} when unknown or not a standby
+ * @param reason     why a standby is out of rotation, or {@code null}
+ */
+public record PoolStatus(Role role, String server, PoolStats stats, boolean inRotation, Duration lag,
+                         String reason) {
+
+    /** What a pool is for. */
+    public enum Role {
+        /** Read-write work, and read-only work when no standby takes it. */
+        PRIMARY,
+        /** Read-only work only. */
+        REPLICA;
+
+        /** {@code primary} or {@code replica}, as in logs and metric attributes. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Validates the parts. */
+    public PoolStatus {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(stats, "stats");
+    }
+
+    /** The standby's replay lag at the last probe. */
+    public Optional<Duration> replayLag() {
+        return Optional.ofNullable(lag);
+    }
+
+    /** Why a standby is out of rotation. */
+    public Optional<String> outOfRotationReason() {
+        return Optional.ofNullable(reason);
+    }
+}
