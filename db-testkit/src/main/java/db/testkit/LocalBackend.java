@@ -76,6 +76,44 @@ final class LocalBackend implements PgCluster.Backend {
         return backend;
     }
 
+    /**
+     * A streaming standby of {@code primary}, made with {@code pg_basebackup -R} (a base backup plus
+     * {@code standby.signal} and {@code primary_conninfo}), on its own free port; not started yet.
+     */
+    static LocalBackend createStandby(LocalBackend primary) {
+        boolean root = isRoot();
+        Path base;
+        try {
+            base = Files.createTempDirectory(PREFIX);
+            Files.writeString(base.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
+            if (root) {
+                UserPrincipal postgres = base.getFileSystem().getUserPrincipalLookupService()
+                        .lookupPrincipalByName(PgCluster.USER);
+                Files.setOwner(base, postgres);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not create a directory for a standby: " + e.getMessage(), e);
+        }
+        LocalBackend standby = new LocalBackend(primary.bindir, base, root, primary.settings);
+        try {
+            standby.run(List.of(standby.bin("pg_basebackup"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port),
+                    "-U", PgCluster.USER, "-D", standby.data.toString(), "-R", "-X", "stream", "-c", "fast",
+                    "--no-sync"), "pg_basebackup");
+            standby.port = PgCluster.freePort();
+            standby.writeConfig();
+        } catch (RuntimeException e) {
+            standby.deleteBase();
+            throw e;
+        }
+        return standby;
+    }
+
+    /** {@code pg_ctl promote}: the standby leaves recovery and accepts writes; waits until it does. */
+    @Override
+    public void promote() {
+        run(List.of(bin("pg_ctl"), "-D", data.toString(), "-w", "-t", "60", "promote"), "pg_ctl promote");
+    }
+
     private static Optional<Path> bindir() {
         String env = System.getenv("PG_BINDIR");
         List<Path> candidates = new ArrayList<>();

@@ -3,7 +3,6 @@ package db.testkit;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
@@ -124,6 +123,8 @@ public final class PgBouncer implements AutoCloseable {
                 + "unix_socket_dir =\n"
                 + "auth_type = trust\n"
                 + "auth_file = " + dir.resolve("userlist.txt") + "\n"
+                // Roles not in auth_file (a test's own roles) are looked up on the server, then trusted.
+                + "auth_user = " + PgCluster.USER + "\n"
                 + "admin_users = " + PgCluster.USER + "\n"
                 + "pool_mode = " + mode.setting() + "\n"
                 + "max_client_conn = 200\n"
@@ -233,9 +234,5 @@ public final class PgBouncer implements AutoCloseable {
     @Override
     public String toString() {
         return "PgBouncer[127.0.0.1:" + port + " pool_mode=" + mode.setting() + " -> 127.0.0.1:" + backendPort + "]";
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -201,6 +201,38 @@ public final class PgCluster implements AutoCloseable {
         startAgain();
     }
 
+    /**
+     * A streaming standby of this cluster (local binaries only): {@code pg_basebackup -R} into a new
+     * temporary directory, started on its own free port of 127.0.0.1 and answering read-only queries.
+     * Close it like any cluster. Settings are the primary's.
+     *
+     * @throws IllegalStateException when this cluster runs in Docker (no standby support there)
+     */
+    public PgCluster startStandby() {
+        if (!(backend instanceof LocalBackend)) {
+            throw new IllegalStateException("Standbys need the local PostgreSQL binaries (pg_basebackup, pg_ctl); "
+                    + "this cluster runs in Docker. Install the PostgreSQL server binaries (Debian: apt-get install "
+                    + "postgresql) or set PG_BINDIR.");
+        }
+        LocalBackend standbyBackend = LocalBackend.createStandby((LocalBackend) backend);
+        PgCluster standby = new PgCluster(standbyBackend, settings);
+        Cleanup.register(standby);
+        try {
+            standbyBackend.start();
+            standby.awaitReady();
+        } catch (RuntimeException e) {
+            standby.close();
+            throw e;
+        }
+        System.out.println("[testkit] streaming standby of " + this + ": " + standby);
+        return standby;
+    }
+
+    /** {@code pg_ctl promote}: a standby becomes a primary; returns once it accepts writes. */
+    public void promote() {
+        backend.promote();
+    }
+
     /** Whether the server's processes are running (not whether it accepts connections yet). */
     public boolean running() {
         return backend.running();
@@ -283,6 +315,10 @@ public final class PgCluster implements AutoCloseable {
         void stop(String mode);
 
         void crash();
+
+        default void promote() {
+            throw new IllegalStateException("promote() needs a standby made by startStandby()");
+        }
 
         boolean running();
 

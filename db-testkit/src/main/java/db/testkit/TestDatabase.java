@@ -21,6 +21,11 @@ public final class TestDatabase {
     public static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     /** The local server's user. */
     public static final String LOCAL_USER = "postgres";
+    /**
+     * System property: {@code pgbouncer-transaction} runs the tests through a real PgBouncer in
+     * transaction mode in front of a throwaway cluster (see {@link #viaPgBouncer()}).
+     */
+    public static final String VIA_PROPERTY = "db.test.via";
 
     private static final Object LOCK = new Object();
     private static TestDatabase instance;
@@ -29,12 +34,19 @@ public final class TestDatabase {
     private final String user;
     private final String password;
     private final String source;
+    /** Through PgBouncer: the URL applications use (schemas are roles there); {@code null} otherwise. */
+    private final String bouncerUrl;
 
     private TestDatabase(String jdbcUrl, String user, String password, String source) {
+        this(jdbcUrl, user, password, source, null);
+    }
+
+    private TestDatabase(String jdbcUrl, String user, String password, String source, String bouncerUrl) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
         this.source = source;
+        this.bouncerUrl = bouncerUrl;
     }
 
     /** The test database of this JVM, found once. */
@@ -49,6 +61,13 @@ public final class TestDatabase {
     }
 
     private static TestDatabase locate() {
+        String via = System.getProperty(VIA_PROPERTY, "");
+        if (via.equals("pgbouncer-transaction")) {
+            return viaPgBouncer();
+        }
+        if (!via.isBlank()) {
+            throw new IllegalStateException(VIA_PROPERTY + "=" + via + " is not known (only pgbouncer-transaction)");
+        }
         String url = System.getenv("DB_TEST_URL");
         if (url != null && !url.isBlank()) {
             TestDatabase db = new TestDatabase(url, System.getenv("DB_TEST_USER"), System.getenv("DB_TEST_PASSWORD"),
@@ -69,6 +88,40 @@ public final class TestDatabase {
                     + " does not answer (" + e.getMessage() + "). Start a local PostgreSQL on 127.0.0.1:5432 "
                     + "with a database 'test', or set DB_TEST_URL (and DB_TEST_USER / DB_TEST_PASSWORD).", e);
         }
+    }
+
+    /**
+     * A throwaway cluster with a real PgBouncer in transaction mode in front of it (both removed when the
+     * JVM exits). Applications connect through PgBouncer ({@link TestSchema#jdbcUrl()}); {@link #connect()}
+     * goes to the cluster directly, behind the library's and the pooler's back. Each test schema gets a role
+     * of the same name whose default {@code search_path} is the schema, because PgBouncer 1.18 refuses the
+     * {@code search_path} startup parameter that {@code currentSchema} sends (and a session SET would leak).
+     */
+    public static TestDatabase viaPgBouncer() {
+        PgCluster cluster = PgCluster.start();
+        PgBouncer bouncer;
+        try {
+            bouncer = PgBouncer.start(cluster.port(), PgBouncer.PoolMode.TRANSACTION);
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(bouncer::close, "pgbouncer-cleanup"));
+        return new TestDatabase(cluster.jdbcUrl() + "?user=" + PgCluster.USER, null, null,
+                "pgbouncer-transaction " + bouncer + " in front of " + cluster, bouncer.jdbcUrl(PgCluster.DATABASE));
+    }
+
+    /**
+     * The URL an application under test uses for the {@code test} database: through PgBouncer (as
+     * {@code postgres}) when {@link #throughPgBouncer()}, else {@link #jdbcUrl()}.
+     */
+    public String applicationUrl() {
+        return bouncerUrl != null ? bouncerUrl + "?user=" + PgCluster.USER : jdbcUrl;
+    }
+
+    /** Whether applications reach this database through PgBouncer in transaction mode. */
+    public boolean throughPgBouncer() {
+        return bouncerUrl != null;
     }
 
     static TestDatabase of(String jdbcUrl, String user, String password, String source) {
@@ -120,6 +173,10 @@ public final class TestDatabase {
                 .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + name);
+            if (bouncerUrl != null) {
+                s.execute("CREATE ROLE " + name + " SUPERUSER LOGIN");
+                s.execute("ALTER ROLE " + name + " SET search_path = " + name);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create test schema " + name + ": " + e.getMessage(), e);
         }
@@ -128,6 +185,9 @@ public final class TestDatabase {
 
     /** The JDBC URL with {@code currentSchema} set, so unqualified names land in {@code schema}. */
     public String jdbcUrlWithSchema(String schema) {
+        if (bouncerUrl != null) {
+            return bouncerUrl + "?user=" + schema;
+        }
         return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 

@@ -47,6 +47,7 @@ final class ReplicaRouter implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService probes;
     private final Duration probeTimeout;
+    private volatile boolean closed;
 
     /** What a read gets: a connection of one standby, with that standby's hooks. */
     record Lease(Connection connection, QueryHooks hooks, Member member) {
@@ -233,7 +234,10 @@ final class ReplicaRouter implements AutoCloseable {
         }
     }
 
-    private static void takeOut(Member m, String reason, Duration lag) {
+    private void takeOut(Member m, String reason, Duration lag) {
+        if (closed) {
+            return; // a probe that ends because its pool closed says nothing about the standby
+        }
         State before = m.state;
         m.state = new State(false, lag, reason);
         if (before.inRotation) {
@@ -261,8 +265,10 @@ final class ReplicaRouter implements AutoCloseable {
     /** Stops the probe and drains every standby pool. */
     @Override
     public void close() {
+        closed = true;
         scheduler.shutdownNow();
-        probes.shutdownNow();
+        // Not shutdownNow: a probe waiting in a checkout ends when its pool closes, without an interrupt.
+        probes.shutdown();
         members.forEach(Member::close);
     }
 }

@@ -1,0 +1,211 @@
+package db.scaletests;
+
+import static db.scaletests.Standbys.await;
+import static db.scaletests.Standbys.replicaInRotation;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import db.api.ConnectionException;
+import db.api.Database;
+import db.api.DbConfig;
+import db.api.Health;
+import db.api.PoolStatus;
+import db.api.Session;
+import db.api.TxOptions;
+import db.testkit.PgCluster;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Read routing against a real primary and a real streaming standby (one pair for the class): read-only
+ * work on the standby and nothing else there, fallback or failure when the standby is gone, and the lag
+ * watch taking a standby whose replay is paused out of rotation until it catches up.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReadRoutingTest {
+    private static final TxOptions READ_ONLY = TxOptions.builder().readOnly(true).build();
+    private static final String IN_RECOVERY = "select pg_is_in_recovery()";
+
+    private static PgCluster primary;
+    private static PgCluster standby;
+
+    @BeforeAll
+    static void startClusters() {
+        primary = PgCluster.start();
+        Standbys.execute(primary, "create table routed (id int primary key, note text)");
+        standby = primary.startStandby();
+        Standbys.awaitReplayed(primary, standby);
+    }
+
+    @AfterAll
+    static void stopClusters() {
+        if (standby != null) {
+            standby.close();
+        }
+        if (primary != null) {
+            primary.close();
+        }
+    }
+
+    private static DbConfig.Builder config(String name) {
+        return DbConfig.builder()
+                .url(primary.jdbcUrl())
+                .user(PgCluster.USER)
+                .poolName(name)
+                .minSize(1)
+                .maxSize(4)
+                .checkoutTimeout(Duration.ofSeconds(5))
+                .connectTimeout(Duration.ofSeconds(2))
+                .property("db.replica.url", standby.jdbcUrl())
+                .property("db.replica.pool.min-size", "1")
+                .property("db.replica.pool.max-size", "4")
+                .property("db.replica.probe-interval", "100ms");
+    }
+
+    private static boolean inRecovery(Session s) {
+        return s.queryOne(IN_RECOVERY, row -> row.getBoolean(1)).orElseThrow();
+    }
+
+    @Test
+    @Order(1)
+    void readOnlyWorkRunsOnTheStandbyAndEverythingElseOnThePrimary() {
+        try (Database db = Database.open(config("routing").build())) {
+            await("standby in rotation", Duration.ofSeconds(10), () -> replicaInRotation(db));
+
+            int onStandby = 0;
+            for (int i = 0; i < 1_000; i++) {
+                if (db.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery)) {
+                    onStandby++;
+                }
+            }
+            assertThat(onStandby).as("read-only transactions that ran on the standby").isEqualTo(1_000);
+            try (Session s = db.openReadOnlySession()) {
+                assertThat(inRecovery(s)).as("an explicit read-only session runs on the standby").isTrue();
+            }
+
+            int onPrimary = 0;
+            for (int i = 0; i < 1_000; i++) {
+                int id = i;
+                boolean standbyServer = db.inTransaction(s -> {
+                    s.execute("insert into routed values (?, ?)", id, "write");
+                    return inRecovery(s);
+                });
+                if (!standbyServer) {
+                    onPrimary++;
+                }
+            }
+            assertThat(onPrimary).as("writes that ran on the primary").isEqualTo(1_000);
+            try (Session s = db.openSession()) {
+                assertThat(inRecovery(s)).as("a plain session runs on the primary").isFalse();
+                assertThat(s.queryOne("select count(*) from routed", row -> row.getLong(1))).contains(1_000L);
+            }
+            assertThat(db.dataSource()).isNotNull();
+            try (var c = db.dataSource().getConnection(); var st = c.createStatement();
+                 var rs = st.executeQuery(IN_RECOVERY)) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).as("the DataSource view is the primary's").isFalse();
+            } catch (java.sql.SQLException e) {
+                throw new AssertionError(e);
+            }
+
+            List<PoolStatus> pools = db.pools();
+            assertThat(pools).extracting(PoolStatus::role).containsExactly(PoolStatus.Role.PRIMARY,
+                    PoolStatus.Role.REPLICA);
+            assertThat(pools.get(0).server()).isEqualTo("127.0.0.1:" + primary.port());
+            assertThat(pools.get(1).server()).isEqualTo("127.0.0.1:" + standby.port());
+            assertThat(pools.get(1).stats().poolName()).isEqualTo("routing-replica");
+            assertThat(pools.get(1).stats().created()).isPositive();
+            assertThat(pools.get(1).inRotation()).isTrue();
+            Health health = db.health();
+            assertThat(health.healthy()).isTrue();
+            assertThat(health.pools()).hasSize(2);
+            assertThat(health.pools().get(1).role().label()).isEqualTo("replica");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void withTheStandbyDownReadsFallBackToThePrimaryOrFailAsConfigured() {
+        try (Database fallBack = Database.open(config("fallback").build());
+             Database failing = Database.open(config("nofallback").property("db.replica.fallback", "fail").build())) {
+            await("standby in rotation", Duration.ofSeconds(10),
+                    () -> replicaInRotation(fallBack) && replicaInRotation(failing));
+            standby.stopFast();
+            try {
+                await("standby out of rotation", Duration.ofSeconds(10),
+                        () -> !replicaInRotation(fallBack) && !replicaInRotation(failing));
+                for (int i = 0; i < 100; i++) {
+                    assertThat(fallBack.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery))
+                            .as("a read-only transaction falls back to the primary").isFalse();
+                }
+                try (Session s = fallBack.openReadOnlySession()) {
+                    assertThat(inRecovery(s)).isFalse();
+                }
+                assertThatThrownBy(() -> failing.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery))
+                        .isInstanceOf(ConnectionException.class)
+                        .hasMessageContaining("db.replica.fallback=fail")
+                        .hasMessageContaining("127.0.0.1:" + standby.port());
+                assertThatThrownBy(failing::openReadOnlySession).isInstanceOf(ConnectionException.class);
+                try (Session s = failing.openSession()) {
+                    assertThat(inRecovery(s)).as("writes are not affected").isFalse();
+                }
+                PoolStatus replica = fallBack.health().pools().get(1);
+                assertThat(replica.inRotation()).isFalse();
+                assertThat(replica.outOfRotationReason()).isPresent();
+
+                // A standby that is down at startup does not stop the application.
+                try (Database late = Database.open(config("late").build())) {
+                    await("standby out of rotation", Duration.ofSeconds(10), () -> !replicaInRotation(late));
+                    assertThat(late.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery)).isFalse();
+                }
+            } finally {
+                standby.startAgain();
+            }
+            await("standby back in rotation", Duration.ofSeconds(15), () -> replicaInRotation(fallBack));
+            assertThat(fallBack.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery)).isTrue();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aLaggingStandbyLeavesTheRotationUntilItCatchesUp() {
+        Duration maxLag = Duration.ofMillis(500);
+        try (Database db = Database.open(config("lag").property("db.replica.max-lag", "500ms").build())) {
+            await("standby in rotation", Duration.ofSeconds(15), () -> replicaInRotation(db));
+            assertThat(db.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery)).isTrue();
+
+            Standbys.execute(standby, "select pg_wal_replay_pause()");
+            long paused = System.nanoTime();
+            try {
+                db.inTransaction(s -> s.execute("insert into routed values (?, ?)", 100_000, "while paused"));
+                Duration out = await("lagging standby out of rotation", Duration.ofSeconds(15),
+                        () -> !replicaInRotation(db));
+                assertThat(db.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery))
+                        .as("reads moved to the primary").isFalse();
+                java.util.Optional<String> newest = db.inTransaction(READ_ONLY, s -> s.queryOne(
+                        "select note from routed where id = ?", row -> row.getString(1), 100_000));
+                assertThat(newest).as("and see the newest write").contains("while paused");
+                PoolStatus replica = db.health().pools().get(1);
+                assertThat(replica.outOfRotationReason()).hasValueSatisfying(r -> assertThat(r).contains("replay lag"));
+                assertThat(replica.replayLag()).hasValueSatisfying(l -> assertThat(l).isGreaterThan(maxLag));
+                System.out.printf("[scale] lag: standby out of rotation %d ms after the write (max-lag %d ms)%n",
+                        out.toMillis(), maxLag.toMillis());
+            } finally {
+                Standbys.execute(standby, "select pg_wal_replay_resume()");
+            }
+            Duration back = await("standby back in rotation", Duration.ofSeconds(15), () -> replicaInRotation(db));
+            System.out.printf("[scale] lag: standby back in rotation %d ms after replay resumed (paused %d ms in all)%n",
+                    back.toMillis(), (System.nanoTime() - paused) / 1_000_000);
+            java.util.Optional<String> replayed = db.inTransaction(READ_ONLY, s -> s.queryOne(
+                    "select note from routed where id = ?", row -> row.getString(1), 100_000));
+            assertThat(replayed).contains("while paused");
+            assertThat(db.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery)).as("reads are back").isTrue();
+        }
+    }
+}
