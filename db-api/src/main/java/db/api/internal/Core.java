@@ -68,15 +68,20 @@ public final class Core {
     private final ExecutorService probes;
     private final LeakDetector leakDetector;
     private final DataSource dataSource;
+    private final PhysicalConnector connector;
+    /** The pool's name, unique among the open databases of this process (see {@link PoolNames}). */
+    private final String uniquePoolName;
     private volatile ConnectionPool pool;
     // Read routing, failover and transaction-pooler support (issue #14): kept in their own classes.
     private final ScaleOutSettings scaleOut;
     private final List<QueryInstrumenter> instrumenters;
     private final List<Instrumentation> replicaInstrumentations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile ReplicaRouter replicas;
+    private final ModuleLayer layer;
+    private final SessionProvider sessionProvider;
 
     private Core(DbConfig config, SessionProvider sessionProvider, List<ErrorMapper> mappers,
-                 List<QueryInstrumenter> instrumenters, ScaleOutSettings scaleOut) {
+                 List<QueryInstrumenter> instrumenters, ModuleLayer layer, ScaleOutSettings scaleOut) {
         this.config = config;
         this.scaleOut = scaleOut;
         this.instrumenters = List.copyOf(instrumenters);
@@ -87,7 +92,8 @@ public final class Core {
         this.providers = new Providers(sessionProvider.name(),
                 chain.stream().map(ErrorMapper::name).collect(Collectors.toList()),
                 instrumenters.stream().map(QueryInstrumenter::name).collect(Collectors.toList()));
-        InstrumentationContext context = new InstrumentationContext(config, config.target(), config.poolName(),
+        this.uniquePoolName = PoolNames.claim(config.poolName());
+        InstrumentationContext context = new InstrumentationContext(config, config.target(), uniquePoolName,
                 this::stats);
         this.instrumentations = openAll(instrumenters, context);
         boolean rewrites = config.booleanProperty("db.tracing.sqlcommenter", false);
@@ -99,6 +105,9 @@ public final class Core {
         this.leakDetector = new LeakDetector(config.leakThreshold(), leakScheduler, poolName, this::leakReported);
         this.probes = Executors.newCachedThreadPool(daemonThreads("switchboard-health-" + poolName));
         this.dataSource = new SessionDataSource(this);
+        this.layer = layer;
+        this.sessionProvider = sessionProvider;
+        this.connector = new PhysicalConnector(scaleOut.primary(), poolEvents(), layer, List.of());
     }
 
     /** Discovers the providers (in {@code layer} only, when given) and starts the pool. */
@@ -106,12 +115,12 @@ public final class Core {
         Discovery discovery = new Discovery(layer);
         SessionProvider sessionProvider = discovery.selectSessionProvider(config);
         ScaleOutSettings scaleOut = ScaleOutSettings.of(config);
-        Core core = new Core(config, sessionProvider, discovery.errorMappers(), discovery.instrumenters(), scaleOut);
+        Core core = new Core(config, sessionProvider, discovery.errorMappers(), discovery.instrumenters(), layer,
+                scaleOut);
         try {
-            core.pool = sessionProvider.start(scaleOut.primary(), core.poolEvents());
+            core.pool = sessionProvider.start(core.connector.context());
             if (!scaleOut.replicas().isEmpty()) {
-                core.replicas = ReplicaRouter.start(scaleOut, sessionProvider, core.poolEvents(), core::replicaHooks,
-                        config.poolName());
+                core.replicas = ReplicaRouter.start(scaleOut, core::startReplicaPool, config.poolName());
             }
         } catch (RuntimeException e) {
             if (core.pool != null) {
@@ -163,7 +172,16 @@ public final class Core {
         };
     }
 
-    /** The hooks of one standby pool: instrumentations opened with that standby's host and pool name. */
+    /**
+     * Starts one standby's pool (its own connection source, the provider's pool) with its hooks:
+     * instrumentations opened with that standby's host and pool name.
+     */
+    private ReplicaRouter.Started startReplicaPool(DbConfig replicaConfig) {
+        PhysicalConnector replicaConnector = new PhysicalConnector(replicaConfig, poolEvents(), layer, List.of());
+        ConnectionPool replicaPool = sessionProvider.start(replicaConnector.context());
+        return new ReplicaRouter.Started(replicaPool, replicaHooks(replicaConfig, replicaPool));
+    }
+
     private QueryHooks replicaHooks(DbConfig replicaConfig, ConnectionPool replicaPool) {
         InstrumentationContext context = new InstrumentationContext(replicaConfig, replicaConfig.target(),
                 replicaPool.name(), () -> replicaPool.stats());
@@ -203,17 +221,18 @@ public final class Core {
     /** A session on the primary, or for read-only work on a standby when one is in rotation. */
     private SessionImpl borrow(boolean readOnly) {
         ConnectionPool current = requireOpen();
+        long start = System.nanoTime();
+        long deadline = start + config.checkoutTimeout().toNanos();
         ReplicaRouter router = replicas;
         if (readOnly && router != null) {
-            ReplicaRouter.Lease lease = router.borrow(translator);
+            ReplicaRouter.Lease lease = router.borrow(translator, deadline);
             if (lease != null) {
                 return new SessionImpl(this, lease.connection(), lease.hooks(), leakDetector);
             }
         }
-        long start = hooks.off() ? 0 : System.nanoTime(); // only pool events need the wait
         Connection physical;
         try {
-            physical = current.borrow();
+            physical = current.borrow(deadline);
         } catch (PoolExhaustedException e) {
             timeouts.incrementAndGet();
             if (!hooks.off()) {
@@ -223,10 +242,56 @@ public final class Core {
         } catch (SQLException e) {
             throw translator.translate(e);
         }
-        if (!hooks.off()) {
-            hooks.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofNanos(System.nanoTime() - start)));
+        try {
+            if (!hooks.off()) {
+                hooks.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofNanos(System.nanoTime() - start)));
+            }
+            return new SessionImpl(this, physical, hooks, leakDetector);
+        } catch (Throwable failure) {
+            // Between the pool's borrow and the caller's session: give the connection back, whatever failed.
+            giveBackAfterFailure(current, physical, failure);
+            throw failure;
         }
-        return new SessionImpl(this, physical, hooks, leakDetector);
+    }
+
+    private static void giveBackAfterFailure(ConnectionPool pool, Connection physical, Throwable failure) {
+        try {
+            physical.close();
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
+            pool.discard(physical);
+        }
+    }
+
+    /**
+     * Gives back a connection that must not be reused (a fatal error, a failed reset): the pool closes
+     * it instead of pooling it. For the session; never throws.
+     */
+    void discard(Connection physical) {
+        ConnectionPool current = pool;
+        ReplicaRouter router = replicas;
+        if (router != null && router.discard(physical)) {
+            return; // a standby's connection
+        }
+        if (current != null) {
+            current.discard(physical);
+        } else {
+            try {
+                physical.close();
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("Closing a discarded connection failed", e);
+            }
+        }
+    }
+
+    /**
+     * Re-applies the connection's baseline ({@code db.pool.init-sql} and the initializers) on a
+     * physical connection, for the session reset after {@code DISCARD ALL}. Does nothing without one.
+     */
+    void applyBaseline(Connection physical) throws SQLException {
+        if (connector.hasBaseline()) {
+            connector.setUp(physical);
+        }
     }
 
     private ConnectionPool requireOpen() {
@@ -286,7 +351,7 @@ public final class Core {
                 rollbackQuietly(connection, failure);
                 RuntimeException mapped = asUnchecked(failure);
                 if (!options.readOnly()) {
-                    throw Failover.reclassify(mapped, connection, () -> evictPrimary(connection));
+                    throw Failover.reclassify(mapped, connection, this::evictPrimary);
                 }
                 throw mapped;
             }
@@ -327,14 +392,13 @@ public final class Core {
     }
 
     /**
-     * After a failover the primary pool's connections point at a standby: this one is aborted so that the
-     * pool discards it instead of lending it again.
+     * After a failover the primary pool's connections point at a standby: every one is retired (the lent
+     * ones when given back), so the next checkout connects afresh and finds the new primary.
      */
-    private static void evictPrimary(Connection connection) {
-        try {
-            connection.abort(Runnable::run);
-        } catch (SQLException | RuntimeException e) {
-            LOG.debug("Aborting a connection to a demoted primary failed", e);
+    private void evictPrimary() {
+        ConnectionPool current = pool;
+        if (current != null) {
+            current.evictAll();
         }
     }
 
@@ -399,11 +463,12 @@ public final class Core {
     /** The pool's statistics with the core's counters. */
     public PoolStats stats() {
         ConnectionPool current = pool;
-        if (current == null) {
-            return new PoolStats(config.poolName(), 0, 0, 0, 0, config.maxSize(), config.minSize(), timeouts.get(),
-                    leaks.get(), 0, 0);
-        }
-        return current.stats().withCoreCounters(timeouts.get(), leaks.get());
+        PoolStats p = current == null
+                ? new PoolStats(config.poolName(), 0, 0, 0, 0, config.maxSize(), config.minSize(), 0, 0, 0, 0)
+                : current.stats();
+        return new PoolStats(p.poolName(), p.total(), p.idle(), p.busy(), p.pending(), p.max(), p.min(),
+                Math.max(p.timeouts(), timeouts.get()), leaks.get(), p.created(), p.closed(), 0,
+                connector.attempts(), connector.failures(), connector.backoff(), connector.paused());
     }
 
     /** A bounded round trip. */
@@ -487,6 +552,7 @@ public final class Core {
     }
 
     private void releaseResources() {
+        PoolNames.release(uniquePoolName);
         List<Instrumentation> all = new ArrayList<>(instrumentations);
         all.addAll(replicaInstrumentations);
         for (Instrumentation instrumentation : all) {

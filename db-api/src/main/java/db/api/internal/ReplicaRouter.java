@@ -6,14 +6,15 @@ import db.api.DbConfig;
 import db.api.PoolExhaustedException;
 import db.api.PoolStatus;
 import db.api.spi.ConnectionPool;
-import db.api.spi.PoolEvents;
-import db.api.spi.SessionProvider;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +23,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -52,6 +53,13 @@ final class ReplicaRouter implements AutoCloseable {
     /** What a read gets: a connection of one standby, with that standby's hooks. */
     record Lease(Connection connection, QueryHooks hooks, Member member) {
     }
+
+    /** A started standby pool with its hooks. */
+    record Started(ConnectionPool pool, QueryHooks hooks) {
+    }
+
+    /** Which standby lent a connection, for discarding it into the right pool; weak, so given-back ones go. */
+    private final Map<Connection, Member> lentBy = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** The state of one standby as the last probe or checkout saw it. */
     private record State(boolean inRotation, Duration lag, String reason) {
@@ -99,16 +107,15 @@ final class ReplicaRouter implements AutoCloseable {
      * Starts one pool per standby (never fail-fast: a standby that is down is out of rotation, not a
      * startup failure) and the probe.
      *
-     * @param hooksFor the hooks of a standby pool, given its configuration and its started pool
+     * @param starter starts a standby's pool, given its configuration
      */
-    static ReplicaRouter start(ScaleOutSettings settings, SessionProvider provider, PoolEvents events,
-                               BiFunction<DbConfig, ConnectionPool, QueryHooks> hooksFor, String poolName) {
+    static ReplicaRouter start(ScaleOutSettings settings, Function<DbConfig, Started> starter, String poolName) {
         List<Member> members = new ArrayList<>();
         try {
             for (int i = 0; i < settings.replicas().size(); i++) {
                 DbConfig config = settings.replicas().get(i);
-                ConnectionPool pool = provider.start(config, events);
-                members.add(new Member(settings.replicaServers().get(i), config, pool, hooksFor.apply(config, pool)));
+                Started started = starter.apply(config);
+                members.add(new Member(settings.replicaServers().get(i), config, started.pool(), started.hooks()));
             }
         } catch (RuntimeException e) {
             members.forEach(Member::close);
@@ -131,7 +138,7 @@ final class ReplicaRouter implements AutoCloseable {
      * @throws ConnectionException    when none is in rotation and {@code db.replica.fallback=fail}
      * @throws PoolExhaustedException when a standby's pool stays exhausted (that is load, not an outage)
      */
-    Lease borrow(ErrorTranslator translator) {
+    Lease borrow(ErrorTranslator translator, long deadlineNanos) {
         int n = members.size();
         int start = Math.floorMod(next.getAndIncrement(), n);
         for (int i = 0; i < n; i++) {
@@ -140,7 +147,9 @@ final class ReplicaRouter implements AutoCloseable {
                 continue;
             }
             try {
-                return new Lease(m.pool.borrow(), m.hooks, m);
+                Connection lent = m.pool.borrow(deadlineNanos);
+                lentBy.put(lent, m);
+                return new Lease(lent, m.hooks, m);
             } catch (SQLException e) {
                 takeOut(m, "checkout failed: " + describe(translator.translate(e)), null);
             } catch (ConnectionException e) {
@@ -152,6 +161,16 @@ final class ReplicaRouter implements AutoCloseable {
                     + "=fail: " + describeAll());
         }
         return null;
+    }
+
+    /** Discards {@code lent} into the standby pool that lent it; false when no standby did. */
+    boolean discard(Connection lent) {
+        Member m = lentBy.remove(lent);
+        if (m == null) {
+            return false;
+        }
+        m.pool.discard(lent);
+        return true;
     }
 
     /** Every standby pool's status, in the order listed. */
