@@ -35,7 +35,11 @@ class MainTest {
     void tourRunsAgainstTheTestDatabase() throws SQLException {
         TestDatabase db = TestDatabase.get();
         Map<String, String> env = new HashMap<>();
-        env.put("DB_URL", db.jdbcUrl());
+        env.put("DB_URL", db.applicationUrl());
+        if (db.throughPgBouncer()) {
+            // The pgbouncer-transaction execution: the same tour through PgBouncer in transaction mode.
+            env.put("DB_POOLER", "pgbouncer-transaction");
+        }
         if (db.user() != null) {
             env.put("DB_USER", db.user());
         }

@@ -29,6 +29,10 @@ final class Fixtures {
         if (db.password() != null) {
             b.password(db.password());
         }
+        if (db.throughPgBouncer()) {
+            // The suite's run through PgBouncer in transaction mode (the pgbouncer-transaction execution).
+            b.property("db.pooler", "pgbouncer-transaction");
+        }
         return b;
     }
 }

@@ -86,11 +86,16 @@ public final class Core {
         this.scaleOut = scaleOut;
         this.instrumenters = List.copyOf(instrumenters);
         List<ErrorMapper> chain = new ArrayList<>(mappers);
+        if (scaleOut.transactionPooler()) {
+            chain.add(0, new TransactionPoolerGuard.Mapper());
+        }
         chain.add(new SqlStateFallbackMapper());
         this.translator = new ErrorTranslator(chain, config.booleanProperty(INCLUDE_DETAIL, false),
                 config.statementTimeout().orElse(Duration.ZERO));
         this.providers = new Providers(sessionProvider.name(),
-                chain.stream().map(ErrorMapper::name).collect(Collectors.toList()),
+                // The pooler guard's mapper only maps the core's own refusals: not a provider to report.
+                chain.stream().filter(m -> !(m instanceof TransactionPoolerGuard.Mapper)).map(ErrorMapper::name)
+                        .collect(Collectors.toList()),
                 instrumenters.stream().map(QueryInstrumenter::name).collect(Collectors.toList()));
         this.uniquePoolName = PoolNames.claim(config.poolName());
         InstrumentationContext context = new InstrumentationContext(config, config.target(), uniquePoolName,

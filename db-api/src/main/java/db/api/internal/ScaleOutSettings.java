@@ -94,7 +94,11 @@ final class ScaleOutSettings {
             poolerParameters(primaryUrl, primaryParams, problems, DbConfig.URL);
         }
         if (!primaryParams.isEmpty()) {
-            primary = config.toBuilder().url(withParameters(primaryUrl, primaryUrl.hosts(), primaryParams)).build();
+            // The rebuilt URL never carries credentials: keep the ones the original URL had.
+            DbConfig.Builder b = config.toBuilder().url(withParameters(primaryUrl, primaryUrl.hosts(), primaryParams));
+            config.user().ifPresent(b::user);
+            config.password().ifPresent(b::password);
+            primary = b.build();
         }
 
         List<DbConfig> replicas = new ArrayList<>();

@@ -1,7 +1,13 @@
 package db.api.internal;
 
+import db.api.BadSqlException;
+import db.api.DataAccessException;
+import db.api.ErrorDetails;
+import db.api.spi.ErrorContext;
+import db.api.spi.ErrorMapper;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Behind a transaction pooler ({@code db.pooler=pgbouncer-transaction}) the server connection goes to
@@ -67,10 +73,36 @@ final class TransactionPoolerGuard {
         }
     }
 
+    /** The refusal: its message is the library's own (no row values), so the mapped exception keeps it. */
+    static final class Refusal extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        Refusal(String message) {
+            super(message, SQLSTATE);
+        }
+    }
+
+    /** Maps a {@link Refusal} to a {@link BadSqlException} with the refusal's message; asked first. */
+    static final class Mapper implements ErrorMapper {
+        @Override
+        public String name() {
+            return "transaction-pooler-guard";
+        }
+
+        @Override
+        public Optional<DataAccessException> map(SQLException exception, ErrorContext context) {
+            if (exception instanceof Refusal) {
+                return Optional.of(new BadSqlException(exception.getMessage(), exception,
+                        ErrorDetails.ofSqlState(SQLSTATE)));
+            }
+            return Optional.empty();
+        }
+    }
+
     private static SQLException refused(String what, String instead) {
-        return new SQLException("Refused: " + what + " cannot work behind db.pooler=pgbouncer-transaction (PgBouncer "
+        return new Refusal("Refused: " + what + " cannot work behind db.pooler=pgbouncer-transaction (PgBouncer "
                 + "hands the server connection to another client after each transaction, so session state would leak "
-                + "or be lost); " + instead + ". See README, 'Scaling out'.", SQLSTATE);
+                + "or be lost); " + instead + ". See README, 'Scaling out'.");
     }
 
     private static boolean startsWithWord(String s, String word) {
