@@ -1,0 +1,90 @@
+package db.api.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import db.api.ConfigException;
+import db.api.DbConfig;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ScaleOutSettingsTest {
+
+    @Test
+    void withoutScaleOutKeysThePrimaryConfigIsTheApplicationsOwn() {
+        DbConfig config = DbConfig.builder().url("jdbc:postgresql://db:5432/app").build();
+        ScaleOutSettings s = ScaleOutSettings.of(config);
+        assertThat(s.primary()).isSameAs(config);
+        assertThat(s.replicas()).isEmpty();
+        assertThat(s.transactionPooler()).isFalse();
+        assertThat(s.fallback()).isEqualTo(ScaleOutSettings.Fallback.PRIMARY);
+    }
+
+    @Test
+    void severalHostsConnectOnlyToThePrimaryAndKeepTheUrlsCredentials() {
+        for (String url : new String[] {"jdbc:postgresql://h1:5432,h2:5433/app?user=app&password=s3cret",
+            "postgresql://app:s3cret@h1:5432,h2:5433/app", "host=h1,h2 port=5432,5433 dbname=app user=app password=s3cret"}) {
+            DbConfig primary = ScaleOutSettings.of(DbConfig.builder().url(url).build()).primary();
+            assertThat(primary.jdbcUrl()).as(url).isEqualTo("jdbc:postgresql://h1:5432,h2:5433/app?targetServerType=primary");
+            assertThat(primary.user()).as(url).contains("app");
+            assertThat(primary.password()).as(url).contains("s3cret");
+            assertThat(primary.toString()).doesNotContain("s3cret");
+        }
+        DbConfig own = ScaleOutSettings.of(DbConfig.builder()
+                .url("jdbc:postgresql://h1,h2/app?targetServerType=preferPrimary").build()).primary();
+        assertThat(own.jdbcUrl()).endsWith("targetServerType=preferPrimary");
+    }
+
+    @Test
+    void oneStandbyPoolPerReplicaHostWithItsOwnSizes() {
+        DbConfig config = DbConfig.builder().url("jdbc:postgresql://p:5432/app").user("app").password("pw")
+                .poolName("shop").maxSize(10)
+                .property("db.replica.url", "jdbc:postgresql://r1:5432,r2:6432/app?sslmode=disable")
+                .property("db.replica.pool.max-size", "20")
+                .property("db.replica.max-lag", "5s")
+                .property("db.replica.fallback", "fail")
+                .build();
+        ScaleOutSettings s = ScaleOutSettings.of(config);
+        assertThat(s.replicaServers()).containsExactly("r1:5432", "r2:6432");
+        assertThat(s.replicas()).extracting(DbConfig::jdbcUrl).containsExactly(
+                "jdbc:postgresql://r1:5432/app?sslmode=disable", "jdbc:postgresql://r2:6432/app?sslmode=disable");
+        DbConfig first = s.replicas().get(0);
+        assertThat(first.poolName()).isEqualTo("shop-replica-1");
+        assertThat(first.maxSize()).isEqualTo(20);
+        assertThat(first.failFast()).isFalse();
+        assertThat(first.user()).contains("app");
+        assertThat(first.password()).contains("pw");
+        assertThat(first.property("db.pool.role")).contains("replica");
+        assertThat(s.maxLag()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.fallback()).isEqualTo(ScaleOutSettings.Fallback.FAIL);
+    }
+
+    @Test
+    void behindATransactionPoolerTheDriverPreparesNothingOnTheServer() {
+        ScaleOutSettings s = ScaleOutSettings.of(DbConfig.builder().url("jdbc:postgresql://bouncer:6432/app")
+                .property("db.pooler", "pgbouncer-transaction")
+                .property("db.replica.url", "jdbc:postgresql://bouncer-ro:6432/app").build());
+        assertThat(s.transactionPooler()).isTrue();
+        assertThat(s.primary().jdbcUrl()).isEqualTo("jdbc:postgresql://bouncer:6432/app?prepareThreshold=0");
+        assertThat(s.replicas().get(0).jdbcUrl()).endsWith("?prepareThreshold=0");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        assertThatThrownBy(() -> ScaleOutSettings.of(DbConfig.builder().url("jdbc:postgresql://h/app?prepareThreshold=5")
+                .property("db.pooler", "odyssey")
+                .property("db.replica.fallback", "maybe")
+                .property("db.replica.max-lag", "soon")
+                .property("db.replica.probe-interval", "0s")
+                .build()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(5)
+                        .anySatisfy(p -> assertThat(p).startsWith("db.pooler"))
+                        .anySatisfy(p -> assertThat(p).startsWith("db.replica.fallback"))
+                        .anySatisfy(p -> assertThat(p).startsWith("db.replica.max-lag"))
+                        .anySatisfy(p -> assertThat(p).startsWith("db.replica.probe-interval"))
+                        .anySatisfy(p -> assertThat(p).contains("db.replica.url is not")));
+        assertThatThrownBy(() -> ScaleOutSettings.of(DbConfig.builder().url("jdbc:postgresql://h/app?prepareThreshold=5")
+                .property("db.pooler", "pgbouncer-transaction").build()))
+                .hasMessageContaining("prepareThreshold=5");
+    }
+}
