@@ -30,7 +30,7 @@ import java.util.Properties;
  *
  * <p>Secrets (the password, {@code sslpassword}, any key whose name makes it secret: see
  * {@link ConfigKey#isSecretName(String)}) never appear in {@link #toString()} or in a problem message, and
- * reach the driver only as {@link #driverProperties()}, never inside {@link #jdbcUrl()}.
+ * reach the driver only as {@link #connectionProperties()}, never inside {@link #jdbcUrl()}.
  */
 public final class DbConfig {
 
@@ -160,19 +160,23 @@ public final class DbConfig {
     /**
      * The JDBC URL the driver gets: {@code jdbc:postgresql://host:port[,host:port...]/database}. It carries
      * no parameter at all: user, password, every other secret and every driver setting travel in
-     * {@link #driverProperties()}, so no driver log line that prints the URL can show a secret.
+     * {@link #connectionProperties()}, so no driver log line that prints the URL can show a secret.
      */
     public String jdbcUrl() {
         return url.toJdbcUrl();
     }
 
     /**
-     * The driver {@link Properties} that go with {@link #jdbcUrl()}, for every provider: user, password and
-     * other secrets, the URL's or DSN's parameters translated to pgjdbc's names, connect and login timeouts,
-     * {@code ApplicationName}, TCP keepalive, {@code statement_timeout} through {@code options}. A fresh
-     * copy on each call; never log it.
+     * The driver properties that go with {@link #jdbcUrl()}, for every provider: user, password and other
+     * secrets, the URL's or DSN's parameters translated to pgjdbc's names, connect and login timeouts,
+     * {@code ApplicationName}, TCP keepalive, {@code statement_timeout} through {@code options}. Never log it.
      */
-    public Properties driverProperties() {
+    public Map<String, String> driverProperties() {
+        return driverProperties;
+    }
+
+    /** {@link #driverProperties()} as a fresh {@link Properties}, for {@code Driver.connect} and pools. */
+    public Properties connectionProperties() {
         Properties p = new Properties();
         p.putAll(driverProperties);
         return p;

@@ -158,7 +158,7 @@ class ConfigKeyRegistryTest {
                 .url("postgresql://u:" + SECRET + "@h:5433/db?sslpassword=" + SECRET + "&sslmode=require&options=-c%20search_path%3Dx")
                 .statementTimeout(Duration.ofSeconds(2)).build();
         assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5433/db");
-        Properties p = c.driverProperties();
+        Properties p = c.connectionProperties();
         assertThat(p).containsEntry("password", SECRET).containsEntry("sslpassword", SECRET)
                 .containsEntry("user", "u").containsEntry("sslmode", "require").containsEntry("tcpKeepAlive", "true")
                 .containsEntry("options", "-c search_path=x -c statement_timeout=2000")

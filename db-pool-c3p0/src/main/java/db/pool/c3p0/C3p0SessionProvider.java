@@ -40,7 +40,7 @@ import org.apache.logging.log4j.Logger;
  *   <li>c3p0's {@code FixedThreadPoolExecutorTaskRunnerFactory}: a plain executor of the helper
  *       threads, without the legacy thread pool's "APPARENT DEADLOCK" detector; a hanging connect is
  *       bounded by the driver's {@code loginTimeout} instead;</li>
- *   <li>pgjdbc gets {@link DbConfig#jdbcUrl()} and {@link DbConfig#driverProperties()}, the one
+ *   <li>pgjdbc gets {@link DbConfig#jdbcUrl()} and {@link DbConfig#connectionProperties()}, the one
  *       translation every provider uses (secrets as properties, never in the URL).</li>
  * </ul>
  * {@code db.pool.close-timeout} (default 10s) bounds how long {@code close()} waits for lent
@@ -76,7 +76,7 @@ public final class C3p0SessionProvider implements SessionProvider {
         driver.setDriverClass(DRIVER_CLASS);
         driver.setForceUseNamedDriverClass(true);
         driver.setJdbcUrl(config.jdbcUrl());
-        driver.setProperties(config.driverProperties());
+        driver.setProperties(config.connectionProperties());
         PhysicalConnections physical = new PhysicalConnections(driver, events,
                 "pgjdbc " + config.target() + " (" + DRIVER_CLASS + ")");
 
