@@ -1,7 +1,6 @@
 package db.pool.c3p0;
 
 import com.mchange.v2.c3p0.C3P0Registry;
-import com.mchange.v2.c3p0.DriverManagerDataSource;
 import com.mchange.v2.c3p0.PoolBackedDataSource;
 import com.mchange.v2.c3p0.WrapperConnectionPoolDataSource;
 import db.api.ConfigException;
@@ -10,11 +9,12 @@ import db.api.DbConfig;
 import db.api.DbKeys;
 import db.api.ErrorDetails;
 import db.api.spi.ConnectionPool;
-import db.api.spi.PoolEvents;
+import db.api.spi.PoolContext;
 import db.api.spi.SessionProvider;
 import java.beans.PropertyVetoException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.function.BiFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -40,8 +40,9 @@ import org.apache.logging.log4j.Logger;
  *   <li>c3p0's {@code FixedThreadPoolExecutorTaskRunnerFactory}: a plain executor of the helper
  *       threads, without the legacy thread pool's "APPARENT DEADLOCK" detector; a hanging connect is
  *       bounded by the driver's {@code loginTimeout} instead;</li>
- *   <li>pgjdbc gets {@link DbConfig#jdbcUrl()} and {@link DbConfig#connectionProperties()}, the one
- *       translation every provider uses (secrets as properties, never in the URL).</li>
+ *   <li>physical connections come from the core's {@code PoolContext.connections()}, which hands pgjdbc
+ *       {@link DbConfig#jdbcUrl()} and {@link DbConfig#connectionProperties()}, the one translation every
+ *       provider uses (secrets as properties, never in the URL).</li>
  * </ul>
  * {@code db.pool.close-timeout} (default 10s) bounds how long {@code close()} waits for lent
  * connections before aborting them.
@@ -57,7 +58,7 @@ public final class C3p0SessionProvider implements SessionProvider {
     private static final int IDLE_TEST_PERIOD_SECONDS = 30;
     private static final int HELPER_THREADS = 3;
 
-    /** A provider; pools are made by {@link #start(DbConfig, PoolEvents)}. */
+    /** A provider; pools are made by {@link #start(PoolContext)}. */
     public C3p0SessionProvider() {
         // ServiceLoader needs a public no-arg constructor
     }
@@ -68,16 +69,12 @@ public final class C3p0SessionProvider implements SessionProvider {
     }
 
     @Override
-    public ConnectionPool start(DbConfig config, PoolEvents events) {
+    public ConnectionPool start(PoolContext context) {
+        DbConfig config = context.config();
         routeC3p0LoggingToLog4j2();
         Duration closeTimeout = config.get(DbKeys.POOL_CLOSE_TIMEOUT).orElseThrow();
 
-        DriverManagerDataSource driver = new DriverManagerDataSource(false);
-        driver.setDriverClass(DRIVER_CLASS);
-        driver.setForceUseNamedDriverClass(true);
-        driver.setJdbcUrl(config.jdbcUrl());
-        driver.setProperties(config.connectionProperties());
-        PhysicalConnections physical = new PhysicalConnections(driver, events,
+        PhysicalConnections physical = new PhysicalConnections(context.connections(),
                 "pgjdbc " + config.target() + " (" + DRIVER_CLASS + ")");
 
         if (config.failFast()) {
@@ -90,42 +87,56 @@ public final class C3p0SessionProvider implements SessionProvider {
             }
         }
 
-        // Registers itself in c3p0's registry (and JMX) on construction; closed below if anything fails.
-        PoolBackedDataSource c3p0 = new PoolBackedDataSource();
+        BiFunction<Integer, Integer, PoolBackedDataSource> generations =
+                (min, max) -> newC3p0Pool(config, physical, min, max);
+        PoolBackedDataSource c3p0;
         try {
-            c3p0.setNumHelperThreads(HELPER_THREADS);
-            c3p0.setConnectionPoolDataSource(poolSettings(config, physical));
-        } catch (PropertyVetoException | RuntimeException e) {
-            c3p0.close();
+            c3p0 = generations.apply(config.minSize(), config.maxSize());
+        } catch (RuntimeException e) {
             physical.shutDown();
-            throw new ConfigException("c3p0 rejected the pool settings: " + e.getMessage());
+            throw e;
         }
-        String name = claimUniqueName(c3p0, config.poolName());
-        C3p0Pool pool = new C3p0Pool(name, config.target(), config.minSize(), config.maxSize(),
-                config.checkoutTimeout(), closeTimeout, validationTimeoutSeconds(config), c3p0, physical);
-        try {
-            // c3p0 creates its pool lazily; asking for a count creates it and starts filling it to min size.
-            c3p0.getNumConnectionsDefaultUser();
-        } catch (SQLException | RuntimeException e) {
-            pool.close();
-            throw cannotConnect(config, e);
-        }
-        LOG.info("c3p0 pool '{}' started for {} (min {}, max {}, checkout timeout {} ms{})", name, config.target(),
+        C3p0Pool pool = new C3p0Pool(c3p0.getDataSourceName(), config.target(), config.minSize(), config.maxSize(),
+                config.checkoutTimeout(), closeTimeout, validationTimeoutSeconds(config), c3p0, physical, generations);
+        LOG.info("c3p0 pool '{}' started for {} (min {}, max {}, checkout timeout {} ms{})", pool.name(), config.target(),
                 config.minSize(), config.maxSize(), config.checkoutTimeout().toMillis(),
                 config.failFast() ? "" : ", not fail-fast");
         return pool;
     }
 
-    private static WrapperConnectionPoolDataSource poolSettings(DbConfig config, PhysicalConnections physical)
-            throws PropertyVetoException {
+    /** A started c3p0 pool of the given bounds over the shared physical connections. */
+    private static PoolBackedDataSource newC3p0Pool(DbConfig config, PhysicalConnections physical, int min, int max) {
+        // Registers itself in c3p0's registry (and JMX) on construction; closed below if anything fails.
+        PoolBackedDataSource c3p0 = new PoolBackedDataSource();
+        try {
+            c3p0.setNumHelperThreads(HELPER_THREADS);
+            c3p0.setConnectionPoolDataSource(poolSettings(config, physical, min, max));
+        } catch (PropertyVetoException | RuntimeException e) {
+            c3p0.close();
+            throw new ConfigException("c3p0 rejected the pool settings: " + e.getMessage());
+        }
+        claimUniqueName(c3p0, config.poolName());
+        try {
+            // c3p0 creates its pool lazily; asking for a count creates it and starts filling it to min size.
+            c3p0.getNumConnectionsDefaultUser();
+        } catch (SQLException | RuntimeException e) {
+            c3p0.close();
+            throw cannotConnect(config, e);
+        }
+        return c3p0;
+    }
+
+    private static WrapperConnectionPoolDataSource poolSettings(DbConfig config, PhysicalConnections physical,
+                                                                int min, int max) throws PropertyVetoException {
         WrapperConnectionPoolDataSource s = new WrapperConnectionPoolDataSource();
         s.setNestedDataSource(physical);
-        s.setMinPoolSize(config.minSize());
-        s.setInitialPoolSize(config.minSize());
-        s.setMaxPoolSize(config.maxSize());
+        s.setMinPoolSize(min);
+        s.setInitialPoolSize(min);
+        s.setMaxPoolSize(max);
         // One at a time: the pool never holds more than it was asked for, and stats stay predictable.
         s.setAcquireIncrement(1);
-        s.setCheckoutTimeout(millis(config.checkoutTimeout()));
+        // One wait inside c3p0; C3p0Pool waits again until the checkout's deadline (c3p0 has no per-call timeout).
+        s.setCheckoutTimeout(Math.min(millis(config.checkoutTimeout()), C3p0Pool.C3P0_WAIT_SLICE_MS));
         s.setMaxIdleTime(0);
         s.setMaxIdleTimeExcessConnections(seconds(config.idleTimeout()));
         s.setMaxConnectionAge(seconds(config.maxLifetime()));
