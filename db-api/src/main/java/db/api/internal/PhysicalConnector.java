@@ -249,6 +249,10 @@ public final class PhysicalConnector implements DataSource {
         return config.connectionProperties();
     }
 
+    private static long ceilSeconds(Duration d) {
+        return d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
+    }
+
     /**
      * The JDBC driver for the URL: found with ServiceLoader in the pool's module layer (DriverManager
      * does not see drivers of a child layer), else through DriverManager.
