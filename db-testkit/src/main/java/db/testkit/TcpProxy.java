@@ -9,15 +9,19 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A real TCP proxy on the loopback interface for fault injection: tests point the driver at
@@ -51,6 +55,22 @@ public final class TcpProxy implements AutoCloseable {
     private final int maxConnections;
     private volatile Mode mode;
     private volatile boolean closed;
+    private volatile boolean recording;
+    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connectionIds = new AtomicInteger();
+
+    /**
+     * One round trip as the server received it: the statements of one simple {@code Query} message, or
+     * of the {@code Parse} messages up to a {@code Sync} (empty when the client only bound and executed
+     * statements it had prepared before). {@code connection} numbers the client connections the proxy
+     * accepted, from 1. Statement text is the client's, for tests only.
+     */
+    public record Exchange(int connection, List<String> statements) {
+        /** A pool's validation probe (pgjdbc's {@code isValid} sends an empty query). */
+        public boolean isValidationProbe() {
+            return statements.size() == 1 && statements.get(0).isBlank();
+        }
+    }
 
     private TcpProxy(InetSocketAddress target, Mode mode, int maxConnections) throws IOException {
         this.target = target;
@@ -114,6 +134,27 @@ public final class TcpProxy implements AutoCloseable {
         this.mode = mode;
     }
 
+    /**
+     * Counting mode: from now on, every frontend message that ends a round trip ({@code Query}, or
+     * {@code Sync} after extended-protocol messages) on connections accepted from now on is recorded as
+     * an {@link Exchange}, so tests count what the server received, not what the client thinks it
+     * sent. Only unencrypted connections are understood (the local test server does not use TLS).
+     */
+    public TcpProxy recordExchanges() {
+        recording = true;
+        return this;
+    }
+
+    /** The round trips recorded so far, in the order the proxy forwarded them. */
+    public List<Exchange> exchanges() {
+        return List.copyOf(exchanges);
+    }
+
+    /** How many round trips were recorded so far. */
+    public int exchangeCount() {
+        return exchanges.size();
+    }
+
     /** The current mode. */
     public Mode mode() {
         return mode;
@@ -166,21 +207,25 @@ public final class TcpProxy implements AutoCloseable {
             return;
         }
         sockets.add(upstream);
+        FrontendParser parser = recording ? new FrontendParser(connectionIds.incrementAndGet(), exchanges::add) : null;
         try {
-            pumps.execute(() -> pump(client, upstream));
-            pumps.execute(() -> pump(upstream, client));
+            pumps.execute(() -> pump(client, upstream, parser));
+            pumps.execute(() -> pump(upstream, client, null));
         } catch (RejectedExecutionException e) {
             closePair(client, upstream);
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, FrontendParser parser) {
         byte[] buffer = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (parser != null) {
+                    parser.feed(buffer, n); // before forwarding: recorded before the server can answer
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -236,5 +281,91 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public String toString() {
         return "TcpProxy[127.0.0.1:" + port() + " -> " + target + ", " + mode + "]";
+    }
+
+    /**
+     * Splits the client's byte stream into PostgreSQL frontend messages: untyped ones first
+     * (SSLRequest, GSSENCRequest, then the StartupMessage), then typed ones ({@code type, int32 length,
+     * body}). Only {@code Q}, {@code P} and {@code S} are looked into.
+     */
+    private static final class FrontendParser {
+        private static final int PROTOCOL_3 = 196608;
+        private final int connection;
+        private final Consumer<Exchange> sink;
+        private byte[] pending = new byte[0];
+        private boolean started;
+        private List<String> parsed = new ArrayList<>();
+
+        FrontendParser(int connection, Consumer<Exchange> sink) {
+            this.connection = connection;
+            this.sink = sink;
+        }
+
+        void feed(byte[] data, int length) {
+            byte[] all = new byte[pending.length + length];
+            System.arraycopy(pending, 0, all, 0, pending.length);
+            System.arraycopy(data, 0, all, pending.length, length);
+            int pos = 0;
+            while (true) {
+                if (!started) {
+                    if (all.length - pos < 8) {
+                        break;
+                    }
+                    int len = readInt(all, pos);
+                    if (all.length - pos < len) {
+                        break;
+                    }
+                    if (readInt(all, pos + 4) == PROTOCOL_3) {
+                        started = true;
+                    }
+                    pos += len;
+                } else {
+                    if (all.length - pos < 5) {
+                        break;
+                    }
+                    int len = readInt(all, pos + 1);
+                    if (all.length - pos < 1 + len) {
+                        break;
+                    }
+                    message((char) all[pos], all, pos + 5, len - 4);
+                    pos += 1 + len;
+                }
+            }
+            pending = java.util.Arrays.copyOfRange(all, pos, all.length);
+        }
+
+        private void message(char type, byte[] data, int body, int length) {
+            switch (type) {
+                case 'Q' -> sink.accept(new Exchange(connection, List.of(cString(data, body))));
+                case 'P' -> {
+                    int nameEnd = indexOfZero(data, body);
+                    parsed.add(cString(data, nameEnd + 1));
+                }
+                case 'S' -> {
+                    sink.accept(new Exchange(connection, List.copyOf(parsed)));
+                    parsed = new ArrayList<>();
+                }
+                default -> {
+                    // Bind, Describe, Execute, Close, Flush, Terminate...: part of an exchange, not one
+                }
+            }
+        }
+
+        private static int indexOfZero(byte[] data, int from) {
+            int i = from;
+            while (i < data.length && data[i] != 0) {
+                i++;
+            }
+            return i;
+        }
+
+        private static String cString(byte[] data, int from) {
+            return new String(data, from, indexOfZero(data, from) - from, StandardCharsets.UTF_8);
+        }
+
+        private static int readInt(byte[] data, int pos) {
+            return ((data[pos] & 0xff) << 24) | ((data[pos + 1] & 0xff) << 16) | ((data[pos + 2] & 0xff) << 8)
+                    | (data[pos + 3] & 0xff);
+        }
     }
 }

@@ -63,10 +63,11 @@ final class QueryHooks {
     /**
      * Runs {@code call} between {@code beforeQuery} and {@code end} of every instrumentation.
      * The driver's exception is rethrown unchanged (JDBC callers expect {@link SQLException}); the
-     * instrumentations see it mapped.
+     * instrumentations see it mapped by {@code session}, which keeps the mapped object so that the
+     * exception the application catches is the one the instrumentations recorded.
      */
-    <T> T run(String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds, JdbcCall<T> call,
-              ToLongFunction<T> rows) throws SQLException {
+    <T> T run(SessionImpl session, String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds,
+              JdbcCall<T> call, ToLongFunction<T> rows) throws SQLException {
         QueryContext context = new QueryContext(sql, parameterized, batchSize);
         QueryObservation[] observations = new QueryObservation[instrumentations.length];
         for (int i = 0; i < instrumentations.length; i++) {
@@ -78,7 +79,8 @@ final class QueryHooks {
             result = call.call();
         } catch (SQLException e) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            DataAccessException mapped = translator.translate(e, translator.context(elapsed, queryTimeoutSeconds));
+            // Mapped once, by the session, which hands this same object to the application later.
+            DataAccessException mapped = session.translate(e, translator.context(elapsed, queryTimeoutSeconds));
             finish(observations, new QueryOutcome(-1, e, mapped));
             throw e;
         } catch (RuntimeException | Error e) {
