@@ -22,11 +22,15 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real TCP proxy on the loopback interface for fault injection: tests point the driver at
- * {@link #port()} and switch what happens to new connections with {@link #mode(Mode)}, or
- * {@link #cut()} the ones that are open. Only loopback addresses, on both sides.
+ * {@link #port()} and switch what happens to new connections with {@link #mode(Mode)} (forward, refuse,
+ * hang), {@link #cut()} the ones that are open, {@link #stall()} traffic both ways or
+ * {@link #stall(Direction)} one way on open and new connections (sockets stay open, bytes are held
+ * until {@link #resume()}), or cut everything right after the client sent a given statement
+ * ({@link #cutAfterUpstream(String)}, e.g. during a COMMIT). Only loopback addresses, on both sides.
  *
  * <p>Threads are bounded: one acceptor plus two pumps per forwarded connection, at most
  * {@code maxConnections} connections at once (more are closed on accept). Closing the proxy closes
@@ -42,6 +46,14 @@ public final class TcpProxy implements AutoCloseable {
         REFUSE,
         /** Keep the accepted socket open and never answer: the server "hangs". */
         STALL
+    }
+
+    /** A direction of traffic through the proxy. */
+    public enum Direction {
+        /** From the client (the driver) to the server. */
+        UPSTREAM,
+        /** From the server to the client. */
+        DOWNSTREAM
     }
 
     private static final int DEFAULT_MAX_CONNECTIONS = 32;
@@ -60,10 +72,12 @@ public final class TcpProxy implements AutoCloseable {
     private final AtomicInteger connectionIds = new AtomicInteger();
 
     /**
-     * One round trip as the server received it: the statements of one simple {@code Query} message, or
-     * of the {@code Parse} messages up to a {@code Sync} (empty when the client only bound and executed
-     * statements it had prepared before). {@code connection} numbers the client connections the proxy
-     * accepted, from 1. Statement text is the client's, for tests only.
+     * One round trip as the server received it: every frontend message the client sent before the server
+     * answered (pgjdbc pipelines its {@code BEGIN} with the first statement, so both are one exchange),
+     * with the text of its simple {@code Query} and {@code Parse} messages ({@code statements} is empty
+     * when the client only bound and executed statements it had prepared before). {@code connection}
+     * numbers the client connections the proxy accepted, from 1. Statement text is the client's, for
+     * tests only.
      */
     public record Exchange(int connection, List<String> statements) {
         /** A pool's validation probe (pgjdbc's {@code isValid} sends an empty query). */
@@ -71,6 +85,13 @@ public final class TcpProxy implements AutoCloseable {
             return statements.size() == 1 && statements.get(0).isBlank();
         }
     }
+    private final Object flow = new Object();
+    private volatile boolean upstreamStalled;
+    private volatile boolean downstreamStalled;
+    private final AtomicInteger attempts = new AtomicInteger();
+    private final AtomicReference<byte[]> cutMarker =
+            new AtomicReference<>();
+    private final AtomicInteger markerCuts = new AtomicInteger();
 
     private TcpProxy(InetSocketAddress target, Mode mode, int maxConnections) throws IOException {
         this.target = target;
@@ -135,10 +156,11 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /**
-     * Counting mode: from now on, every frontend message that ends a round trip ({@code Query}, or
-     * {@code Sync} after extended-protocol messages) on connections accepted from now on is recorded as
-     * an {@link Exchange}, so tests count what the server received, not what the client thinks it
-     * sent. Only unencrypted connections are understood (the local test server does not use TLS).
+     * Counting mode: on connections accepted from now on, every flight of frontend messages the server
+     * answers is recorded as an {@link Exchange}, so tests count the round trips the server received,
+     * not what the client thinks it sent. The connection start-up (untyped messages, authentication) is
+     * not counted; a {@code Terminate} the server never answers is not a round trip either. Only
+     * unencrypted connections are understood (the local test server does not use TLS).
      */
     public TcpProxy recordExchanges() {
         recording = true;
@@ -158,6 +180,64 @@ public final class TcpProxy implements AutoCloseable {
     /** The current mode. */
     public Mode mode() {
         return mode;
+    }
+
+    /** Forwards new connections and lets traffic flow again on open ones (undoes stall and refuse). */
+    public void forward() {
+        mode = Mode.FORWARD;
+        resume();
+    }
+
+    /** New connections are refused (reset at once); open ones are not touched. */
+    public void refuse() {
+        mode = Mode.REFUSE;
+    }
+
+    /**
+     * Stops traffic both ways on open and new connections: sockets stay open and bytes are held, as in a
+     * network partition where no packet arrives (no FIN, no RST). New connections are still accepted
+     * (the TCP handshake completes) but see no bytes either.
+     */
+    public void stall() {
+        upstreamStalled = true;
+        downstreamStalled = true;
+    }
+
+    /** Stops traffic in one direction only (e.g. requests reach the server, answers never come back). */
+    public void stall(Direction direction) {
+        if (direction == Direction.UPSTREAM) {
+            upstreamStalled = true;
+        } else {
+            downstreamStalled = true;
+        }
+    }
+
+    /** Lets held traffic flow again, both ways. */
+    public void resume() {
+        synchronized (flow) {
+            upstreamStalled = false;
+            downstreamStalled = false;
+            flow.notifyAll();
+        }
+    }
+
+    /**
+     * Arms a one-shot fault: the next chunk the client sends that contains {@code marker} (e.g. {@code
+     * "COMMIT"}) is forwarded to the server, and then every connection is cut before any answer can
+     * return. The client cannot know whether the server acted on it.
+     */
+    public void cutAfterUpstream(String marker) {
+        cutMarker.set(marker.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** How many {@link #cutAfterUpstream(String)} faults fired. */
+    public int markerCuts() {
+        return markerCuts.get();
+    }
+
+    /** How many connections clients opened to the proxy so far (forwarded, refused or hung). */
+    public int connectionAttempts() {
+        return attempts.get();
     }
 
     /** How many client connections are open through the proxy now (forwarded or stalled). */
@@ -188,6 +268,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void handle(Socket client) {
+        attempts.incrementAndGet();
         Mode now = mode;
         if (now == Mode.REFUSE || openConnections() >= maxConnections) {
             reset(client);
@@ -209,22 +290,49 @@ public final class TcpProxy implements AutoCloseable {
         sockets.add(upstream);
         FrontendParser parser = recording ? new FrontendParser(connectionIds.incrementAndGet(), exchanges::add) : null;
         try {
-            pumps.execute(() -> pump(client, upstream, parser));
-            pumps.execute(() -> pump(upstream, client, null));
+            pumps.execute(() -> pump(client, upstream, Direction.UPSTREAM, parser));
+            pumps.execute(() -> pump(upstream, client, Direction.DOWNSTREAM, parser));
         } catch (RejectedExecutionException e) {
             closePair(client, upstream);
         }
     }
 
-    private void pump(Socket from, Socket to, FrontendParser parser) {
+    private void pump(Socket from, Socket to, Direction direction, FrontendParser parser) {
         byte[] buffer = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                // While stalled the chunk is held here and the rest stays in the kernel's buffers, so the
+                // sender sees an open socket and no answer, like a silent network.
+                if (!awaitFlowing(direction, from)) {
+                    return;
+                }
                 if (parser != null) {
-                    parser.feed(buffer, n); // before forwarding: recorded before the server can answer
+                    // Before forwarding: a flight is recorded before the server can answer it, and closed
+                    // before its answer reaches the client.
+                    if (direction == Direction.UPSTREAM) {
+                        parser.feed(buffer, n);
+                    } else {
+                        parser.serverAnswered();
+                    }
+                }
+                if (direction == Direction.UPSTREAM && markerHit(buffer, n)) {
+                    // Hold answers first, so that none can slip back between forwarding and cutting.
+                    boolean wasStalled = downstreamStalled;
+                    downstreamStalled = true;
+                    out.write(buffer, 0, n);
+                    out.flush();
+                    markerCuts.incrementAndGet();
+                    cut();
+                    if (!wasStalled) {
+                        synchronized (flow) {
+                            downstreamStalled = false;
+                            flow.notifyAll();
+                        }
+                    }
+                    return;
                 }
                 out.write(buffer, 0, n);
                 out.flush();
@@ -234,6 +342,44 @@ public final class TcpProxy implements AutoCloseable {
         } finally {
             closePair(from, to);
         }
+    }
+
+    private boolean awaitFlowing(Direction direction, Socket from) {
+        synchronized (flow) {
+            while (direction == Direction.UPSTREAM ? upstreamStalled : downstreamStalled) {
+                if (from.isClosed() || closed) {
+                    return false;
+                }
+                try {
+                    flow.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean markerHit(byte[] buffer, int length) {
+        byte[] marker = cutMarker.get();
+        if (marker == null || indexOf(buffer, length, marker) < 0) {
+            return false;
+        }
+        return cutMarker.compareAndSet(marker, null);
+    }
+
+    private static int indexOf(byte[] buffer, int length, byte[] marker) {
+        outer:
+        for (int i = 0; i <= length - marker.length; i++) {
+            for (int j = 0; j < marker.length; j++) {
+                if (buffer[i + j] != marker[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private void closePair(Socket a, Socket b) {
@@ -269,6 +415,7 @@ public final class TcpProxy implements AutoCloseable {
             // closing anyway
         }
         cut();
+        resume();
         pumps.shutdownNow();
         try {
             acceptor.join(2_000);
@@ -286,7 +433,7 @@ public final class TcpProxy implements AutoCloseable {
     /**
      * Splits the client's byte stream into PostgreSQL frontend messages: untyped ones first
      * (SSLRequest, GSSENCRequest, then the StartupMessage), then typed ones ({@code type, int32 length,
-     * body}). Only {@code Q}, {@code P} and {@code S} are looked into.
+     * body}). Only the SQL text of {@code Q} and {@code P} is read.
      */
     private static final class FrontendParser {
         private static final int PROTOCOL_3 = 196608;
@@ -294,14 +441,15 @@ public final class TcpProxy implements AutoCloseable {
         private final Consumer<Exchange> sink;
         private byte[] pending = new byte[0];
         private boolean started;
-        private List<String> parsed = new ArrayList<>();
+        private List<String> flight = new ArrayList<>();
+        private int typed;
 
         FrontendParser(int connection, Consumer<Exchange> sink) {
             this.connection = connection;
             this.sink = sink;
         }
 
-        void feed(byte[] data, int length) {
+        synchronized void feed(byte[] data, int length) {
             byte[] all = new byte[pending.length + length];
             System.arraycopy(pending, 0, all, 0, pending.length);
             System.arraycopy(data, 0, all, pending.length, length);
@@ -335,20 +483,21 @@ public final class TcpProxy implements AutoCloseable {
         }
 
         private void message(char type, byte[] data, int body, int length) {
-            switch (type) {
-                case 'Q' -> sink.accept(new Exchange(connection, List.of(cString(data, body))));
-                case 'P' -> {
-                    int nameEnd = indexOfZero(data, body);
-                    parsed.add(cString(data, nameEnd + 1));
-                }
-                case 'S' -> {
-                    sink.accept(new Exchange(connection, List.copyOf(parsed)));
-                    parsed = new ArrayList<>();
-                }
-                default -> {
-                    // Bind, Describe, Execute, Close, Flush, Terminate...: part of an exchange, not one
-                }
+            typed++;
+            if (type == 'Q') {
+                flight.add(cString(data, body));
+            } else if (type == 'P') {
+                flight.add(cString(data, indexOfZero(data, body) + 1));
             }
+        }
+
+        /** The server sent something: the flight it answers is one exchange. */
+        synchronized void serverAnswered() {
+            if (started && typed > 0) {
+                sink.accept(new Exchange(connection, List.copyOf(flight)));
+            }
+            flight = new ArrayList<>();
+            typed = 0;
         }
 
         private static int indexOfZero(byte[] data, int from) {

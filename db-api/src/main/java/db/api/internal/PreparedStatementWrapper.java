@@ -44,7 +44,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
         this.stateBits = session.classify(sql);
     }
 
-    private <T> T run(int size, JdbcCall<T> call, ToLongFunction<T> rows) throws SQLException {
+    private <T> T run(int size, boolean batch, JdbcCall<T> call, ToLongFunction<T> rows) throws SQLException {
         session.sawSqlState(stateBits);
         if (hooks.off()) {
             try {
@@ -53,27 +53,28 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
                 throw session.failed(e);
             }
         }
-        return hooks.run(session, sql, parameterized, size, queryTimeout, call, rows);
+        return batch ? hooks.runBatch(session, sql, parameterized, size, queryTimeout, call, rows)
+                : hooks.run(session, sql, parameterized, size, queryTimeout, call, rows);
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return ResultSetWrapper.of(run(0, prepared::executeQuery, QueryHooks::noRows), this);
+        return ResultSetWrapper.of(run(0, false, prepared::executeQuery, QueryHooks::noRows), this);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return run(0, prepared::executeUpdate, Integer::longValue);
+        return run(0, false, prepared::executeUpdate, Integer::longValue);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return run(0, prepared::executeLargeUpdate, Long::longValue);
+        return run(0, false, prepared::executeLargeUpdate, Long::longValue);
     }
 
     @Override
     public boolean execute() throws SQLException {
-        return run(0, prepared::execute, QueryHooks::noRows);
+        return run(0, false, prepared::execute, QueryHooks::noRows);
     }
 
     @Override
@@ -92,14 +93,14 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public int[] executeBatch() throws SQLException {
         int size = batchSize;
         batchSize = 0;
-        return run(size, prepared::executeBatch, QueryHooks::sum);
+        return run(size, true, prepared::executeBatch, QueryHooks::sum);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
         int size = batchSize;
         batchSize = 0;
-        return run(size, prepared::executeLargeBatch, QueryHooks::sum);
+        return run(size, true, prepared::executeLargeBatch, QueryHooks::sum);
     }
 
     // ---- plain delegation below ----

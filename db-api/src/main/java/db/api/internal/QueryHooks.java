@@ -68,7 +68,17 @@ final class QueryHooks {
      */
     <T> T run(SessionImpl session, String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds,
               JdbcCall<T> call, ToLongFunction<T> rows) throws SQLException {
-        QueryContext context = new QueryContext(sql, parameterized, batchSize);
+        return run(session, new QueryContext(sql, parameterized, batchSize), queryTimeoutSeconds, call, rows);
+    }
+
+    /** As {@link #run(SessionImpl, String, boolean, int, int, JdbcCall, ToLongFunction)} for an {@code executeBatch} call. */
+    <T> T runBatch(SessionImpl session, String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds,
+                   JdbcCall<T> call, ToLongFunction<T> rows) throws SQLException {
+        return run(session, new QueryContext(sql, parameterized, batchSize, true), queryTimeoutSeconds, call, rows);
+    }
+
+    private <T> T run(SessionImpl session, QueryContext context, int queryTimeoutSeconds, JdbcCall<T> call,
+                      ToLongFunction<T> rows) throws SQLException {
         QueryObservation[] observations = new QueryObservation[instrumentations.length];
         for (int i = 0; i < instrumentations.length; i++) {
             observations[i] = begin(instrumentations[i], context);

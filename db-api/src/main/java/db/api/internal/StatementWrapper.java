@@ -148,7 +148,7 @@ class StatementWrapper implements Statement {
             }
         }
         List<String> statements = takeBatch();
-        return hooks.run(session, String.join("; ", statements), false, statements.size(), queryTimeout,
+        return hooks.runBatch(session, String.join("; ", statements), false, statements.size(), queryTimeout,
                 delegate::executeBatch, QueryHooks::sum);
     }
 
@@ -162,7 +162,7 @@ class StatementWrapper implements Statement {
             }
         }
         List<String> statements = takeBatch();
-        return hooks.run(session, String.join("; ", statements), false, statements.size(), queryTimeout,
+        return hooks.runBatch(session, String.join("; ", statements), false, statements.size(), queryTimeout,
                 delegate::executeLargeBatch, QueryHooks::sum);
     }
 
