@@ -29,6 +29,10 @@ public final class DriverProperties {
         p.put("connectTimeout", connectSeconds);
         // connectTimeout bounds the TCP connect only; loginTimeout also bounds a server that accepts and stalls.
         p.put("loginTimeout", connectSeconds);
+        // With a 9.0+ server assumed, pgjdbc sends application_name in the startup packet instead of a SET
+        // after connecting: one round trip less per connection, and the name is part of the session's
+        // defaults, so the session reset's RESET ALL keeps it.
+        p.put("assumeMinServerVersion", "9.0");
         p.put("tcpKeepAlive", "true");
         // Row values in a server DETAIL stay out of driver messages (the core's mapper decides what to show).
         p.put("logServerErrorDetail", "false");
