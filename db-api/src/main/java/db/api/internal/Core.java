@@ -12,7 +12,6 @@ import db.api.PoolStats;
 import db.api.Providers;
 import db.api.QueryTimeoutException;
 import db.api.Session;
-import db.api.TransactionOutcomeUnknownException;
 import db.api.TransactionWork;
 import db.api.TxOptions;
 import db.api.UncategorizedDataAccessException;
@@ -30,7 +29,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +36,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,6 +81,8 @@ public final class Core {
     private final ExecutorService probes;
     private final LeakDetector leakDetector;
     private final DataSource dataSource;
+    private final SessionReset reset;
+    private final Transactions transactions;
     private final PhysicalConnector connector;
     /** The pool's name, unique among the open databases of this process (see {@link PoolNames}). */
     private final String uniquePoolName;
@@ -103,6 +102,12 @@ public final class Core {
         this.config = config;
         this.scaleOut = scaleOut;
         this.instrumenters = List.copyOf(instrumenters);
+        this.layer = layer;
+        this.sessionProvider = sessionProvider;
+        // Behind a transaction pooler the server session is not this connection's: no SQL-level reset
+        // (the session state it would undo is refused before it is sent).
+        this.reset = scaleOut.transactionPooler() ? new SessionReset(SessionReset.Policy.NEVER)
+                : SessionReset.from(config);
         List<ErrorMapper> chain = new ArrayList<>(mappers);
         if (scaleOut.transactionPooler()) {
             chain.add(0, new TransactionPoolerGuard.Mapper());
@@ -128,8 +133,7 @@ public final class Core {
         this.leakDetector = new LeakDetector(config.leakThreshold(), leakScheduler, poolName, this::leakReported);
         this.probes = Executors.newCachedThreadPool(daemonThreads("switchboard-health-" + poolName));
         this.dataSource = new SessionDataSource(this);
-        this.layer = layer;
-        this.sessionProvider = sessionProvider;
+        this.transactions = new Transactions(this);
         this.connector = new PhysicalConnector(scaleOut.primary(), poolEvents(), layer, List.of());
         this.checkoutTimeoutNanos = config.checkoutTimeout().toNanos();
         this.maxWaiting = maxWaiting(config);
@@ -158,8 +162,9 @@ public final class Core {
         }
         if (scaleOut.transactionPooler()) {
             LOG.info("Switchboard pool '{}' runs behind a transaction pooler (db.pooler=pgbouncer-transaction): the "
-                    + "driver gets prepareThreshold=0 (no server-side prepared statements), and session SET/RESET, "
-                    + "LISTEN, session advisory locks, WITH HOLD cursors, PREPARE and DISCARD are refused", config.poolName());
+                    + "driver gets prepareThreshold=0 (no server-side prepared statements), no SQL-level session "
+                    + "reset runs, and session SET/RESET, LISTEN, session advisory locks, WITH HOLD cursors, PREPARE "
+                    + "and DISCARD are refused", config.poolName());
         }
         LOG.info("Switchboard opened pool '{}' for {} (size {}..{}) with session provider {}, error mappers {}, "
                         + "instrumenters {}", config.poolName(), config.target(), config.minSize(), config.maxSize(),
@@ -206,34 +211,31 @@ public final class Core {
     private ReplicaRouter.Started startReplicaPool(DbConfig replicaConfig) {
         PhysicalConnector replicaConnector = new PhysicalConnector(replicaConfig, poolEvents(), layer, List.of());
         ConnectionPool replicaPool = sessionProvider.start(replicaConnector.context());
-        return new ReplicaRouter.Started(replicaPool, replicaHooks(replicaConfig, replicaPool));
-    }
-
-    private QueryHooks replicaHooks(DbConfig replicaConfig, ConnectionPool replicaPool) {
         InstrumentationContext context = new InstrumentationContext(replicaConfig, replicaConfig.target(),
-                replicaPool.name(), () -> replicaPool.stats());
+                replicaPool.name(), replicaPool::stats);
         List<Instrumentation> opened = openAll(instrumenters, context);
         replicaInstrumentations.addAll(opened);
-        return new QueryHooks(opened, translator, config.booleanProperty("db.tracing.sqlcommenter", false),
+        QueryHooks replicaHooks = new QueryHooks(opened, translator,
+                config.booleanProperty("db.tracing.sqlcommenter", false),
                 scaleOut.transactionPooler() ? new TransactionPoolerGuard() : null);
+        return new ReplicaRouter.Started(replicaPool, replicaHooks);
     }
 
     // ---- sessions ----
 
     /** A session in autocommit mode. */
     public Session openSession() {
-        return borrow();
+        return borrowSession();
     }
 
     /**
      * A read-only session: on a standby in rotation when read routing is on, else on the primary; the
-     * connection is read-only either way.
+     * connection is marked read-only either way.
      */
     public Session openReadOnlySession() {
-        SessionImpl session = borrow(true);
+        SessionImpl session = borrowSession(true);
         try {
-            session.noteReadOnlyChange();
-            session.physical().setReadOnly(true);
+            session.state().setReadOnly(true);
         } catch (SQLException e) {
             session.close();
             throw translator.translate(e);
@@ -241,12 +243,12 @@ public final class Core {
         return session;
     }
 
-    private SessionImpl borrow() {
-        return borrow(false);
+    SessionImpl borrowSession() {
+        return borrowSession(false);
     }
 
     /** A session on the primary, or for read-only work on a standby when one is in rotation. */
-    private SessionImpl borrow(boolean readOnly) {
+    SessionImpl borrowSession(boolean readOnly) {
         ConnectionPool current = requireOpen();
         long start = System.nanoTime();
         long deadline = start + checkoutTimeoutNanos;
@@ -255,7 +257,7 @@ public final class Core {
             // A standby's pool waits for itself: the primary's gate is for the primary's connections.
             ReplicaRouter.Lease lease = router.borrow(translator, deadline);
             if (lease != null) {
-                SessionImpl session = new SessionImpl(this, lease.connection(), lease.hooks(), leakDetector);
+                SessionImpl session = new SessionImpl(this, lease.connection(), lease.hooks(), reset, leakDetector);
                 replicaSessions.put(session, lease.hooks());
                 return session;
             }
@@ -272,7 +274,7 @@ public final class Core {
             if (!hooks.off()) {
                 hooks.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofNanos(System.nanoTime() - start)));
             }
-            return new SessionImpl(this, physical, hooks, leakDetector);
+            return new SessionImpl(this, physical, hooks, reset, leakDetector);
         } catch (Throwable failure) {
             // Between the pool's borrow and the caller's session: give the connection back, whatever failed.
             giveBackAfterFailure(current, physical, failure);
@@ -449,122 +451,22 @@ public final class Core {
         }
     }
 
-    // ---- transactions ----
-
-    /** Runs {@code work} in a transaction, retrying as {@code options} allow. */
-    public <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(work, "work");
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return runOnce(options, work);
-            } catch (DataAccessException failure) {
-                if (attempt >= options.maxAttempts() || !options.shouldRetry(failure)) {
-                    throw failure;
-                }
-                Duration pause = options.backoff(attempt, ThreadLocalRandom.current().nextDouble());
-                LOG.debug("Transaction attempt {} of {} failed with SQLSTATE {} ({}); retrying in {} ms", attempt,
-                        options.maxAttempts(), failure.sqlState(), failure.getClass().getSimpleName(), pause.toMillis());
-                sleep(pause, failure);
-            }
-        }
-    }
-
-    private <T> T runOnce(TxOptions options, TransactionWork<T> work) {
-        try (SessionImpl session = borrow(options.readOnly())) {
-            Connection connection = session.physical();
-            try {
-                begin(session, connection, options);
-            } catch (SQLException e) {
-                throw translator.translate(e);
-            }
-            T result;
-            try {
-                result = work.run(session);
-            } catch (Throwable failure) {
-                rollbackQuietly(connection, failure);
-                RuntimeException mapped = asUnchecked(failure);
-                if (!options.readOnly()) {
-                    throw Failover.reclassify(mapped, connection, this::evictPrimary);
-                }
-                throw mapped;
-            }
-            commit(connection);
-            session.endManaged();
-            return result;
-        }
-    }
-
-    private static void begin(SessionImpl session, Connection connection, TxOptions options) throws SQLException {
-        if (options.isolation().jdbcLevel() >= 0) {
-            session.noteIsolationChange();
-            connection.setTransactionIsolation(options.isolation().jdbcLevel());
-        }
-        if (options.readOnly()) {
-            session.noteReadOnlyChange();
-            connection.setReadOnly(true);
-        }
-        session.noteAutoCommitChange();
-        connection.setAutoCommit(false);
-        session.beginManaged();
-    }
-
-    private void commit(Connection connection) {
-        try {
-            connection.commit();
-        } catch (SQLException e) {
-            DataAccessException mapped = translator.translate(e);
-            if (mapped instanceof ConnectionException) {
-                // COMMIT may have reached the server before the connection broke: retrying could apply
-                // the work twice, so say so instead.
-                throw new TransactionOutcomeUnknownException("The connection failed while COMMIT was in flight "
-                        + "(SQLSTATE " + mapped.sqlState() + "): the transaction may or may not have committed. "
-                        + "It is not retried; check the data before running it again.", e, mapped.details());
-            }
-            throw mapped;
-        }
-    }
-
     /**
      * After a failover the primary pool's connections point at a standby: every one is retired (the lent
      * ones when given back), so the next checkout connects afresh and finds the new primary.
      */
-    private void evictPrimary() {
+    void evictPrimary() {
         ConnectionPool current = pool;
         if (current != null) {
             current.evictAll();
         }
     }
 
-    private static void rollbackQuietly(Connection connection, Throwable failure) {
-        try {
-            connection.rollback();
-        } catch (SQLException | RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-    }
+    // ---- transactions (all of it in Transactions) ----
 
-    private RuntimeException asUnchecked(Throwable failure) {
-        if (failure instanceof SQLException) {
-            return translator.translate((SQLException) failure);
-        }
-        if (failure instanceof RuntimeException) {
-            return (RuntimeException) failure;
-        }
-        if (failure instanceof Error) {
-            throw (Error) failure;
-        }
-        return new UncategorizedDataAccessException("The unit of work threw " + failure.getClass().getName()
-                + "; the transaction was rolled back", failure);
-    }
-
-    private static void sleep(Duration pause, DataAccessException failure) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(pause.toNanos());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure;
-        }
+    /** Runs {@code work} in a transaction (a savepoint when this thread has one open), retrying as {@code options} allow. */
+    public <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
+        return transactions.run(options, work);
     }
 
     // ---- views ----
@@ -572,6 +474,11 @@ public final class Core {
     /** The instrumented DataSource view. */
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** The pool's statistics with the core's counters. */
+    public PoolStats stats() {
+        return primaryStats();
     }
 
     /** Every pool with its role: the primary's first, then the standbys'. */
@@ -594,8 +501,7 @@ public final class Core {
         }
     }
 
-    /** The pool's statistics with the core's counters. */
-    public PoolStats stats() {
+    private PoolStats primaryStats() {
         ConnectionPool current = pool;
         PoolStats p = current == null
                 ? new PoolStats(config.poolName(), 0, 0, 0, 0, config.maxSize(), config.minSize(), 0, 0, 0, 0)
@@ -709,7 +615,7 @@ public final class Core {
     private void roundTrip(Duration timeout) {
         // The physical connection, not the instrumented one: readiness probes every few seconds must
         // not flood traces and query metrics.
-        try (SessionImpl session = borrow(); Statement statement = session.physical().createStatement()) {
+        try (SessionImpl session = borrowSession(); Statement statement = session.physical().createStatement()) {
             statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
             statement.execute("SELECT 1");
         } catch (SQLException e) {

@@ -48,7 +48,11 @@ final class Failover {
 
     private static boolean serverIsStandby(Connection connection, DataAccessException refused) {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-            return rs.next() && rs.getBoolean(1);
+            boolean standby = rs.next() && rs.getBoolean(1);
+            if (!connection.getAutoCommit()) {
+                connection.rollback(); // the question opened a transaction of its own: leave none behind
+            }
+            return standby;
         } catch (SQLException | RuntimeException e) {
             refused.addSuppressed(e);
             return false;

@@ -23,8 +23,6 @@ final class ScaleOutSettings {
     static final String REPLICA_PROBE_INTERVAL = "db.replica.probe-interval";
     static final String REPLICA_FALLBACK = "db.replica.fallback";
     static final String POOLER = "db.pooler";
-    /** Set on a standby pool's derived configuration, for instrumenters that label pools by role. */
-    static final String POOL_ROLE = "db.pool.role";
 
     static final String POOLER_NONE = "none";
     static final String POOLER_PGBOUNCER_TRANSACTION = "pgbouncer-transaction";
@@ -92,6 +90,16 @@ final class ScaleOutSettings {
         }
         if (transactionPooler) {
             poolerParameters(primaryUrl, primaryParams, problems, DbConfig.URL);
+            if (config.property("db.pool.reset").map(String::trim).filter("always"::equalsIgnoreCase).isPresent()) {
+                problems.add("db.pool.reset=always cannot work behind " + POOLER + "=" + POOLER_PGBOUNCER_TRANSACTION
+                        + ": the server session is not this connection's after the transaction (PgBouncer resets "
+                        + "server connections itself); leave it unset");
+            }
+            if (config.statementTimeout().isPresent()) {
+                problems.add("db.statement-timeout cannot work behind " + POOLER + "=" + POOLER_PGBOUNCER_TRANSACTION
+                        + ": it travels in the 'options' startup parameter, which PgBouncer refuses; set "
+                        + "statement_timeout per role or database (ALTER ROLE ... SET statement_timeout) instead");
+            }
         }
         if (!primaryParams.isEmpty()) {
             // The rebuilt URL never carries credentials: keep the ones the original URL had.
@@ -127,7 +135,7 @@ final class ScaleOutSettings {
                     }
                 }
             }
-        } else if (config.property(REPLICA_MAX_LAG).isPresent()) {
+        } else if (!maxLag.isZero()) {
             problems.add(REPLICA_MAX_LAG + " is set but " + REPLICA_URL + " is not: there is no standby to watch");
         }
         if (!problems.isEmpty()) {
@@ -143,8 +151,7 @@ final class ScaleOutSettings {
                 .poolName(poolName)
                 // A standby that is down at startup must not stop the application: reads fall back.
                 .failFast(false)
-                .property(REPLICA_URL, null)
-                .property(POOL_ROLE, "replica");
+                .property(REPLICA_URL, null);
         if (url.user() == null) {
             config.user().ifPresent(b::user);
             config.password().ifPresent(b::password);

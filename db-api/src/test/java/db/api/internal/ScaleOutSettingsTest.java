@@ -25,14 +25,15 @@ class ScaleOutSettingsTest {
         for (String url : new String[] {"jdbc:postgresql://h1:5432,h2:5433/app?user=app&password=s3cret",
             "postgresql://app:s3cret@h1:5432,h2:5433/app", "host=h1,h2 port=5432,5433 dbname=app user=app password=s3cret"}) {
             DbConfig primary = ScaleOutSettings.of(DbConfig.builder().url(url).build()).primary();
-            assertThat(primary.jdbcUrl()).as(url).isEqualTo("jdbc:postgresql://h1:5432,h2:5433/app?targetServerType=primary");
+            assertThat(primary.jdbcUrl()).as(url).isEqualTo("jdbc:postgresql://h1:5432,h2:5433/app");
+            assertThat(primary.driverProperties()).as(url).containsEntry("targetServerType", "primary");
             assertThat(primary.user()).as(url).contains("app");
             assertThat(primary.password()).as(url).contains("s3cret");
             assertThat(primary.toString()).doesNotContain("s3cret");
         }
         DbConfig own = ScaleOutSettings.of(DbConfig.builder()
                 .url("jdbc:postgresql://h1,h2/app?targetServerType=preferPrimary").build()).primary();
-        assertThat(own.jdbcUrl()).endsWith("targetServerType=preferPrimary");
+        assertThat(own.driverProperties()).containsEntry("targetServerType", "preferPrimary");
     }
 
     @Test
@@ -47,14 +48,14 @@ class ScaleOutSettingsTest {
         ScaleOutSettings s = ScaleOutSettings.of(config);
         assertThat(s.replicaServers()).containsExactly("r1:5432", "r2:6432");
         assertThat(s.replicas()).extracting(DbConfig::jdbcUrl).containsExactly(
-                "jdbc:postgresql://r1:5432/app?sslmode=disable", "jdbc:postgresql://r2:6432/app?sslmode=disable");
+                "jdbc:postgresql://r1:5432/app", "jdbc:postgresql://r2:6432/app");
+        assertThat(s.replicas()).allSatisfy(r -> assertThat(r.driverProperties()).containsEntry("sslmode", "disable"));
         DbConfig first = s.replicas().get(0);
         assertThat(first.poolName()).isEqualTo("shop-replica-1");
         assertThat(first.maxSize()).isEqualTo(20);
         assertThat(first.failFast()).isFalse();
         assertThat(first.user()).contains("app");
         assertThat(first.password()).contains("pw");
-        assertThat(first.property("db.pool.role")).contains("replica");
         assertThat(s.maxLag()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.fallback()).isEqualTo(ScaleOutSettings.Fallback.FAIL);
     }
@@ -65,26 +66,30 @@ class ScaleOutSettingsTest {
                 .property("db.pooler", "pgbouncer-transaction")
                 .property("db.replica.url", "jdbc:postgresql://bouncer-ro:6432/app").build());
         assertThat(s.transactionPooler()).isTrue();
-        assertThat(s.primary().jdbcUrl()).isEqualTo("jdbc:postgresql://bouncer:6432/app?prepareThreshold=0");
-        assertThat(s.replicas().get(0).jdbcUrl()).endsWith("?prepareThreshold=0");
+        assertThat(s.primary().driverProperties()).containsEntry("prepareThreshold", "0");
+        assertThat(s.replicas().get(0).driverProperties()).containsEntry("prepareThreshold", "0");
     }
 
     @Test
     void everyProblemIsReportedAtOnce() {
-        assertThatThrownBy(() -> ScaleOutSettings.of(DbConfig.builder().url("jdbc:postgresql://h/app?prepareThreshold=5")
+        assertThatThrownBy(() -> DbConfig.builder().url("jdbc:postgresql://h/app")
                 .property("db.pooler", "odyssey")
                 .property("db.replica.fallback", "maybe")
                 .property("db.replica.max-lag", "soon")
                 .property("db.replica.probe-interval", "0s")
-                .build()))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(5)
-                        .anySatisfy(p -> assertThat(p).startsWith("db.pooler"))
-                        .anySatisfy(p -> assertThat(p).startsWith("db.replica.fallback"))
-                        .anySatisfy(p -> assertThat(p).startsWith("db.replica.max-lag"))
-                        .anySatisfy(p -> assertThat(p).startsWith("db.replica.probe-interval"))
-                        .anySatisfy(p -> assertThat(p).contains("db.replica.url is not")));
+                .build())
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(4)
+                        .anySatisfy(p -> assertThat(p).contains("db.pooler"))
+                        .anySatisfy(p -> assertThat(p).contains("db.replica.fallback"))
+                        .anySatisfy(p -> assertThat(p).contains("db.replica.max-lag"))
+                        .anySatisfy(p -> assertThat(p).contains("db.replica.probe-interval")));
         assertThatThrownBy(() -> ScaleOutSettings.of(DbConfig.builder().url("jdbc:postgresql://h/app?prepareThreshold=5")
-                .property("db.pooler", "pgbouncer-transaction").build()))
-                .hasMessageContaining("prepareThreshold=5");
+                .property("db.pooler", "pgbouncer-transaction").property("db.replica.max-lag", "1s")
+                .property("db.pool.reset", "always").statementTimeout(java.time.Duration.ofSeconds(5)).build()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(4)
+                        .anySatisfy(p -> assertThat(p).contains("prepareThreshold=5"))
+                        .anySatisfy(p -> assertThat(p).startsWith("db.pool.reset"))
+                        .anySatisfy(p -> assertThat(p).startsWith("db.statement-timeout"))
+                        .anySatisfy(p -> assertThat(p).contains("db.replica.url is not")));
     }
 }
