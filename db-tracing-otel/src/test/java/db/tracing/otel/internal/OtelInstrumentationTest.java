@@ -251,6 +251,68 @@ class OtelInstrumentationTest {
     }
 
     @Test
+    void slowCheckoutIsAnEventOnTheFirstStatementsSpanOnly() {
+        try (OtelInstrumentation instrumentation = open()) {
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofMillis(250)));
+            run(instrumentation, new QueryContext("SELECT 1", false, 0), QueryOutcome.success(-1));
+            run(instrumentation, new QueryContext("SELECT 2", false, 0), QueryOutcome.success(-1));
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.RELEASE, Duration.ofMillis(5)));
+            // fast: no event
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofMillis(99)));
+            run(instrumentation, new QueryContext("SELECT 3", false, 0), QueryOutcome.success(-1));
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.RELEASE, Duration.ofMillis(5)));
+            // slow, but released without a statement: nothing carries over to the next session
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofSeconds(1)));
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.RELEASE, Duration.ofMillis(5)));
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ZERO));
+            run(instrumentation, new QueryContext("SELECT 4", false, 0), QueryOutcome.success(-1));
+        }
+        List<SpanData> finished = spans.getFinishedSpanItems();
+        assertThat(finished).hasSize(4);
+        assertThat(finished.get(0).getEvents()).singleElement().satisfies(event -> {
+            assertThat(event.getName()).isEqualTo("db.client.connection.slow_checkout");
+            assertThat(event.getAttributes().get(AttributeKey.doubleKey("switchboard.checkout.wait"))).isEqualTo(0.25);
+            assertThat(event.getAttributes().get(AttributeKey.stringKey("db.client.connection.pool.name")))
+                    .isEqualTo("orders-pool");
+            assertThat(event.getAttributes().get(AttributeKey.longKey("switchboard.pool.busy"))).isEqualTo(2L);
+            assertThat(event.getAttributes().get(AttributeKey.longKey("switchboard.pool.pending"))).isEqualTo(1L);
+            assertThat(event.getAttributes().get(AttributeKey.longKey("switchboard.pool.max"))).isEqualTo(10L);
+        });
+        assertThat(finished.subList(1, 4)).allSatisfy(span -> assertThat(span.getEvents()).isEmpty());
+    }
+
+    @Test
+    void slowCheckoutSpanIsOptInAndCoversTheWait() {
+        TracingOptions options = new TracingOptions(true, false, false, Duration.ofMillis(50), true);
+        Span parent = sdk.getTracer("test").spanBuilder("request").startSpan();
+        try (OtelInstrumentation instrumentation = open(options, TARGET); Scope ignored = parent.makeCurrent()) {
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofMillis(40)));
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofMillis(300)));
+            run(instrumentation, new QueryContext("SELECT 1", false, 0), QueryOutcome.success(-1));
+        } finally {
+            parent.end();
+        }
+        List<SpanData> checkouts = spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("checkout")).collect(java.util.stream.Collectors.toList());
+        assertThat(checkouts).singleElement().satisfies(span -> {
+            assertThat(span.getKind()).isEqualTo(SpanKind.INTERNAL);
+            assertThat(span.getParentSpanId()).isEqualTo(parent.getSpanContext().getSpanId());
+            assertThat(span.getEndEpochNanos() - span.getStartEpochNanos()).isEqualTo(300_000_000L);
+            assertThat(span.getAttributes().get(AttributeKey.doubleKey("switchboard.checkout.wait"))).isEqualTo(0.3);
+        });
+    }
+
+    @Test
+    void slowCheckoutReportingCanBeTurnedOff() {
+        TracingOptions options = new TracingOptions(true, false, false, Duration.ZERO, true);
+        try (OtelInstrumentation instrumentation = open(options, TARGET)) {
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofSeconds(5)));
+            run(instrumentation, new QueryContext("SELECT 1", false, 0), QueryOutcome.success(-1));
+        }
+        assertThat(onlySpan().getEvents()).isEmpty();
+    }
+
+    @Test
     void callRecordsTheProcedure() {
         try (OtelInstrumentation instrumentation = open()) {
             run(instrumentation, new QueryContext("CALL billing.close_month(?)", true, 0), QueryOutcome.success(-1));
