@@ -3,9 +3,10 @@ package db.benchmarks.stub;
 import db.api.DbConfig;
 import db.api.PoolStats;
 import db.api.spi.ConnectionPool;
-import db.api.spi.PoolEvents;
+import db.api.spi.PoolContext;
 import db.api.spi.SessionProvider;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,8 +21,8 @@ public final class StubSessionProvider implements SessionProvider {
     }
 
     @Override
-    public ConnectionPool start(DbConfig config, PoolEvents events) {
-        return new StubPool(config);
+    public ConnectionPool start(PoolContext context) {
+        return new StubPool(context.config());
     }
 
     private static final class StubPool implements ConnectionPool {
@@ -38,9 +39,33 @@ public final class StubSessionProvider implements SessionProvider {
         }
 
         @Override
-        public Connection borrow() {
+        public Connection borrow(long deadlineNanos) {
             busy.incrementAndGet();
             return new Returning(StubJdbc.connection(), busy);
+        }
+
+        @Override
+        public Duration checkoutTimeout() {
+            return config.checkoutTimeout();
+        }
+
+        @Override
+        public void discard(Connection lent) {
+            try {
+                lent.close();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e); // the stub never fails
+            }
+        }
+
+        @Override
+        public void resize(int minSize, int maxSize) {
+            // nothing is held
+        }
+
+        @Override
+        public void evictAll() {
+            // nothing is held
         }
 
         @Override

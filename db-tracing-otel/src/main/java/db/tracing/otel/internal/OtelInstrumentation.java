@@ -213,6 +213,19 @@ public final class OtelInstrumentation implements Instrumentation {
                 .setUnit("{request}")
                 .setDescription("The number of current pending requests for an open connection.")
                 .buildObserver();
+        // Switchboard's own pool counters (the conventions define none for these).
+        ObservableLongMeasurement rejected = meter.counterBuilder("switchboard.pool.rejected")
+                .setUnit("{request}")
+                .setDescription("Checkouts refused at once because db.pool.max-waiting callers already waited.")
+                .buildObserver();
+        ObservableLongMeasurement connectAttempts = meter.counterBuilder("switchboard.pool.connect_attempts")
+                .setUnit("{attempt}")
+                .setDescription("Physical connection attempts, successful or not.")
+                .buildObserver();
+        ObservableLongMeasurement connectFailures = meter.counterBuilder("switchboard.pool.connect_failures")
+                .setUnit("{attempt}")
+                .setDescription("Physical connection attempts that failed.")
+                .buildObserver();
         // One callback for all pool gauges, so the pool's statistics are read once per collection.
         this.poolCallback = meter.batchCallback(() -> {
             PoolStats s;
@@ -227,7 +240,10 @@ public final class OtelInstrumentation implements Instrumentation {
             idleMin.record(s.min(), poolAttributes);
             idleMax.record(s.max(), poolAttributes);
             pending.record(s.pending(), poolAttributes);
-        }, count, max, idleMin, idleMax, pending);
+            rejected.record(s.rejected(), poolAttributes);
+            connectAttempts.record(s.connectAttempts(), poolAttributes);
+            connectFailures.record(s.connectFailures(), poolAttributes);
+        }, count, max, idleMin, idleMax, pending, rejected, connectAttempts, connectFailures);
     }
 
     /** The {@code db.namespace} of a database, given its connection URL's driver parameters (see {@link Namespace}). */

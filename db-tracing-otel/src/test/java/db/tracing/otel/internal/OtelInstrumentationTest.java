@@ -67,7 +67,7 @@ class OtelInstrumentationTest {
     private final AtomicInteger statsCalls = new AtomicInteger();
     private final Supplier<PoolStats> stats = () -> {
         statsCalls.incrementAndGet();
-        return new PoolStats("orders-pool", 5, 3, 2, 1, 10, 2, 0, 0, 5, 0);
+        return new PoolStats("orders-pool", 5, 3, 2, 1, 10, 2, 0, 0, 5, 0, 4, 9, 3, Duration.ZERO, false);
     };
 
     @BeforeEach
@@ -513,6 +513,17 @@ class OtelInstrumentationTest {
         assertGauge(collected, "db.client.connection.idle.max", "{connection}", 10);
         assertGauge(collected, "db.client.connection.idle.min", "{connection}", 2);
         assertGauge(collected, "db.client.connection.pending_requests", "{request}", 1);
+        for (String[] counter : new String[][] {{"switchboard.pool.rejected", "{request}", "4"},
+            {"switchboard.pool.connect_attempts", "{attempt}", "9"}, {"switchboard.pool.connect_failures", "{attempt}", "3"}}) {
+            MetricData m = find(collected, counter[0]).orElseThrow();
+            assertThat(m.getUnit()).isEqualTo(counter[1]);
+            assertThat(m.getLongSumData().isMonotonic()).as(counter[0]).isTrue();
+            assertThat(m.getLongSumData().getPoints()).singleElement().satisfies(p -> {
+                assertThat(p.getValue()).isEqualTo(Long.parseLong(counter[2]));
+                assertThat(p.getAttributes().get(AttributeKey.stringKey("db.client.connection.pool.name")))
+                        .isEqualTo("orders-pool");
+            });
+        }
         assertThat(statsCalls.get()).as("one stats read per collection").isEqualTo(1);
 
         instrumentation.close();
