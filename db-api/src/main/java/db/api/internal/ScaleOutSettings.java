@@ -84,7 +84,8 @@ final class ScaleOutSettings {
         DbConfig primary = config;
         Map<String, String> primaryParams = new LinkedHashMap<>();
         ConnectionUrl primaryUrl = ConnectionUrl.parse(config.property(DbConfig.URL).orElseThrow());
-        if (primaryUrl.hosts().size() > 1 && !hasParameter(primaryUrl, "targetServerType")) {
+        if (primaryUrl.hosts().size() > 1 && !hasParameter(primaryUrl, "targetServerType")
+                && !hasParameter(primaryUrl, "target_session_attrs")) {
             // Several hosts: only the one that accepts writes may serve the primary pool.
             primaryParams.put("targetServerType", "primary");
         }

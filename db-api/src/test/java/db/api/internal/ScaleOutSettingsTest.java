@@ -34,6 +34,9 @@ class ScaleOutSettingsTest {
         DbConfig own = ScaleOutSettings.of(DbConfig.builder()
                 .url("jdbc:postgresql://h1,h2/app?targetServerType=preferPrimary").build()).primary();
         assertThat(own.driverProperties()).containsEntry("targetServerType", "preferPrimary");
+        DbConfig libpq = ScaleOutSettings.of(DbConfig.builder()
+                .url("host=h1,h2 dbname=app target_session_attrs=prefer-standby").build()).primary();
+        assertThat(libpq.driverProperties()).containsEntry("targetServerType", "preferSecondary");
     }
 
     @Test
