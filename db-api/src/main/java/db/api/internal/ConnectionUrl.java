@@ -334,8 +334,8 @@ public final class ConnectionUrl {
     }
 
     /**
-     * The pgjdbc URL: {@code jdbc:postgresql://host:port[,host:port]/database?k=v}, with this URL's
-     * parameters (in the order written) and never a user or password.
+     * The pgjdbc URL: {@code jdbc:postgresql://host:port[,host:port]/database}, without any parameter
+     * (they travel as driver properties) and never a user or password.
      */
     public String toJdbcUrl() {
         StringBuilder sb = new StringBuilder("jdbc:postgresql://");
@@ -345,13 +345,7 @@ public final class ConnectionUrl {
             }
             sb.append(hosts.get(i));
         }
-        sb.append('/').append(database == null ? "" : encode(database));
-        char sep = '?';
-        for (Map.Entry<String, String> e : parameters.entrySet()) {
-            sb.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
-            sep = '&';
-        }
-        return sb.toString();
+        return sb.append('/').append(database == null ? "" : encode(database)).toString();
     }
 
     @Override
