@@ -1,8 +1,10 @@
 package db.api;
 
 import db.api.internal.ConfigRegistry;
+import db.api.internal.ConnectionParameters;
 import db.api.internal.ConnectionUrl;
 import db.api.internal.DriverProperties;
+import db.api.internal.Secrets;
 import db.api.internal.Durations;
 import db.api.spi.ConfigKey;
 import java.time.Duration;
@@ -77,6 +79,8 @@ public final class DbConfig {
     private final Map<String, Object> typed;
     /** The keys known when this config was built. */
     private final Map<String, ConfigKey<?>> keys;
+    /** The URL's or DSN's parameters in pgjdbc's names. */
+    private final Map<String, String> parameters;
     private final Map<String, String> driverProperties;
     private final Map<Class<?>, Object> extensions;
     /** The DB_* environment variables seen by fromEnvironment(): only those, so nothing else is held. */
@@ -84,9 +88,10 @@ public final class DbConfig {
     private final List<ModuleLayer> layers;
     private final List<ConfigKey<?>> declared;
 
-    private DbConfig(Builder b, ConnectionUrl url, String user, String password, String applicationName,
-                     Map<String, Object> typed, Map<String, ConfigKey<?>> keys) {
+    private DbConfig(Builder b, ConnectionUrl url, Map<String, String> parameters, String user, String password,
+                     String applicationName, Map<String, Object> typed, Map<String, ConfigKey<?>> keys) {
         this.url = url;
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         this.user = user;
         this.password = password;
         this.applicationName = applicationName;
@@ -97,7 +102,7 @@ public final class DbConfig {
         this.environment = Map.copyOf(b.environment);
         this.layers = List.copyOf(b.layers);
         this.declared = List.copyOf(b.declared);
-        this.driverProperties = DriverProperties.of(this, url);
+        this.driverProperties = DriverProperties.of(this, this.parameters);
     }
 
     /** A new builder with every default set. */
@@ -362,7 +367,7 @@ public final class DbConfig {
     public String toString() {
         StringBuilder sb = new StringBuilder("DbConfig[url=").append(jdbcUrl());
         char sep = '?';
-        for (Map.Entry<String, String> e : url.parameters().entrySet()) {
+        for (Map.Entry<String, String> e : parameters.entrySet()) {
             sb.append(sep).append(e.getKey()).append('=').append(ConfigKey.isSecretName(e.getKey()) ? "****" : e.getValue());
             sep = '&';
         }
@@ -559,6 +564,7 @@ public final class DbConfig {
             }
 
             ConnectionUrl url = null;
+            Map<String, String> parameters = Map.of();
             String rawUrl = (String) typed.get(URL);
             if (rawUrl == null) {
                 if (problems.stream().noneMatch(p -> p.startsWith(URL + ":"))) {
@@ -570,8 +576,9 @@ public final class DbConfig {
                 try {
                     url = ConnectionUrl.parse(rawUrl);
                     if (url.database() == null || url.database().isEmpty()) {
-                        problems.add(URL + " names no database: '" + ConnectionUrl.mask(rawUrl) + "'");
+                        problems.add(URL + " names no database (add /name to a URL, or dbname=name to a DSN)");
                     }
+                    parameters = ConnectionParameters.translate(url.parameters(), problems);
                 } catch (IllegalArgumentException e) {
                     problems.add(URL + ": " + e.getMessage());
                 }
@@ -587,7 +594,7 @@ public final class DbConfig {
             }
 
             if (!problems.isEmpty()) {
-                throw new ConfigException(problems);
+                throw new ConfigException(Secrets.scrub(problems, secrets(keys, url)));
             }
             String user = (String) typed.get(USER);
             if (user == null) {
@@ -600,7 +607,7 @@ public final class DbConfig {
             if (password == null) {
                 password = url.password();
             }
-            String applicationName = url.parameters().get("ApplicationName");
+            String applicationName = parameters.get("ApplicationName");
             if (applicationName == null) {
                 applicationName = (String) typed.get(APPLICATION_NAME);
             }
@@ -610,7 +617,36 @@ public final class DbConfig {
             if (applicationName == null) {
                 applicationName = DbKeys.APPLICATION_NAME.defaultValue().orElseThrow();
             }
-            return new DbConfig(this, url, user, password, applicationName, typed, keys);
+            return new DbConfig(this, url, parameters, user, password, applicationName, typed, keys);
+        }
+
+        /** Every secret value this builder holds, to scrub from problem messages as a last line of defence. */
+        private List<String> secrets(Map<String, ConfigKey<?>> keys, ConnectionUrl url) {
+            List<String> secrets = new ArrayList<>();
+            Map<String, String> all = new LinkedHashMap<>();
+            environment.forEach((k, v) -> all.put(k.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v));
+            all.putAll(values);
+            all.forEach((k, v) -> {
+                ConfigKey<?> key = keys.get(k);
+                if ((key != null && key.isSecret()) || ConfigKey.isSecretName(k)) {
+                    secrets.add(v);
+                }
+            });
+            String rawUrl = values.getOrDefault(URL, environment.get(envName(URL)));
+            if (rawUrl != null) {
+                secrets.addAll(Secrets.candidates(rawUrl));
+            }
+            if (url != null) {
+                if (url.password() != null) {
+                    secrets.add(url.password());
+                }
+                url.parameters().forEach((k, v) -> {
+                    if (ConfigKey.isSecretName(k)) {
+                        secrets.add(v);
+                    }
+                });
+            }
+            return secrets;
         }
     }
 }

@@ -20,8 +20,8 @@ public final class DriverProperties {
     private DriverProperties() {
     }
 
-    /** The properties for {@code config}, whose URL was parsed into {@code url}. */
-    public static Map<String, String> of(DbConfig config, ConnectionUrl url) {
+    /** The properties for {@code config}, whose URL's parameters are {@code parameters} (in pgjdbc's names). */
+    public static Map<String, String> of(DbConfig config, Map<String, String> parameters) {
         Map<String, String> p = new LinkedHashMap<>();
         config.user().ifPresent(u -> p.put("user", u));
         config.password().ifPresent(pw -> p.put("password", pw));
@@ -36,13 +36,9 @@ public final class DriverProperties {
         p.put("tcpKeepAlive", "true");
         // Row values in a server DETAIL stay out of driver messages (the core's mapper decides what to show).
         p.put("logServerErrorDetail", "false");
-        url.parameters().forEach((k, v) -> {
-            if (!k.equals("fallback_application_name")) {
-                p.put(k, v);
-            }
-        });
-        if (url.parameters().containsKey("connectTimeout") && !url.parameters().containsKey("loginTimeout")) {
-            p.put("loginTimeout", url.parameters().get("connectTimeout"));
+        p.putAll(parameters);
+        if (parameters.containsKey("connectTimeout") && !parameters.containsKey("loginTimeout")) {
+            p.put("loginTimeout", parameters.get("connectTimeout"));
         }
         p.put("ApplicationName", config.applicationName());
         config.statementTimeout().ifPresent(t -> {
