@@ -482,6 +482,14 @@ public final class DbConfig {
             return this;
         }
 
+        /**
+         * Asks {@code supplier} for the password of every new physical connection instead of using
+         * {@code db.password} (rotated passwords, short-lived tokens). The value is never logged.
+         */
+        public Builder passwordSupplier(db.api.spi.PasswordSupplier supplier) {
+            return extension(db.api.spi.PasswordSupplier.class, supplier);
+        }
+
         /** Hands an object to providers, looked up with {@link DbConfig#extension(Class)}. */
         public <T> Builder extension(Class<T> type, T value) {
             Objects.requireNonNull(type, "type");

@@ -24,6 +24,7 @@ import db.api.spi.PoolEvent;
 import db.api.spi.PoolEvents;
 import db.api.spi.QueryInstrumenter;
 import db.api.spi.SessionProvider;
+import db.api.spi.SqlStateFamily;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -127,6 +128,13 @@ public final class Core {
             core.pool = sessionProvider.start(core.connector.context());
         } catch (RuntimeException e) {
             core.releaseResources();
+            SQLException setUp = core.connector.setUpFailure();
+            if (setUp != null) {
+                // The database answered, the baseline failed: say which statement, mapped by its SQLSTATE.
+                DataAccessException mapped = core.setUpFailed(setUp);
+                mapped.addSuppressed(e);
+                throw mapped;
+            }
             throw e;
         }
         LOG.info("Switchboard opened pool '{}' for {} (size {}..{}) with session provider {}, error mappers {}, "
@@ -257,6 +265,14 @@ public final class Core {
             } catch (SQLException e) {
                 failure = translator.translate(e);
             }
+            SQLException setUp = connector.setUpFailure();
+            if (setUp != null) {
+                // The database answered but the connection's baseline (init SQL, an initializer) failed:
+                // waiting will not help, and the statement that failed is what the caller needs to see.
+                DataAccessException mapped = setUpFailed(setUp);
+                mapped.addSuppressed(failure);
+                throw mapped;
+            }
             if (!(failure instanceof ConnectionException) || closed.get()) {
                 throw failure;
             }
@@ -276,6 +292,14 @@ public final class Core {
                         + "; no connection was taken (the interrupt flag is set again)");
             }
         }
+    }
+
+    /** A failed baseline set-up, mapped by its SQLSTATE, with the step that failed named. */
+    private DataAccessException setUpFailed(SQLException setUp) {
+        DataAccessException mapped = translator.translate(setUp);
+        return SqlStateFamily.of(mapped.sqlState()).newException("Creating a connection for pool '"
+                + config.poolName() + "' failed in " + connector.setUpStep() + ": " + mapped.getMessage(), setUp,
+                mapped.details());
     }
 
     private ConnectionException unreachable(long start, DataAccessException last) {

@@ -2,6 +2,7 @@ package db.api.internal;
 
 import db.api.DbConfig;
 import db.api.spi.ConnectionInitializer;
+import db.api.spi.PasswordSupplier;
 import db.api.spi.PoolContext;
 import db.api.spi.PoolEvents;
 import java.io.PrintWriter;
@@ -44,6 +45,11 @@ public final class PhysicalConnector implements DataSource {
     private final String initSql;
     private final List<ConnectionInitializer> initializers;
     private final long backoffCapNanos;
+    private final PasswordSupplier passwordSupplier;
+    /** Whether the last failure was the baseline set-up (init SQL, an initializer), not the connect. */
+    private volatile boolean lastFailureWasSetUp;
+    /** What failed in the last set-up: the init SQL with its statement, or an initializer's class. */
+    private volatile String lastSetUpStep = "the connection set-up";
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     /** While failing: the nanoTime before which no attempt is made; claimed by CAS so one caller probes. */
@@ -62,6 +68,7 @@ public final class PhysicalConnector implements DataSource {
         List<ConnectionInitializer> all = new ArrayList<>(initializers);
         config.extension(ConnectionInitializer.class).ifPresent(all::add);
         this.initializers = List.copyOf(all);
+        this.passwordSupplier = config.extension(PasswordSupplier.class).orElse(null);
         // Never wait longer between attempts than a quarter of the checkout timeout: a waiter must see
         // several attempts before it gives up.
         this.backoffCapNanos = Math.max(Duration.ofMillis(10).toNanos(),
@@ -112,14 +119,14 @@ public final class PhysicalConnector implements DataSource {
                 throw new SQLException("The driver does not accept " + config.target(), "08001");
             }
         } catch (SQLException | RuntimeException e) {
-            failed(e);
+            failed(e, false);
             throw e;
         }
         try {
             setUp(connection);
         } catch (SQLException | RuntimeException e) {
             abortQuietly(connection);
-            failed(e);
+            failed(e, true);
             throw e;
         }
         succeeded();
@@ -140,11 +147,17 @@ public final class PhysicalConnector implements DataSource {
             try (Statement statement = connection.createStatement()) {
                 statement.execute(initSql);
             } catch (SQLException e) {
+                lastSetUpStep = INIT_SQL + " (" + initSql + ")";
                 throw new SQLException(INIT_SQL + " failed (" + initSql + "): " + e.getMessage(), e.getSQLState(), e);
             }
         }
         for (ConnectionInitializer initializer : initializers) {
-            initializer.initialize(connection);
+            try {
+                initializer.initialize(connection);
+            } catch (SQLException | RuntimeException e) {
+                lastSetUpStep = "the ConnectionInitializer " + initializer.getClass().getName();
+                throw e;
+            }
         }
         if (!connection.getAutoCommit()) {
             throw new SQLException("A ConnectionInitializer left the connection outside autocommit mode", "55000");
@@ -156,9 +169,10 @@ public final class PhysicalConnector implements DataSource {
         return initSql != null || !initializers.isEmpty();
     }
 
-    private void failed(Throwable e) {
+    private void failed(Throwable e, boolean setUp) {
         failures.incrementAndGet();
         lastFailure = e;
+        lastFailureWasSetUp = setUp;
         int n = consecutiveFailures + 1;
         consecutiveFailures = n;
         long nominal = BACKOFF_INITIAL_NANOS << Math.min(n - 1, 20);
@@ -237,6 +251,20 @@ public final class PhysicalConnector implements DataSource {
         return consecutiveFailures > 0 ? lastFailure : null;
     }
 
+    /**
+     * The set-up failure (init SQL or an initializer) of the last attempt, while failing that way: a
+     * connection was made and its baseline could not be set; the message names the statement.
+     */
+    SQLException setUpFailure() {
+        Throwable last = lastFailure;
+        return consecutiveFailures > 0 && lastFailureWasSetUp && last instanceof SQLException ? (SQLException) last : null;
+    }
+
+    /** Which set-up step failed last (configuration text, never a secret). */
+    String setUpStep() {
+        return lastSetUpStep;
+    }
+
     /** When (nanoTime) the next connect attempt is allowed; meaningful while {@link #failing()}. */
     long nextAttemptNanos() {
         return nextAttemptNanos.get();
@@ -252,7 +280,14 @@ public final class PhysicalConnector implements DataSource {
         Properties p = new Properties();
         config.driverProperties().forEach(p::setProperty);
         config.user().ifPresent(u -> p.setProperty("user", u));
-        config.password().ifPresent(pw -> p.setProperty("password", pw));
+        if (passwordSupplier != null) {
+            String pw = passwordSupplier.password();
+            if (pw != null) {
+                p.setProperty("password", pw);
+            }
+        } else {
+            config.password().ifPresent(pw -> p.setProperty("password", pw));
+        }
         String connectSeconds = Long.toString(Math.max(1, ceilSeconds(config.connectTimeout())));
         p.putIfAbsent("connectTimeout", connectSeconds);
         // connectTimeout bounds the TCP connect only; loginTimeout also bounds a server that accepts and stalls.

@@ -39,11 +39,12 @@ import org.apache.logging.log4j.Logger;
  *   <li>c3p0's {@code FixedThreadPoolExecutorTaskRunnerFactory}: a plain executor of the helper
  *       threads, without the legacy thread pool's "APPARENT DEADLOCK" detector; a hanging connect is
  *       bounded by the driver's {@code loginTimeout} instead;</li>
- *   <li>pgjdbc gets {@code connectTimeout} and {@code loginTimeout} from {@code db.connect-timeout},
- *       {@code ApplicationName}, {@code tcpKeepAlive=true}, {@code logServerErrorDetail=false} (row
- *       values in a server DETAIL stay out of driver messages) and, with {@code db.statement-timeout},
- *       {@code options=-c statement_timeout=...}. Anything the URL sets itself wins. No
- *       {@code socketTimeout}: it would kill legitimately long queries.</li>
+ *   <li>physical connections come from the core ({@link PoolContext#connections()}): driver
+ *       properties, password supplier, init SQL and initializers, back-off while the database is
+ *       unreachable are the same for every provider;</li>
+ *   <li>c3p0 waits at most {@value C3p0Pool#C3P0_WAIT_SLICE_MS} ms at a time; the pool waits again up to
+ *       the checkout's one deadline. {@code resize} starts a c3p0 pool with the new bounds and drains the
+ *       old one (c3p0 fixes a pool's bounds); {@code evictAll} is c3p0's soft reset.</li>
  * </ul>
  * Extra key: {@code db.pool.close-timeout} (default 10s), how long {@code close()} waits for lent
  * connections before aborting them.
