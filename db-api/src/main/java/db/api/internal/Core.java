@@ -221,13 +221,14 @@ public final class Core {
         if (refusal == null) {
             return;
         }
-        PoolStats s = stats();
         if (refusal == CheckoutGate.Refusal.REJECTED) {
+            // No call into the pool here: shedding load must stay cheap when the pool is busiest.
             rejected.incrementAndGet();
             throw new PoolExhaustedException("Pool '" + config.poolName() + "' rejected the checkout at once: "
-                    + s.pending() + " callers already wait (db.pool.max-waiting=" + maxWaiting + "; max size "
-                    + s.max() + ", busy " + s.busy() + ")");
+                    + gate.waiting() + " callers already wait (db.pool.max-waiting=" + maxWaiting + "; max size "
+                    + gate.permits() + ", all busy)");
         }
+        PoolStats s = stats();
         throw timedOut(start, gate.paused()
                 ? new PoolExhaustedException("Pool '" + config.poolName() + "' is paused: no connection within "
                         + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (checkout timeout "

@@ -44,7 +44,7 @@ import org.apache.logging.log4j.Logger;
  *       unreachable are the same for every provider;</li>
  *   <li>c3p0 waits at most {@value C3p0Pool#C3P0_WAIT_SLICE_MS} ms at a time; the pool waits again up to
  *       the checkout's one deadline. {@code resize} starts a c3p0 pool with the new bounds and drains the
- *       old one (c3p0 fixes a pool's bounds); {@code evictAll} is c3p0's soft reset.</li>
+ *       old one (c3p0 fixes a pool's bounds); {@code evictAll} does the same with unchanged bounds.</li>
  * </ul>
  * Extra key: {@code db.pool.close-timeout} (default 10s), how long {@code close()} waits for lent
  * connections before aborting them.
