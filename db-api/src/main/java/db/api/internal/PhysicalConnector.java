@@ -1,6 +1,7 @@
 package db.api.internal;
 
 import db.api.DbConfig;
+import db.api.DbKeys;
 import db.api.spi.ConnectionInitializer;
 import db.api.spi.PasswordSupplier;
 import db.api.spi.PoolContext;
@@ -64,7 +65,7 @@ public final class PhysicalConnector implements DataSource {
         this.config = config;
         this.events = events;
         this.layer = layer;
-        this.initSql = config.property(INIT_SQL).filter(s -> !s.isBlank()).orElse(null);
+        this.initSql = config.get(DbKeys.POOL_INIT_SQL).filter(s -> !s.isBlank()).orElse(null);
         List<ConnectionInitializer> all = new ArrayList<>(initializers);
         config.extension(ConnectionInitializer.class).ifPresent(all::add);
         this.initializers = List.copyOf(all);
@@ -272,32 +273,16 @@ public final class PhysicalConnector implements DataSource {
 
     // ---- the driver ----
 
-    /**
-     * The driver's properties: everything a provider used to set itself, in one place.
-     * (Configuration owner: the DbConfig to Properties mapping; keep in step with it.)
-     */
+    /** The driver's properties: {@link DbConfig#connectionProperties()}, the one translation of the config. */
     Properties driverProperties() {
-        Properties p = new Properties();
-        config.driverProperties().forEach(p::setProperty);
-        config.user().ifPresent(u -> p.setProperty("user", u));
+        Properties p = config.connectionProperties();
         if (passwordSupplier != null) {
             String pw = passwordSupplier.password();
             if (pw != null) {
                 p.setProperty("password", pw);
+            } else {
+                p.remove("password");
             }
-        } else {
-            config.password().ifPresent(pw -> p.setProperty("password", pw));
-        }
-        String connectSeconds = Long.toString(Math.max(1, ceilSeconds(config.connectTimeout())));
-        p.putIfAbsent("connectTimeout", connectSeconds);
-        // connectTimeout bounds the TCP connect only; loginTimeout also bounds a server that accepts and stalls.
-        p.putIfAbsent("loginTimeout", connectSeconds);
-        p.putIfAbsent("ApplicationName", config.applicationName());
-        p.putIfAbsent("tcpKeepAlive", "true");
-        p.putIfAbsent("logServerErrorDetail", "false");
-        if (!p.containsKey("options")) {
-            config.statementTimeout().filter(t -> !t.isZero())
-                    .ifPresent(t -> p.setProperty("options", "-c statement_timeout=" + t.toMillis()));
         }
         return p;
     }
