@@ -1,0 +1,174 @@
+package db.pool.hikari;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.pool.HikariPool;
+import db.api.DatabaseTarget;
+import db.api.PoolClosedException;
+import db.api.PoolStats;
+import db.api.spi.ConnectionPool;
+import db.api.spi.PoolFailures;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/** A started HikariCP pool as the core sees it. Thread-safe. */
+final class HikariConnectionPool implements ConnectionPool {
+    private static final Logger LOG = LogManager.getLogger(HikariConnectionPool.class);
+
+    private final String name;
+    private final DatabaseTarget target;
+    private final int min;
+    private final int max;
+    private final Duration checkoutTimeout;
+    private final Duration closeTimeout;
+    private final HikariConfig settings;
+    private final HikariPool hikari;
+    private final PhysicalConnections physical;
+    private final Runnable releaseName;
+    private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    HikariConnectionPool(String name, DatabaseTarget target, int min, int max, Duration checkoutTimeout,
+                         Duration closeTimeout, HikariConfig settings, HikariPool hikari, PhysicalConnections physical, Runnable releaseName) {
+        this.name = name;
+        this.target = target;
+        this.min = min;
+        this.max = max;
+        this.checkoutTimeout = checkoutTimeout;
+        this.closeTimeout = closeTimeout;
+        this.settings = settings;
+        this.hikari = hikari;
+        this.physical = physical;
+        this.releaseName = releaseName;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Lends HikariCP's own proxy connection: closing it gives it back (HikariCP rolls back nothing the
+     * core has not already reset). HikariCP validates a connection idle past 500 ms before lending it
+     * and replaces a dead one within the same checkout timeout.
+     */
+    @Override
+    public Connection borrow() throws SQLException {
+        if (closed.get()) {
+            throw closedException(null);
+        }
+        return checkout(checkoutTimeout.toMillis());
+    }
+
+    private Connection checkout(long timeoutMs) throws SQLException {
+        long start = System.nanoTime();
+        try {
+            return hikari.getConnection(Math.max(1, timeoutMs));
+        } catch (SQLException e) {
+            if (closed.get() || hikari.poolState == HikariPool.POOL_SHUTDOWN) {
+                throw closedException(e);
+            }
+            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                throw e;
+            }
+            if (!(e instanceof SQLTransientConnectionException)) {
+                throw e;
+            }
+            // HikariCP's timeout: its cause is the pool's last connect failure, if any.
+            timeouts.incrementAndGet();
+            long waitedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            Throwable connectFailure = e.getCause();
+            int busy = hikari.getActiveConnections();
+            if (busy < max) {
+                if (connectFailure != null && PoolFailures.hasDriverCause(connectFailure)) {
+                    Exception failure = PoolFailures.cannotConnect(name, target, connectFailure);
+                    failure.addSuppressed(e);
+                    if (failure instanceof SQLException) {
+                        throw (SQLException) failure;
+                    }
+                    throw (RuntimeException) failure;
+                }
+                throw PoolFailures.noConnectionInTime(name, target, waitedMs, busy, max, connectFailure, e);
+            }
+            throw PoolFailures.exhausted(name, waitedMs, checkoutTimeout, max, busy,
+                    hikari.getThreadsAwaitingConnection(), e);
+        }
+    }
+
+    @Override
+    public PoolStats stats() {
+        if (!closed.get()) {
+            // Each HikariCP counter is read separately; total is derived so that a snapshot always
+            // satisfies total == idle + busy.
+            int idle = hikari.getIdleConnections();
+            int busy = hikari.getActiveConnections();
+            int pending = hikari.getThreadsAwaitingConnection();
+            return new PoolStats(name, idle + busy, idle, busy, pending, max, min, timeouts.get(), 0,
+                    physical.createdCount(), physical.closedCount());
+        }
+        int open = physical.openCount();
+        return new PoolStats(name, open, 0, open, 0, max, min, timeouts.get(), 0,
+                physical.createdCount(), physical.closedCount());
+    }
+
+    /**
+     * Drains: no new checkouts; idle connections close at once, lent ones when they come back; after
+     * the grace period ({@code db.pool.close-timeout}) HikariCP's shutdown aborts whatever is still lent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            // No refill while draining: HikariCP tops up to minimumIdle after every close otherwise.
+            settings.setMinimumIdle(0);
+        } catch (RuntimeException e) {
+            LOG.debug("Pool '{}': could not lower the minimum before draining", name, e);
+        }
+        // Marks every connection evicted: idle ones close now, lent ones when they are given back.
+        hikari.softEvictConnections();
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
+        boolean interrupted = false;
+        while (hikari.getTotalConnections() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                break;
+            }
+        }
+        int lent = hikari.getActiveConnections();
+        physical.shutDown();
+        try {
+            hikari.shutdown();
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        int aborted = physical.abortRemaining();
+        if (lent > 0 || aborted > 0) {
+            LOG.warn("Pool '{}': {} connection(s) still lent out {} ms after close; aborted them", name,
+                    Math.max(lent, aborted), closeTimeout.toMillis());
+        }
+        releaseName.run();
+        LOG.info("Pool '{}' to {} closed ({} connections opened, {} closed)", name, target,
+                physical.createdCount(), physical.closedCount());
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private PoolClosedException closedException(Throwable cause) {
+        return new PoolClosedException("Pool '" + name + "' is closed", cause);
+    }
+
+    @Override
+    public String toString() {
+        return "HikariConnectionPool[" + name + " -> " + target + "]";
+    }
+}
