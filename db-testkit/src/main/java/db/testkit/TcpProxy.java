@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,11 +19,15 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real TCP proxy on the loopback interface for fault injection: tests point the driver at
- * {@link #port()} and switch what happens to new connections with {@link #mode(Mode)}, or
- * {@link #cut()} the ones that are open. Only loopback addresses, on both sides.
+ * {@link #port()} and switch what happens to new connections with {@link #mode(Mode)} (forward, refuse,
+ * hang), {@link #cut()} the ones that are open, {@link #stall()} traffic both ways or
+ * {@link #stall(Direction)} one way on open and new connections (sockets stay open, bytes are held
+ * until {@link #resume()}), or cut everything right after the client sent a given statement
+ * ({@link #cutAfterUpstream(String)}, e.g. during a COMMIT). Only loopback addresses, on both sides.
  *
  * <p>Threads are bounded: one acceptor plus two pumps per forwarded connection, at most
  * {@code maxConnections} connections at once (more are closed on accept). Closing the proxy closes
@@ -40,6 +45,14 @@ public final class TcpProxy implements AutoCloseable {
         STALL
     }
 
+    /** A direction of traffic through the proxy. */
+    public enum Direction {
+        /** From the client (the driver) to the server. */
+        UPSTREAM,
+        /** From the server to the client. */
+        DOWNSTREAM
+    }
+
     private static final int DEFAULT_MAX_CONNECTIONS = 32;
     private static final AtomicInteger IDS = new AtomicInteger(); // thread names only
 
@@ -51,6 +64,13 @@ public final class TcpProxy implements AutoCloseable {
     private final int maxConnections;
     private volatile Mode mode;
     private volatile boolean closed;
+    private final Object flow = new Object();
+    private volatile boolean upstreamStalled;
+    private volatile boolean downstreamStalled;
+    private final AtomicInteger attempts = new AtomicInteger();
+    private final AtomicReference<byte[]> cutMarker =
+            new AtomicReference<>();
+    private final AtomicInteger markerCuts = new AtomicInteger();
 
     private TcpProxy(InetSocketAddress target, Mode mode, int maxConnections) throws IOException {
         this.target = target;
@@ -119,6 +139,64 @@ public final class TcpProxy implements AutoCloseable {
         return mode;
     }
 
+    /** Forwards new connections and lets traffic flow again on open ones (undoes stall and refuse). */
+    public void forward() {
+        mode = Mode.FORWARD;
+        resume();
+    }
+
+    /** New connections are refused (reset at once); open ones are not touched. */
+    public void refuse() {
+        mode = Mode.REFUSE;
+    }
+
+    /**
+     * Stops traffic both ways on open and new connections: sockets stay open and bytes are held, as in a
+     * network partition where no packet arrives (no FIN, no RST). New connections are still accepted
+     * (the TCP handshake completes) but see no bytes either.
+     */
+    public void stall() {
+        upstreamStalled = true;
+        downstreamStalled = true;
+    }
+
+    /** Stops traffic in one direction only (e.g. requests reach the server, answers never come back). */
+    public void stall(Direction direction) {
+        if (direction == Direction.UPSTREAM) {
+            upstreamStalled = true;
+        } else {
+            downstreamStalled = true;
+        }
+    }
+
+    /** Lets held traffic flow again, both ways. */
+    public void resume() {
+        synchronized (flow) {
+            upstreamStalled = false;
+            downstreamStalled = false;
+            flow.notifyAll();
+        }
+    }
+
+    /**
+     * Arms a one-shot fault: the next chunk the client sends that contains {@code marker} (e.g. {@code
+     * "COMMIT"}) is forwarded to the server, and then every connection is cut before any answer can
+     * return. The client cannot know whether the server acted on it.
+     */
+    public void cutAfterUpstream(String marker) {
+        cutMarker.set(marker.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** How many {@link #cutAfterUpstream(String)} faults fired. */
+    public int markerCuts() {
+        return markerCuts.get();
+    }
+
+    /** How many connections clients opened to the proxy so far (forwarded, refused or hung). */
+    public int connectionAttempts() {
+        return attempts.get();
+    }
+
     /** How many client connections are open through the proxy now (forwarded or stalled). */
     public int openConnections() {
         return (int) sockets.stream().filter(s -> s.getLocalPort() == port()).count();
@@ -147,6 +225,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void handle(Socket client) {
+        attempts.incrementAndGet();
         Mode now = mode;
         if (now == Mode.REFUSE || openConnections() >= maxConnections) {
             reset(client);
@@ -167,20 +246,41 @@ public final class TcpProxy implements AutoCloseable {
         }
         sockets.add(upstream);
         try {
-            pumps.execute(() -> pump(client, upstream));
-            pumps.execute(() -> pump(upstream, client));
+            pumps.execute(() -> pump(client, upstream, Direction.UPSTREAM));
+            pumps.execute(() -> pump(upstream, client, Direction.DOWNSTREAM));
         } catch (RejectedExecutionException e) {
             closePair(client, upstream);
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, Direction direction) {
         byte[] buffer = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                // While stalled the chunk is held here and the rest stays in the kernel's buffers, so the
+                // sender sees an open socket and no answer, like a silent network.
+                if (!awaitFlowing(direction, from)) {
+                    return;
+                }
+                if (direction == Direction.UPSTREAM && markerHit(buffer, n)) {
+                    // Hold answers first, so that none can slip back between forwarding and cutting.
+                    boolean wasStalled = downstreamStalled;
+                    downstreamStalled = true;
+                    out.write(buffer, 0, n);
+                    out.flush();
+                    markerCuts.incrementAndGet();
+                    cut();
+                    if (!wasStalled) {
+                        synchronized (flow) {
+                            downstreamStalled = false;
+                            flow.notifyAll();
+                        }
+                    }
+                    return;
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
@@ -189,6 +289,44 @@ public final class TcpProxy implements AutoCloseable {
         } finally {
             closePair(from, to);
         }
+    }
+
+    private boolean awaitFlowing(Direction direction, Socket from) {
+        synchronized (flow) {
+            while (direction == Direction.UPSTREAM ? upstreamStalled : downstreamStalled) {
+                if (from.isClosed() || closed) {
+                    return false;
+                }
+                try {
+                    flow.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean markerHit(byte[] buffer, int length) {
+        byte[] marker = cutMarker.get();
+        if (marker == null || indexOf(buffer, length, marker) < 0) {
+            return false;
+        }
+        return cutMarker.compareAndSet(marker, null);
+    }
+
+    private static int indexOf(byte[] buffer, int length, byte[] marker) {
+        outer:
+        for (int i = 0; i <= length - marker.length; i++) {
+            for (int j = 0; j < marker.length; j++) {
+                if (buffer[i + j] != marker[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private void closePair(Socket a, Socket b) {
@@ -224,6 +362,7 @@ public final class TcpProxy implements AutoCloseable {
             // closing anyway
         }
         cut();
+        resume();
         pumps.shutdownNow();
         try {
             acceptor.join(2_000);

@@ -68,6 +68,8 @@ public final class Core {
     private final ExecutorService probes;
     private final LeakDetector leakDetector;
     private final DataSource dataSource;
+    /** The pool's name, unique among the open databases of this process (see {@link PoolNames}). */
+    private final String uniquePoolName;
     private volatile ConnectionPool pool;
 
     private Core(DbConfig config, SessionProvider sessionProvider, List<ErrorMapper> mappers,
@@ -80,7 +82,8 @@ public final class Core {
         this.providers = new Providers(sessionProvider.name(),
                 chain.stream().map(ErrorMapper::name).collect(Collectors.toList()),
                 instrumenters.stream().map(QueryInstrumenter::name).collect(Collectors.toList()));
-        InstrumentationContext context = new InstrumentationContext(config, config.target(), config.poolName(),
+        this.uniquePoolName = PoolNames.claim(config.poolName());
+        InstrumentationContext context = new InstrumentationContext(config, config.target(), uniquePoolName,
                 this::stats);
         this.instrumentations = openAll(instrumenters, context);
         boolean rewrites = config.booleanProperty("db.tracing.sqlcommenter", false);
@@ -388,6 +391,7 @@ public final class Core {
     }
 
     private void releaseResources() {
+        PoolNames.release(uniquePoolName);
         for (Instrumentation instrumentation : instrumentations) {
             try {
                 instrumentation.close();
