@@ -37,9 +37,16 @@ final class Fixtures {
 
     /** A config for {@code schema} with a small pool and short timeouts, on the named session provider. */
     static DbConfig.Builder config(TestSchema schema, String sessionProvider) {
+        return configChoosingNoProvider(schema).sessionProvider(sessionProvider);
+    }
+
+    /**
+     * A config for {@code schema} that names no session provider: for tests of discovery in a module layer
+     * of their own (the boot layer holds two pools, so elsewhere a choice is needed).
+     */
+    static DbConfig.Builder configChoosingNoProvider(TestSchema schema) {
         TestDatabase db = schema.database();
         DbConfig.Builder b = DbConfig.builder()
-                .sessionProvider(sessionProvider)
                 .url(schema.jdbcUrl())
                 .poolName("mt-" + schema.name() + "-" + POOLS.incrementAndGet())
                 .minSize(1)
