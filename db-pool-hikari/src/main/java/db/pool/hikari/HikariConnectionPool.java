@@ -22,8 +22,8 @@ final class HikariConnectionPool implements ConnectionPool {
 
     private final String name;
     private final DatabaseTarget target;
-    private final int min;
-    private final int max;
+    private volatile int min;
+    private volatile int max;
     private final Duration checkoutTimeout;
     private final Duration closeTimeout;
     private final HikariConfig settings;
@@ -52,17 +52,72 @@ final class HikariConnectionPool implements ConnectionPool {
         return name;
     }
 
+    @Override
+    public Duration checkoutTimeout() {
+        return checkoutTimeout;
+    }
+
     /**
-     * Lends HikariCP's own proxy connection: closing it gives it back (HikariCP rolls back nothing the
-     * core has not already reset). HikariCP validates a connection idle past 500 ms before lending it
-     * and replaces a dead one within the same checkout timeout.
+     * Lends HikariCP's own proxy connection: closing it gives it back. HikariCP validates a connection
+     * idle past 500 ms before lending it and replaces a dead one within the same deadline.
      */
     @Override
-    public Connection borrow() throws SQLException {
+    public Connection borrow(long deadlineNanos) throws SQLException {
         if (closed.get()) {
             throw closedException(null);
         }
-        return checkout(checkoutTimeout.toMillis());
+        // Rounded up: a deadline less than a millisecond away still gets one try.
+        return checkout((deadlineNanos - System.nanoTime() + 999_999) / 1_000_000);
+    }
+
+    /**
+     * Evicts the connection: HikariCP closes the physical connection now (it is still lent, so it is the
+     * caller's) and frees its slot; the proxy is not given back afterwards. A connection already given
+     * back is ignored, since its pool entry may have been lent again.
+     */
+    @Override
+    public void discard(Connection lent) {
+        try {
+            if (lent == null || lent.isClosed()) {
+                return;
+            }
+            hikari.evictConnection(lent);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Pool '{}': discarding a connection failed", name, e);
+        }
+    }
+
+    /**
+     * New bounds through HikariCP's runtime settings. Shrinking below the connections open now retires
+     * every connection (HikariCP has no "close idle above n" call): idle ones close at once, lent ones
+     * when given back, and the pool refills up to the new minimum only.
+     */
+    @Override
+    public synchronized void resize(int minSize, int maxSize) {
+        if (minSize < 0 || maxSize < 1 || minSize > maxSize) {
+            throw new IllegalArgumentException("need 0 <= min <= max and max >= 1, got min " + minSize
+                    + ", max " + maxSize);
+        }
+        boolean shrinking = maxSize < settings.getMaximumPoolSize();
+        if (maxSize >= settings.getMaximumPoolSize()) {
+            settings.setMaximumPoolSize(maxSize);
+            settings.setMinimumIdle(minSize);
+        } else {
+            settings.setMinimumIdle(minSize);
+            settings.setMaximumPoolSize(maxSize);
+        }
+        min = minSize;
+        max = maxSize;
+        if (shrinking && hikari.getTotalConnections() > maxSize) {
+            hikari.softEvictConnections();
+        }
+        LOG.info("Pool '{}' resized to min {}, max {}", name, minSize, maxSize);
+    }
+
+    /** Every connection retired: idle ones now, lent ones when given back (HikariCP's soft eviction). */
+    @Override
+    public void evictAll() {
+        hikari.softEvictConnections();
     }
 
     private Connection checkout(long timeoutMs) throws SQLException {

@@ -2,16 +2,14 @@ package db.pool.hikari;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.pool.HikariPool;
-import com.zaxxer.hikari.util.DriverDataSource;
 import db.api.ConfigException;
 import db.api.DbConfig;
 import db.api.spi.ConnectionPool;
-import db.api.spi.PoolEvents;
+import db.api.spi.PoolContext;
 import db.api.spi.PoolFailures;
 import db.api.spi.SessionProvider;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.logging.log4j.LogManager;
@@ -37,7 +35,8 @@ import org.apache.logging.log4j.Logger;
  *       {@link db.api.ConnectionException} as the c3p0 provider; that connection becomes the pool's first;</li>
  *   <li>auto-commit on (sessions start in autocommit), no leak detection (the core's), no JMX
  *       registration, HikariCP's logging (SLF4J) bound to Log4j2 by {@code log4j-slf4j2-impl};</li>
- *   <li>pgjdbc gets the same driver properties as with the c3p0 provider.</li>
+ *   <li>every physical connection comes from the core ({@link PoolContext#connections()}): the same driver
+ *       properties, initializers, back-off and creation reports as with every provider.</li>
  * </ul>
  * {@code db.pool.close-timeout} (default 10 s) bounds how long {@code close()} waits for lent
  * connections before aborting them.
@@ -58,7 +57,7 @@ public final class HikariSessionProvider implements SessionProvider {
     /** Names of the pools alive in this JVM: a pool's name is unique while it lives. */
     private static final Set<String> LIVE_NAMES = ConcurrentHashMap.newKeySet();
 
-    /** A provider; pools are made by {@link #start(DbConfig, PoolEvents)}. */
+    /** A provider; pools are made by {@link #start(PoolContext)}. */
     public HikariSessionProvider() {
         // ServiceLoader needs a public no-arg constructor
     }
@@ -69,7 +68,8 @@ public final class HikariSessionProvider implements SessionProvider {
     }
 
     @Override
-    public ConnectionPool start(DbConfig config, PoolEvents events) {
+    public ConnectionPool start(PoolContext context) {
+        DbConfig config = context.config();
         Duration closeTimeout = config.durationProperty(CLOSE_TIMEOUT_KEY, DEFAULT_CLOSE_TIMEOUT);
         if (closeTimeout.isNegative()) {
             throw new ConfigException(CLOSE_TIMEOUT_KEY + ": must not be negative");
@@ -77,9 +77,7 @@ public final class HikariSessionProvider implements SessionProvider {
         if (config.statementTimeout().isPresent() && config.driverProperties().containsKey("options")) {
             LOG.warn("db.statement-timeout is ignored: the URL sets the driver's 'options' itself, which wins");
         }
-        DriverDataSource driver = new DriverDataSource(config.jdbcUrl(), DRIVER_CLASS, driverProperties(config),
-                null, null);
-        PhysicalConnections physical = new PhysicalConnections(driver, events,
+        PhysicalConnections physical = new PhysicalConnections(context.connections(),
                 "pgjdbc " + config.target() + " (" + DRIVER_CLASS + ")", connectSeconds(config));
         if (config.failFast()) {
             try {
@@ -168,20 +166,5 @@ public final class HikariSessionProvider implements SessionProvider {
     /** The connect timeout in whole seconds, rounded up, at least 1. */
     static int connectSeconds(DbConfig config) {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (config.connectTimeout().toMillis() + 999) / 1000));
-    }
-
-    static Properties driverProperties(DbConfig config) {
-        Properties p = new Properties();
-        config.user().ifPresent(u -> p.setProperty("user", u));
-        config.password().ifPresent(pw -> p.setProperty("password", pw));
-        String connectSeconds = Integer.toString(connectSeconds(config));
-        p.setProperty("connectTimeout", connectSeconds);
-        p.setProperty("loginTimeout", connectSeconds);
-        p.setProperty("ApplicationName", config.applicationName());
-        p.setProperty("tcpKeepAlive", "true");
-        p.setProperty("logServerErrorDetail", "false");
-        config.statementTimeout().filter(t -> !t.isZero())
-                .ifPresent(t -> p.setProperty("options", "-c statement_timeout=" + t.toMillis()));
-        return p;
     }
 }

@@ -1,12 +1,10 @@
 package db.pool.hikari;
 
 import db.api.spi.ForwardingConnection;
-import db.api.spi.PoolEvents;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,14 +16,14 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * The unpooled {@link DataSource} HikariCP gets its physical connections from: it times every connect
- * and reports it through {@link PoolEvents}, counts opens and closes for the statistics, keeps the
- * connection a fail-fast start made for the pool's first acquisition, and knows which physical
- * connections are still open so that {@code close()} can drain for real.
+ * The {@link DataSource} HikariCP gets its physical connections from: the core's one source
+ * ({@link db.api.spi.PoolContext#connections()}, which reports creation, runs the initializers and backs
+ * off), wrapped to count opens and closes for the statistics, keep the connection a fail-fast start made
+ * for the pool's first acquisition, and know which physical connections are still open so that
+ * {@code close()} can drain for real.
  */
 final class PhysicalConnections implements DataSource {
     private final DataSource driver;
-    private final PoolEvents events;
     private final String description;
     private final int loginTimeoutSeconds;
     private final Set<Physical> open = ConcurrentHashMap.newKeySet();
@@ -35,15 +33,13 @@ final class PhysicalConnections implements DataSource {
     private volatile boolean shutDown;
 
     /**
-     * @param driver      the driver's unpooled data source
-     * @param events      where connection creation is reported
+     * @param driver      the core's source of physical connections
      * @param description what {@link #toString()} shows; HikariCP may log it, so it never holds a secret
      * @param loginTimeoutSeconds the driver's login timeout; HikariCP's shutdown waits this long for a
      *                            connect in progress
      */
-    PhysicalConnections(DataSource driver, PoolEvents events, String description, int loginTimeoutSeconds) {
+    PhysicalConnections(DataSource driver, String description, int loginTimeoutSeconds) {
         this.driver = driver;
-        this.events = events;
         this.description = description;
         this.loginTimeoutSeconds = loginTimeoutSeconds;
     }
@@ -77,9 +73,7 @@ final class PhysicalConnections implements DataSource {
         if (shutDown) {
             throw new SQLException("the pool is closed", "08003");
         }
-        long start = System.nanoTime();
         Connection raw = driver.getConnection();
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
         Physical c = new Physical(raw);
         created.incrementAndGet();
         open.add(c);
@@ -87,11 +81,6 @@ final class PhysicalConnections implements DataSource {
             // Raced with close(): HikariCP's adder finished a connect it started earlier.
             c.abortNow();
             throw new SQLException("the pool is closed", "08003");
-        }
-        try {
-            events.connectionCreated(took);
-        } catch (RuntimeException e) {
-            // An instrumenter's failure must not cost the pool a working connection.
         }
         return c;
     }

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.util.DriverDataSource;
 import db.api.ConfigException;
 import db.api.DbConfig;
 import db.api.spi.ConnectionPool;
-import db.api.spi.PoolEvents;
+import db.api.spi.PoolContext;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
 import java.nio.charset.StandardCharsets;
@@ -56,10 +55,8 @@ class HikariSettingsTest {
     }
 
     private static HikariConfig mapped(DbConfig config) {
-        DriverDataSource driver = new DriverDataSource(config.jdbcUrl(), HikariSessionProvider.DRIVER_CLASS,
-                HikariSessionProvider.driverProperties(config), null, null);
         return HikariSessionProvider.hikariConfig(config, config.poolName(),
-                new PhysicalConnections(driver, PoolEvents.NONE, "test", 1));
+                new PhysicalConnections(PoolContext.standalone(config).connections(), "test", 1));
     }
 
     @Test
@@ -103,8 +100,8 @@ class HikariSettingsTest {
     void everyPhysicalConnectionIsReportedAndCountedAndHikariCpLogsThroughLog4j2() throws Exception {
         String app = "sbtest-hikari-log";
         List<Duration> connectTimes = new CopyOnWriteArrayList<>();
-        try (ConnectionPool pool = new HikariSessionProvider().start(config(app).password(PASSWORD_SENTINEL)
-                .minSize(2).maxSize(2).build(), connectTimes::add)) {
+        try (ConnectionPool pool = new HikariSessionProvider().start(PoolContext.standalone(config(app).password(PASSWORD_SENTINEL)
+                .minSize(2).maxSize(2).build(), connectTimes::add))) {
             assertThat(pool.name()).isEqualTo(app);
             try (Connection c = pool.borrow(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT current_setting('application_name')")) {
