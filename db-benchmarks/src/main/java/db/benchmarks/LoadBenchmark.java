@@ -35,7 +35,14 @@ public final class LoadBenchmark {
     private LoadBenchmark() {
     }
 
-    private record Result(LoadVariant variant, Load load, int round, Map<String, String> values) {
+    /** A variant on a class path: this build's, or another build's given with {@code --baseline}. */
+    private record Contender(LoadVariant variant, String tag, String classPath) {
+        String label() {
+            return tag.isEmpty() ? variant.label : variant.label + " [" + tag + "]";
+        }
+    }
+
+    private record Result(Contender contender, Load load, int round, Map<String, String> values) {
         double get(String key) {
             return Double.parseDouble(values.get(key));
         }
@@ -49,6 +56,8 @@ public final class LoadBenchmark {
         long measureMs = 5_000;
         String java = System.getenv("LOAD_JAVA");
         List<String> jvmArgs = new ArrayList<>();
+        String baselineTag = null;
+        String baselineJar = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -60,9 +69,14 @@ public final class LoadBenchmark {
                 case "--measure-ms" -> measureMs = Long.parseLong(v);
                 case "--java" -> java = v;
                 case "--jvm-arg" -> jvmArgs.add(v);
+                case "--baseline" -> {
+                    int eq = v.indexOf('=');
+                    baselineTag = v.substring(0, eq);
+                    baselineJar = v.substring(eq + 1);
+                }
                 case "--help", "-h" -> {
                     System.out.println("options: --rounds N --loads 1,4,32,1000v --variants "
-                            + "pgjdbc,hikari,c3p0,sb-c3p0,sb-hikari --warmup-ms MS --measure-ms MS --java PATH --jvm-arg ARG");
+                            + "pgjdbc,hikari,c3p0,sb-c3p0,sb-hikari --warmup-ms MS --measure-ms MS --java PATH --jvm-arg ARG --baseline TAG=OTHER_BENCHMARKS_JAR");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
@@ -74,6 +88,18 @@ public final class LoadBenchmark {
                     : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         }
         String classPath = System.getProperty("java.class.path");
+        List<Contender> contenders = new ArrayList<>();
+        for (LoadVariant v : variants) {
+            contenders.add(new Contender(v, "", classPath));
+        }
+        if (baselineJar != null) {
+            // The same Switchboard variants built from another commit (say, before a change), interleaved.
+            for (LoadVariant v : variants) {
+                if (v == LoadVariant.SWITCHBOARD_C3P0 || v == LoadVariant.SWITCHBOARD_HIKARI) {
+                    contenders.add(new Contender(v, baselineTag, baselineJar));
+                }
+            }
+        }
         List<String> forwarded = new ArrayList<>();
         for (String key : List.of("db.bench.url", "db.bench.user", "db.bench.password")) {
             if (System.getProperty(key) != null) {
@@ -88,37 +114,38 @@ public final class LoadBenchmark {
         List<Result> results = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             for (Load load : loads) {
-                List<LoadVariant> order = applicable(variants, load);
+                List<Contender> order = applicable(contenders, load);
                 // Rotate the order every round: no variant always runs first (cold machine) or last.
                 int shift = (round - 1) % Math.max(1, order.size());
                 for (int k = 0; k < order.size(); k++) {
-                    LoadVariant variant = order.get((k + shift) % order.size());
-                    Result r = runWorker(java, jvmArgs, forwarded, classPath, variant, load, round, warmupMs, measureMs);
+                    Contender contender = order.get((k + shift) % order.size());
+                    Result r = runWorker(java, jvmArgs, forwarded, contender, load, round, warmupMs, measureMs);
                     results.add(r);
-                    System.out.printf(Locale.ROOT, "round %d  %-20s %-24s %,12.0f ops/s  wait mean %9.1f µs  p50 %9.1f  "
-                                    + "p99 %10.1f  p99.9 %10.1f µs%n", round, load.label(), variant.label,
+                    System.out.printf(Locale.ROOT, "round %d  %-20s %-34s %,12.0f ops/s  wait mean %9.1f µs  p50 %9.1f  "
+                                    + "p99 %10.1f  p99.9 %10.1f µs%n", round, load.label(), contender.label(),
                             r.get("throughput"), r.get("waitMeanUs"), r.get("waitP50Us"), r.get("waitP99Us"),
                             r.get("waitP999Us"));
                 }
             }
         }
-        summarize(results, loads, variants, rounds);
+        summarize(results, loads, contenders, rounds, baselineTag);
     }
 
-    private static List<LoadVariant> applicable(List<LoadVariant> variants, Load load) {
-        List<LoadVariant> out = new ArrayList<>();
-        for (LoadVariant v : variants) {
+    private static List<Contender> applicable(List<Contender> contenders, Load load) {
+        List<Contender> out = new ArrayList<>();
+        for (Contender c : contenders) {
             // A dedicated connection per caller only compares where callers fit into the pool's 8 connections.
-            if (v != LoadVariant.PGJDBC || (!load.virtual() && load.threads() <= BenchTarget.POOL_SIZE)) {
-                out.add(v);
+            if (c.variant() != LoadVariant.PGJDBC || (!load.virtual() && load.threads() <= BenchTarget.POOL_SIZE)) {
+                out.add(c);
             }
         }
         return out;
     }
 
-    private static Result runWorker(String java, List<String> jvmArgs, List<String> forwarded, String classPath,
-                                    LoadVariant variant, Load load, int round, long warmupMs, long measureMs)
+    private static Result runWorker(String java, List<String> jvmArgs, List<String> forwarded, Contender contender,
+                                    Load load, int round, long warmupMs, long measureMs)
             throws IOException, InterruptedException {
+        LoadVariant variant = contender.variant();
         List<String> command = new ArrayList<>();
         command.add(java);
         command.add("-Xms512m");
@@ -126,7 +153,7 @@ public final class LoadBenchmark {
         command.addAll(forwarded);
         command.addAll(jvmArgs);
         command.add("-cp");
-        command.add(classPath);
+        command.add(contender.classPath());
         command.add(LoadWorker.class.getName());
         command.add(variant.id);
         command.add(load.id());
@@ -149,10 +176,10 @@ public final class LoadBenchmark {
             p.destroyForcibly();
         }
         if (values == null || p.exitValue() != 0) {
-            throw new IllegalStateException(variant.id + " at " + load.id() + " failed (exit "
+            throw new IllegalStateException(contender.label() + " at " + load.id() + " failed (exit "
                     + (p.isAlive() ? "?" : p.exitValue()) + "):\n" + output);
         }
-        return new Result(variant, load, round, values);
+        return new Result(contender, load, round, values);
     }
 
     private static Map<String, String> parse(String line) {
@@ -164,36 +191,42 @@ public final class LoadBenchmark {
         return values;
     }
 
-    private static void summarize(List<Result> results, List<Load> loads, List<LoadVariant> variants, int rounds) {
+    private static void summarize(List<Result> results, List<Load> loads, List<Contender> contenders, int rounds,
+                                  String baselineTag) {
         System.out.println();
         System.out.println("## Medians over " + rounds + " round(s) (checkout wait in µs)");
         System.out.println();
         System.out.println("| load | variant | ops/s | wait mean | p50 | p99 | p99.9 | p99 ÷ mean |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
         for (Load load : loads) {
-            for (LoadVariant v : applicable(variants, load)) {
-                List<Result> rs = results.stream().filter(r -> r.load().equals(load) && r.variant() == v).toList();
+            for (Contender c : applicable(contenders, load)) {
+                List<Result> rs = results.stream().filter(r -> r.load().equals(load) && r.contender().equals(c)).toList();
                 double mean = median(rs, r -> r.get("waitMeanUs"));
-                double p99 = median(rs, r -> r.get("waitP99Us"));
-                System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.1f | %.1f | %.1f | %s |%n", load.label(), v.label,
-                        median(rs, r -> r.get("throughput")), mean, median(rs, r -> r.get("waitP50Us")), p99,
-                        median(rs, r -> r.get("waitP999Us")),
-                        mean < 1 ? "—" : String.format(Locale.ROOT, "%.1f", median(rs, r -> r.get("waitP99Us") / Math.max(1e-9, r.get("waitMeanUs")))));
+                System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.1f | %.1f | %.1f | %s |%n", load.label(),
+                        c.label(), median(rs, r -> r.get("throughput")), mean, median(rs, r -> r.get("waitP50Us")),
+                        median(rs, r -> r.get("waitP99Us")), median(rs, r -> r.get("waitP999Us")),
+                        mean < 1 ? "—" : String.format(Locale.ROOT, "%.1f",
+                                median(rs, r -> r.get("waitP99Us") / Math.max(1e-9, r.get("waitMeanUs")))));
             }
         }
         System.out.println();
         System.out.println("## Throughput ratios, per round (neighbours of one round), then the median");
         System.out.println();
-        Map<String, LoadVariant[]> ratios = new LinkedHashMap<>();
-        ratios.put("Switchboard/HikariCP ÷ raw HikariCP", new LoadVariant[] {LoadVariant.SWITCHBOARD_HIKARI, LoadVariant.HIKARI});
-        ratios.put("Switchboard/c3p0 ÷ raw c3p0", new LoadVariant[] {LoadVariant.SWITCHBOARD_C3P0, LoadVariant.C3P0});
-        ratios.put("raw c3p0 ÷ raw HikariCP", new LoadVariant[] {LoadVariant.C3P0, LoadVariant.HIKARI});
-        ratios.put("Switchboard/c3p0 ÷ raw HikariCP", new LoadVariant[] {LoadVariant.SWITCHBOARD_C3P0, LoadVariant.HIKARI});
-        ratios.put("Switchboard/HikariCP ÷ dedicated pgjdbc", new LoadVariant[] {LoadVariant.SWITCHBOARD_HIKARI, LoadVariant.PGJDBC});
-        ratios.put("Switchboard/c3p0 ÷ dedicated pgjdbc", new LoadVariant[] {LoadVariant.SWITCHBOARD_C3P0, LoadVariant.PGJDBC});
+        Map<String, String[]> ratios = new LinkedHashMap<>();
+        ratios.put("Switchboard/HikariCP ÷ raw HikariCP", new String[] {"sb-hikari", "hikari"});
+        ratios.put("Switchboard/c3p0 ÷ raw c3p0", new String[] {"sb-c3p0", "c3p0"});
+        ratios.put("raw c3p0 ÷ raw HikariCP", new String[] {"c3p0", "hikari"});
+        ratios.put("Switchboard/c3p0 ÷ raw HikariCP", new String[] {"sb-c3p0", "hikari"});
+        ratios.put("Switchboard/HikariCP ÷ dedicated pgjdbc", new String[] {"sb-hikari", "pgjdbc"});
+        ratios.put("Switchboard/c3p0 ÷ dedicated pgjdbc", new String[] {"sb-c3p0", "pgjdbc"});
+        if (baselineTag != null) {
+            ratios.put("Switchboard/c3p0 ÷ the same [" + baselineTag + "]", new String[] {"sb-c3p0", "sb-c3p0@" + baselineTag});
+            ratios.put("Switchboard/HikariCP ÷ the same [" + baselineTag + "]",
+                    new String[] {"sb-hikari", "sb-hikari@" + baselineTag});
+        }
         System.out.println("| ratio | load | per round | median |");
         System.out.println("|---|---|---|---:|");
-        for (Map.Entry<String, LoadVariant[]> e : ratios.entrySet()) {
+        for (Map.Entry<String, String[]> e : ratios.entrySet()) {
             for (Load load : loads) {
                 List<Double> perRound = new ArrayList<>();
                 for (int round = 1; round <= rounds; round++) {
@@ -212,9 +245,14 @@ public final class LoadBenchmark {
         }
     }
 
-    private static Result find(List<Result> results, LoadVariant v, Load load, int round) {
+    /** {@code key} is a variant id, with {@code @tag} for a baseline contender. */
+    private static Result find(List<Result> results, String key, Load load, int round) {
+        int at = key.indexOf('@');
+        String id = at < 0 ? key : key.substring(0, at);
+        String tag = at < 0 ? "" : key.substring(at + 1);
         for (Result r : results) {
-            if (r.variant() == v && r.load().equals(load) && r.round() == round) {
+            if (r.contender().variant().id.equals(id) && r.contender().tag().equals(tag) && r.load().equals(load)
+                    && r.round() == round) {
                 return r;
             }
         }

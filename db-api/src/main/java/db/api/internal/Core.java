@@ -213,6 +213,10 @@ public final class Core {
         if (refusal == null) {
             return;
         }
+        if (closed.get()) {
+            // The pool closed while this caller waited: that, not exhaustion, is why it got nothing.
+            throw new PoolClosedException("Database pool '" + config.poolName() + "' is closed");
+        }
         PoolStats s = stats();
         if (refusal == CheckoutGate.Refusal.REJECTED) {
             rejected.incrementAndGet();
