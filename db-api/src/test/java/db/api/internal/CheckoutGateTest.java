@@ -168,8 +168,12 @@ class CheckoutGateTest {
             t.join(10_000);
         }
         assertThat(admitted).hasSize(4);
-        // two permits: the first two start together, every later one only after an earlier one left
-        assertThat(admitted.subList(2, 4)).containsExactlyInAnyOrder(2, 3);
+        // Two permits: 0 and 1 are granted together, 2 only after one of them left, 3 after two left. A
+        // thread records itself after it woke up, so a slow-waking 1 may record after 2: assert only what
+        // granting in order guarantees about the recording order.
+        assertThat(admitted.get(0)).isIn(0, 1);
+        assertThat(admitted.indexOf(2)).isGreaterThanOrEqualTo(1);
+        assertThat(admitted.indexOf(3)).isGreaterThanOrEqualTo(2);
         assertThat(gate.available()).isEqualTo(2);
     }
 
