@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.pool.HikariPool;
 import db.api.ConfigException;
 import db.api.DbConfig;
+import db.api.DbKeys;
 import db.api.spi.ConnectionPool;
 import db.api.spi.PoolContext;
 import db.api.spi.PoolFailures;
@@ -45,8 +46,6 @@ public final class HikariSessionProvider implements SessionProvider {
     private static final Logger LOG = LogManager.getLogger(HikariSessionProvider.class);
 
     static final String DRIVER_CLASS = "org.postgresql.Driver";
-    static final String CLOSE_TIMEOUT_KEY = "db.pool.close-timeout";
-    private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** HikariCP replaces a shorter idle timeout with its 10-minute default; this provider raises it instead. */
     static final Duration IDLE_TIMEOUT_FLOOR = Duration.ofSeconds(10);
     /** HikariCP replaces a shorter lifetime with its 30-minute default; this provider raises it instead. */
@@ -70,13 +69,7 @@ public final class HikariSessionProvider implements SessionProvider {
     @Override
     public ConnectionPool start(PoolContext context) {
         DbConfig config = context.config();
-        Duration closeTimeout = config.durationProperty(CLOSE_TIMEOUT_KEY, DEFAULT_CLOSE_TIMEOUT);
-        if (closeTimeout.isNegative()) {
-            throw new ConfigException(CLOSE_TIMEOUT_KEY + ": must not be negative");
-        }
-        if (config.statementTimeout().isPresent() && config.driverProperties().containsKey("options")) {
-            LOG.warn("db.statement-timeout is ignored: the URL sets the driver's 'options' itself, which wins");
-        }
+        Duration closeTimeout = config.get(DbKeys.POOL_CLOSE_TIMEOUT).orElseThrow();
         PhysicalConnections physical = new PhysicalConnections(context.connections(),
                 "pgjdbc " + config.target() + " (" + DRIVER_CLASS + ")", connectSeconds(config));
         if (config.failFast()) {

@@ -1,10 +1,8 @@
 package db.pool.hikari;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
-import db.api.ConfigException;
 import db.api.DbConfig;
 import db.api.spi.ConnectionPool;
 import db.api.spi.PoolContext;
@@ -87,13 +85,6 @@ class HikariSettingsTest {
         HikariConfig off = mapped(config("off").idleTimeout(Duration.ZERO).maxLifetime(Duration.ZERO).build());
         assertThat(off.getIdleTimeout()).isZero();
         assertThat(off.getMaxLifetime()).isZero();
-    }
-
-    @Test
-    void aNegativeCloseTimeoutIsAConfigError() {
-        assertThatThrownBy(() -> new HikariSessionProvider().start(config("neg")
-                .property(HikariSessionProvider.CLOSE_TIMEOUT_KEY, "-1s").build()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(HikariSessionProvider.CLOSE_TIMEOUT_KEY);
     }
 
     @Test
