@@ -186,11 +186,17 @@ final class HikariConnectionPool implements ConnectionPool {
         } catch (RuntimeException e) {
             LOG.debug("Pool '{}': could not lower the minimum before draining", name, e);
         }
-        // Marks every connection evicted: idle ones close now, lent ones when they are given back.
-        hikari.softEvictConnections();
+        // No new physical connections from now on: a connect HikariCP started just before fails or is aborted.
+        physical.shutDown();
         long deadline = System.nanoTime() + closeTimeout.toNanos();
         boolean interrupted = false;
-        while (hikari.getTotalConnections() > 0 && System.nanoTime() - deadline < 0) {
+        while (true) {
+            // Marks every connection evicted: idle ones close now, lent ones when they are given back. Again
+            // on every turn, for a connection whose connect finished just before the shutdown.
+            hikari.softEvictConnections();
+            if (hikari.getTotalConnections() == 0 || System.nanoTime() - deadline >= 0) {
+                break;
+            }
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -199,7 +205,6 @@ final class HikariConnectionPool implements ConnectionPool {
             }
         }
         int lent = hikari.getActiveConnections();
-        physical.shutDown();
         try {
             hikari.shutdown();
         } catch (InterruptedException e) {
