@@ -95,6 +95,7 @@ public final class Core {
     private final java.util.Map<SessionImpl, QueryHooks> replicaSessions = new java.util.concurrent.ConcurrentHashMap<>();
     private final ModuleLayer layer;
     private final SessionProvider sessionProvider;
+    private volatile PoolJmx jmx;
 
     private Core(DbConfig config, SessionProvider sessionProvider, List<ErrorMapper> mappers,
                  List<QueryInstrumenter> instrumenters, ModuleLayer layer, ScaleOutSettings scaleOut) {
@@ -165,6 +166,9 @@ public final class Core {
                 throw mapped;
             }
             throw e;
+        }
+        if (config.get(DbKeys.POOL_JMX).orElse(false)) {
+            core.jmx = PoolJmx.register(core, core.uniquePoolName);
         }
         if (scaleOut.transactionPooler()) {
             LOG.info("Switchboard pool '{}' runs behind a transaction pooler (db.pooler=pgbouncer-transaction): the "
@@ -302,6 +306,10 @@ public final class Core {
         }
         if (refusal == null) {
             return;
+        }
+        if (closed.get()) {
+            // The pool closed while this caller waited: that, not exhaustion, is why it got nothing.
+            throw new PoolClosedException("Database pool '" + config.poolName() + "' is closed");
         }
         if (refusal == CheckoutGate.Refusal.REJECTED) {
             // No call into the pool here: shedding load must stay cheap when the pool is busiest.
@@ -676,6 +684,10 @@ public final class Core {
     }
 
     private void releaseResources() {
+        PoolJmx view = jmx;
+        if (view != null) {
+            view.unregister();
+        }
         PoolNames.release(uniquePoolName);
         List<Instrumentation> all = new ArrayList<>(instrumentations);
         all.addAll(replicaInstrumentations);

@@ -96,6 +96,16 @@ final class ScaleOutSettings {
                         + ": the server session is not this connection's after the transaction (PgBouncer resets "
                         + "server connections itself); leave it unset");
             }
+            String initSql = config.property("db.pool.init-sql").orElse(null);
+            if (initSql != null) {
+                try {
+                    new TransactionPoolerGuard().check(initSql);
+                } catch (java.sql.SQLException e) {
+                    // A connection's baseline set once per server connection would land on whichever server
+                    // connection PgBouncer chose for that one transaction.
+                    problems.add("db.pool.init-sql: " + e.getMessage());
+                }
+            }
             if (config.statementTimeout().isPresent()) {
                 problems.add("db.statement-timeout cannot work behind " + POOLER + "=" + POOLER_PGBOUNCER_TRANSACTION
                         + ": it travels in the 'options' startup parameter, which PgBouncer refuses; set "

@@ -88,8 +88,10 @@ class ScaleOutSettingsTest {
                         .anySatisfy(p -> assertThat(p).contains("db.replica.probe-interval")));
         assertThatThrownBy(() -> ScaleOutSettings.of(DbConfig.builder().url("jdbc:postgresql://h/app?prepareThreshold=5")
                 .property("db.pooler", "pgbouncer-transaction").property("db.replica.max-lag", "1s")
-                .property("db.pool.reset", "always").statementTimeout(java.time.Duration.ofSeconds(5)).build()))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(4)
+                .property("db.pool.reset", "always").statementTimeout(java.time.Duration.ofSeconds(5))
+                .property("db.pool.init-sql", "SET TIME ZONE 'UTC'").build()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(5)
+                        .anySatisfy(p -> assertThat(p).startsWith("db.pool.init-sql: Refused"))
                         .anySatisfy(p -> assertThat(p).contains("prepareThreshold=5"))
                         .anySatisfy(p -> assertThat(p).startsWith("db.pool.reset"))
                         .anySatisfy(p -> assertThat(p).startsWith("db.statement-timeout"))
