@@ -8,6 +8,7 @@ import db.api.ErrorDetails;
 import db.api.PoolClosedException;
 import db.api.PoolExhaustedException;
 import db.api.PoolStats;
+import db.api.spi.SqlStateFamily;
 import db.api.spi.ConnectionPool;
 import db.api.spi.ForwardingConnection;
 import java.sql.Connection;
@@ -307,9 +308,9 @@ final class C3p0Pool implements ConnectionPool {
         String message = "Pool '" + name + "' cannot connect to " + target + ": "
                 + C3p0SessionProvider.reason(driverFailure);
         String sqlState = driverFailure instanceof SQLException ? ((SQLException) driverFailure).getSQLState() : null;
-        if (sqlState != null && !sqlState.startsWith("08")) {
-            // The server answered and refused (authentication, unknown database, too many
-            // connections...): the core's error mappers pick the right family from the SQLSTATE.
+        if (sqlState != null && SqlStateFamily.of(sqlState) != SqlStateFamily.CONNECTION) {
+            // The server or driver refused for a reason of its own (authentication, unknown database, a
+            // rejected setting, 08004): the core's error mappers pick the family from the SQLSTATE.
             return new SQLException(message, sqlState, driverFailure);
         }
         ConnectionException ex = new ConnectionException(message, driverFailure, ErrorDetails.ofSqlState(sqlState));

@@ -5,12 +5,13 @@ import com.mchange.v2.c3p0.PoolBackedDataSource;
 import com.mchange.v2.c3p0.WrapperConnectionPoolDataSource;
 import db.api.ConfigException;
 import db.api.ConnectionException;
+import db.api.DataAccessException;
 import db.api.DbConfig;
 import db.api.DbKeys;
-import db.api.ErrorDetails;
 import db.api.spi.ConnectionPool;
 import db.api.spi.PoolContext;
 import db.api.spi.SessionProvider;
+import db.api.spi.SqlStateFamily;
 import java.beans.PropertyVetoException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -180,12 +181,17 @@ public final class C3p0SessionProvider implements SessionProvider {
         return Math.min(5, Math.max(1, seconds(config.connectTimeout())));
     }
 
-    private static ConnectionException cannotConnect(DbConfig config, Throwable failure) {
+    /**
+     * The failure to start, in the family of the driver's SQLSTATE, so that the same failure is the same
+     * exception now and when the pool reconnects later: a refusal (credentials, unknown database, a
+     * rejected setting) is not retryable; an unreachable host is a retryable {@link ConnectionException}.
+     */
+    private static DataAccessException cannotConnect(DbConfig config, Throwable failure) {
         Throwable driverFailure = driverCause(failure);
         String sqlState = driverFailure instanceof SQLException ? ((SQLException) driverFailure).getSQLState() : null;
-        return new ConnectionException("Cannot connect to PostgreSQL at " + config.target() + " (pool '"
+        return SqlStateFamily.connectFailure("Cannot connect to PostgreSQL at " + config.target() + " (pool '"
                 + config.poolName() + "', connect timeout " + config.connectTimeout().toMillis() + " ms): "
-                + reason(driverFailure), driverFailure, ErrorDetails.ofSqlState(sqlState));
+                + reason(driverFailure), driverFailure, sqlState);
     }
 
     /** The driver's own exception inside c3p0's wrappers, else the first SQLException with a SQLSTATE, else {@code t}. */
