@@ -207,10 +207,11 @@ class StartTest {
     void aServerThatRefusesTheLoginKeepsItsSqlStateForTheErrorMappers() throws Exception {
         String app = uniqueAppName("nodb");
         String url = schema.database().jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/no_such_database_sb$1");
-        // Fail-fast: a ConnectionException carrying the server's SQLSTATE.
+        // Fail-fast: the family of the server's SQLSTATE (as the core maps it later), not retryable.
         Throwable atStart = catchThrowable(() -> new C3p0SessionProvider().start(config(schema, app).url(url).build()));
-        assertThat(atStart).isInstanceOf(ConnectionException.class).hasMessageContaining("/no_such_database_sb");
-        assertThat(((ConnectionException) atStart).sqlState()).isEqualTo("3D000");
+        assertThat(atStart).isInstanceOf(db.api.BadSqlException.class).hasMessageContaining("/no_such_database_sb");
+        assertThat(((db.api.DataAccessException) atStart).sqlState()).isEqualTo("3D000");
+        assertThat(((db.api.DataAccessException) atStart).isRetryable()).isFalse();
         // Not fail-fast: checkouts throw the SQLSTATE so the core maps it to the right family.
         try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).url(url).failFast(false)
                 .minSize(0).maxSize(1).build())) {
