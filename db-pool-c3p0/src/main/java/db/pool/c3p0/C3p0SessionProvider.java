@@ -9,9 +9,9 @@ import db.api.DataAccessException;
 import db.api.DbConfig;
 import db.api.DbKeys;
 import db.api.spi.ConnectionPool;
+import db.api.spi.PoolFailures;
 import db.api.spi.PoolContext;
 import db.api.spi.SessionProvider;
-import db.api.spi.SqlStateFamily;
 import java.beans.PropertyVetoException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -185,41 +185,8 @@ public final class C3p0SessionProvider implements SessionProvider {
         return Math.min(5, Math.max(1, seconds(config.connectTimeout())));
     }
 
-    /**
-     * The failure to start, in the family of the driver's SQLSTATE, so that the same failure is the same
-     * exception now and when the pool reconnects later: a refusal (credentials, unknown database, a
-     * rejected setting) is not retryable; an unreachable host is a retryable {@link ConnectionException}.
-     */
     private static DataAccessException cannotConnect(DbConfig config, Throwable failure) {
-        Throwable driverFailure = driverCause(failure);
-        String sqlState = driverFailure instanceof SQLException ? ((SQLException) driverFailure).getSQLState() : null;
-        return SqlStateFamily.connectFailure("Cannot connect to PostgreSQL at " + config.target() + " (pool '"
-                + config.poolName() + "', connect timeout " + config.connectTimeout().toMillis() + " ms): "
-                + reason(driverFailure), driverFailure, sqlState);
-    }
-
-    /** The driver's own exception inside c3p0's wrappers, else the first SQLException with a SQLSTATE, else {@code t}. */
-    static Throwable driverCause(Throwable t) {
-        Throwable withState = null;
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c.getClass().getName().startsWith("org.postgresql.")) {
-                return c;
-            }
-            if (withState == null && c instanceof SQLException && ((SQLException) c).getSQLState() != null) {
-                withState = c;
-            }
-        }
-        return withState != null ? withState : t;
-    }
-
-    static boolean hasDriverCause(Throwable t) {
-        return driverCause(t).getClass().getName().startsWith("org.postgresql.");
-    }
-
-    /** The driver's message; pgjdbc never puts the password in it. */
-    static String reason(Throwable t) {
-        String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+        return PoolFailures.cannotConnectAtStart(config, failure);
     }
 
     /**
