@@ -4,7 +4,6 @@ import com.mchange.v2.c3p0.C3P0Registry;
 import com.mchange.v2.c3p0.PoolBackedDataSource;
 import com.mchange.v2.c3p0.WrapperConnectionPoolDataSource;
 import db.api.ConfigException;
-import db.api.ConnectionException;
 import db.api.DataAccessException;
 import db.api.DbConfig;
 import db.api.DbKeys;
