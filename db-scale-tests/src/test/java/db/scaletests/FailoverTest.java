@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Failover against a real primary and a real streaming standby: 8 threads write unique ids through
+ * Failover against a real primary and a real synchronous streaming standby: 8 threads write unique ids through
  * {@link TxOptions} with retries over a multi-host URL; the primary stops (immediate), the standby is
  * promoted, and writes resume on it without a restart. Prints the time from promotion to the first
  * successful write; every acknowledged commit must be on the new primary; unknown outcomes are counted.
@@ -55,6 +55,11 @@ class FailoverTest {
         primary = PgCluster.start();
         Standbys.execute(primary, "create table ledger (id bigint primary key, writer int not null)");
         standby = primary.startStandby();
+        // Synchronous replication: a commit is acknowledged once the standby has it. Without it a failover
+        // loses the last acknowledged commits that were not streamed yet (seen here: 1 of 1,522).
+        Standbys.execute(primary, "ALTER SYSTEM SET synchronous_standby_names = '*'", "SELECT pg_reload_conf()");
+        await("the standby replicates synchronously", Duration.ofSeconds(30), () -> "sync".equals(
+                Standbys.single(primary, "SELECT coalesce(max(sync_state), '') FROM pg_stat_replication")));
         Standbys.awaitReplayed(primary, standby);
     }
 
