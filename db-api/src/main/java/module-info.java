@@ -18,4 +18,5 @@ module db.api {
     uses db.api.spi.SessionProvider;
     uses db.api.spi.ErrorMapper;
     uses db.api.spi.QueryInstrumenter;
+    uses java.sql.Driver;
 }

@@ -16,7 +16,8 @@ class ModulePathTest {
         assertThat(api.getDescriptor().exports()).extracting(e -> e.source())
                 .containsExactlyInAnyOrder("db.api", "db.api.spi");
         assertThat(api.getDescriptor().uses()).containsExactlyInAnyOrder(
-                "db.api.spi.SessionProvider", "db.api.spi.ErrorMapper", "db.api.spi.QueryInstrumenter");
+                "db.api.spi.SessionProvider", "db.api.spi.ErrorMapper", "db.api.spi.QueryInstrumenter",
+                "java.sql.Driver");
         assertThat(api.isExported("db.api.internal")).isFalse();
     }
 }

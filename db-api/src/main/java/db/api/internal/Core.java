@@ -68,10 +68,13 @@ public final class Core {
     private final ExecutorService probes;
     private final LeakDetector leakDetector;
     private final DataSource dataSource;
+    private final PhysicalConnector connector;
+    /** The pool's name, unique among the open databases of this process (see {@link PoolNames}). */
+    private final String uniquePoolName;
     private volatile ConnectionPool pool;
 
     private Core(DbConfig config, SessionProvider sessionProvider, List<ErrorMapper> mappers,
-                 List<QueryInstrumenter> instrumenters) {
+                 List<QueryInstrumenter> instrumenters, ModuleLayer layer) {
         this.config = config;
         List<ErrorMapper> chain = new ArrayList<>(mappers);
         chain.add(new SqlStateFallbackMapper());
@@ -80,7 +83,8 @@ public final class Core {
         this.providers = new Providers(sessionProvider.name(),
                 chain.stream().map(ErrorMapper::name).collect(Collectors.toList()),
                 instrumenters.stream().map(QueryInstrumenter::name).collect(Collectors.toList()));
-        InstrumentationContext context = new InstrumentationContext(config, config.target(), config.poolName(),
+        this.uniquePoolName = PoolNames.claim(config.poolName());
+        InstrumentationContext context = new InstrumentationContext(config, config.target(), uniquePoolName,
                 this::stats);
         this.instrumentations = openAll(instrumenters, context);
         boolean rewrites = config.booleanProperty("db.tracing.sqlcommenter", false);
@@ -91,15 +95,16 @@ public final class Core {
         this.leakDetector = new LeakDetector(config.leakThreshold(), leakScheduler, poolName, this::leakReported);
         this.probes = Executors.newCachedThreadPool(daemonThreads("switchboard-health-" + poolName));
         this.dataSource = new SessionDataSource(this);
+        this.connector = new PhysicalConnector(config, poolEvents(), layer, List.of());
     }
 
     /** Discovers the providers (in {@code layer} only, when given) and starts the pool. */
     public static Core open(DbConfig config, ModuleLayer layer) {
         Discovery discovery = new Discovery(layer);
         SessionProvider sessionProvider = discovery.selectSessionProvider(config);
-        Core core = new Core(config, sessionProvider, discovery.errorMappers(), discovery.instrumenters());
+        Core core = new Core(config, sessionProvider, discovery.errorMappers(), discovery.instrumenters(), layer);
         try {
-            core.pool = sessionProvider.start(config, core.poolEvents());
+            core.pool = sessionProvider.start(core.connector.context());
         } catch (RuntimeException e) {
             core.releaseResources();
             throw e;
@@ -151,10 +156,11 @@ public final class Core {
 
     private SessionImpl borrow() {
         ConnectionPool current = requireOpen();
-        long start = hooks.off() ? 0 : System.nanoTime(); // only pool events need the wait
+        long start = System.nanoTime();
+        long deadline = start + config.checkoutTimeout().toNanos();
         Connection physical;
         try {
-            physical = current.borrow();
+            physical = current.borrow(deadline);
         } catch (PoolExhaustedException e) {
             timeouts.incrementAndGet();
             if (!hooks.off()) {
@@ -164,10 +170,52 @@ public final class Core {
         } catch (SQLException e) {
             throw translator.translate(e);
         }
-        if (!hooks.off()) {
-            hooks.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofNanos(System.nanoTime() - start)));
+        try {
+            if (!hooks.off()) {
+                hooks.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofNanos(System.nanoTime() - start)));
+            }
+            return new SessionImpl(this, physical, hooks, leakDetector);
+        } catch (Throwable failure) {
+            // Between the pool's borrow and the caller's session: give the connection back, whatever failed.
+            giveBackAfterFailure(current, physical, failure);
+            throw failure;
         }
-        return new SessionImpl(this, physical, hooks, leakDetector);
+    }
+
+    private static void giveBackAfterFailure(ConnectionPool pool, Connection physical, Throwable failure) {
+        try {
+            physical.close();
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
+            pool.discard(physical);
+        }
+    }
+
+    /**
+     * Gives back a connection that must not be reused (a fatal error, a failed reset): the pool closes
+     * it instead of pooling it. For the session; never throws.
+     */
+    void discard(Connection physical) {
+        ConnectionPool current = pool;
+        if (current != null) {
+            current.discard(physical);
+        } else {
+            try {
+                physical.close();
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("Closing a discarded connection failed", e);
+            }
+        }
+    }
+
+    /**
+     * Re-applies the connection's baseline ({@code db.pool.init-sql} and the initializers) on a
+     * physical connection, for the session reset after {@code DISCARD ALL}. Does nothing without one.
+     */
+    void applyBaseline(Connection physical) throws SQLException {
+        if (connector.hasBaseline()) {
+            connector.setUp(physical);
+        }
     }
 
     private ConnectionPool requireOpen() {
@@ -304,11 +352,12 @@ public final class Core {
     /** The pool's statistics with the core's counters. */
     public PoolStats stats() {
         ConnectionPool current = pool;
-        if (current == null) {
-            return new PoolStats(config.poolName(), 0, 0, 0, 0, config.maxSize(), config.minSize(), timeouts.get(),
-                    leaks.get(), 0, 0);
-        }
-        return current.stats().withCoreCounters(timeouts.get(), leaks.get());
+        PoolStats p = current == null
+                ? new PoolStats(config.poolName(), 0, 0, 0, 0, config.maxSize(), config.minSize(), 0, 0, 0, 0)
+                : current.stats();
+        return new PoolStats(p.poolName(), p.total(), p.idle(), p.busy(), p.pending(), p.max(), p.min(),
+                Math.max(p.timeouts(), timeouts.get()), leaks.get(), p.created(), p.closed(), 0,
+                connector.attempts(), connector.failures(), connector.backoff(), connector.paused());
     }
 
     /** A bounded round trip. */
@@ -388,6 +437,7 @@ public final class Core {
     }
 
     private void releaseResources() {
+        PoolNames.release(uniquePoolName);
         for (Instrumentation instrumentation : instrumentations) {
             try {
                 instrumentation.close();

@@ -81,7 +81,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
         int size = batchSize;
         batchSize = 0;
         return hooks.off() ? prepared.executeBatch()
-                : hooks.run(sql, parameterized, size, queryTimeout, prepared::executeBatch, QueryHooks::sum);
+                : hooks.runBatch(sql, parameterized, size, queryTimeout, prepared::executeBatch, QueryHooks::sum);
     }
 
     @Override
@@ -89,7 +89,7 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
         int size = batchSize;
         batchSize = 0;
         return hooks.off() ? prepared.executeLargeBatch()
-                : hooks.run(sql, parameterized, size, queryTimeout, prepared::executeLargeBatch, QueryHooks::sum);
+                : hooks.runBatch(sql, parameterized, size, queryTimeout, prepared::executeLargeBatch, QueryHooks::sum);
     }
 
     // ---- plain delegation below ----

@@ -67,7 +67,17 @@ final class QueryHooks {
      */
     <T> T run(String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds, JdbcCall<T> call,
               ToLongFunction<T> rows) throws SQLException {
-        QueryContext context = new QueryContext(sql, parameterized, batchSize);
+        return run(new QueryContext(sql, parameterized, batchSize), queryTimeoutSeconds, call, rows);
+    }
+
+    /** As {@link #run(String, boolean, int, int, JdbcCall, ToLongFunction)} for an {@code executeBatch} call. */
+    <T> T runBatch(String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds, JdbcCall<T> call,
+                   ToLongFunction<T> rows) throws SQLException {
+        return run(new QueryContext(sql, parameterized, batchSize, true), queryTimeoutSeconds, call, rows);
+    }
+
+    private <T> T run(QueryContext context, int queryTimeoutSeconds, JdbcCall<T> call, ToLongFunction<T> rows)
+            throws SQLException {
         QueryObservation[] observations = new QueryObservation[instrumentations.length];
         for (int i = 0; i < instrumentations.length; i++) {
             observations[i] = begin(instrumentations[i], context);

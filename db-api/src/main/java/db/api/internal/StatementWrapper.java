@@ -138,7 +138,7 @@ class StatementWrapper implements Statement {
             return delegate.executeBatch();
         }
         List<String> statements = takeBatch();
-        return hooks.run(String.join("; ", statements), false, statements.size(), queryTimeout,
+        return hooks.runBatch(String.join("; ", statements), false, statements.size(), queryTimeout,
                 delegate::executeBatch, QueryHooks::sum);
     }
 
@@ -148,7 +148,7 @@ class StatementWrapper implements Statement {
             return delegate.executeLargeBatch();
         }
         List<String> statements = takeBatch();
-        return hooks.run(String.join("; ", statements), false, statements.size(), queryTimeout,
+        return hooks.runBatch(String.join("; ", statements), false, statements.size(), queryTimeout,
                 delegate::executeLargeBatch, QueryHooks::sum);
     }
 

@@ -3,9 +3,17 @@ package db.api.spi;
 import db.api.PoolStats;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * A started pool, as a {@link SessionProvider} returns it. Thread-safe.
+ *
+ * <p>The core stands in front of every pool with a fair gate of {@code max-size} permits, so a pool
+ * never sees more concurrent {@link #borrow(long)} calls plus lent connections than its maximum size;
+ * waiting in arrival order, load shedding ({@code db.pool.max-waiting}), pause/resume, reconnect-wait
+ * and the one checkout deadline are the core's. Every physical connection a pool opens must come from
+ * {@link PoolContext#connections()}, which asks for credentials, runs the connection initializers,
+ * backs off while the database is unreachable and refuses while the pool is paused.
  */
 public interface ConnectionPool extends AutoCloseable {
 
@@ -13,17 +21,54 @@ public interface ConnectionPool extends AutoCloseable {
     String name();
 
     /**
-     * Lends a connection, waiting at most the checkout timeout. Closing the returned connection
-     * gives it back. The core resets autocommit, isolation and read-only before giving it back.
+     * Lends a connection, giving up at {@code deadlineNanos} (a {@link System#nanoTime()} value): the
+     * one deadline of the whole checkout, shared with the core's gate and with any validation retry
+     * inside the pool. A pool may overrun it by at most one validation round trip. Closing the
+     * returned connection gives it back; the core restores the session state before that.
      *
      * @throws db.api.PoolExhaustedException when none became free in time; the message names the
      *                                       pool, its max size, the busy count and the wait
+     * @throws db.api.ConnectionException    when no connection could be made in time; the message names
+     *                                       the last connect failure's reason
      * @throws db.api.PoolClosedException    when the pool is closed
      * @throws SQLException                  when a new connection could not be made
      */
-    Connection borrow() throws SQLException;
+    Connection borrow(long deadlineNanos) throws SQLException;
 
-    /** A snapshot of the pool's counters. Cheap; never blocks on a checkout. */
+    /** Lends a connection, waiting at most {@link #checkoutTimeout()} (tools and tests; the core uses {@link #borrow(long)}). */
+    default Connection borrow() throws SQLException {
+        return borrow(System.nanoTime() + checkoutTimeout().toNanos());
+    }
+
+    /** The configured checkout timeout ({@code db.pool.checkout-timeout}). */
+    Duration checkoutTimeout();
+
+    /**
+     * Gives back a connection lent by {@link #borrow(long)} that must not be reused (it saw a fatal
+     * error, or resetting its session state failed): the pool closes the physical connection instead
+     * of pooling it and frees its slot. Never throws; a connection already given back is ignored.
+     */
+    void discard(Connection lent);
+
+    /**
+     * Changes the pool's bounds at runtime. Growing lets the pool open connections up to {@code maxSize}
+     * at once; shrinking closes idle connections above the new maximum now and lent ones as they come
+     * back. The core has already resized its gate.
+     *
+     * @throws IllegalArgumentException when {@code minSize < 0}, {@code maxSize < 1} or {@code minSize > maxSize}
+     */
+    void resize(int minSize, int maxSize);
+
+    /**
+     * Retires every connection: idle ones close now, lent ones when given back (HikariCP's
+     * {@code softEvictConnections}); later borrows get connections opened after this call.
+     */
+    void evictAll();
+
+    /**
+     * A snapshot of the pool's counters. Cheap; never blocks on a checkout. {@code pending} counts the
+     * threads waiting inside the pool; the core adds its own waiters and counters.
+     */
     PoolStats stats();
 
     /**

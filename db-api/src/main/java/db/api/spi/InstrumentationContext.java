@@ -11,7 +11,9 @@ import java.util.function.Supplier;
  *
  * @param config   the configuration (instrumenter options are read from its properties)
  * @param target   host, port, database and user
- * @param poolName the pool's name
+ * @param poolName the pool's name, unique among the open databases of this process: the configured
+ *                 {@code db.pool.name}, with {@code #2}, {@code #3}, ... appended when another open
+ *                 database already uses it
  * @param stats    live pool statistics, for observable gauges; cheap to call
  */
 public record InstrumentationContext(DbConfig config, DatabaseTarget target, String poolName,

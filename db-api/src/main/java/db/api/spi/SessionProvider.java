@@ -7,8 +7,10 @@ import db.api.DbConfig;
  * the module path, and {@link db.api.Database#open(DbConfig)} finds it with
  * {@link java.util.ServiceLoader}.
  *
- * <p>A provider only lends physical connections. Sessions, transactions, error mapping,
- * instrumentation and leak detection are the core's, so every provider gets them for free.
+ * <p>A provider only lends physical connections, which it opens through
+ * {@link PoolContext#connections()}. Sessions, transactions, error mapping, instrumentation, leak
+ * detection, the fair checkout gate and reconnect-wait are the core's, so every provider gets them
+ * for free.
  */
 public interface SessionProvider {
 
@@ -19,18 +21,17 @@ public interface SessionProvider {
     String name();
 
     /**
-     * Starts a pool for the configuration. With {@code db.pool.fail-fast=true} (the default) this
-     * obtains one connection before returning, or throws a {@link db.api.ConnectionException} that
-     * names host, port, database and user (never the password) and the driver's reason.
+     * Starts a pool. With {@code db.pool.fail-fast=true} (the default) this obtains one connection
+     * before returning, or throws a {@link db.api.ConnectionException} that names host, port,
+     * database and user (never the password) and the driver's reason.
      *
-     * @param config the validated configuration
-     * @param events where the pool reports what only it can see (connection creation)
+     * @param context the validated configuration and the source of physical connections
      * @return the started pool; the caller closes it
      */
-    ConnectionPool start(DbConfig config, PoolEvents events);
+    ConnectionPool start(PoolContext context);
 
-    /** Starts a pool that reports no events. */
+    /** Starts a pool outside a {@link db.api.Database}: {@link PoolContext#standalone(DbConfig)}. */
     default ConnectionPool start(DbConfig config) {
-        return start(config, PoolEvents.NONE);
+        return start(PoolContext.standalone(config));
     }
 }

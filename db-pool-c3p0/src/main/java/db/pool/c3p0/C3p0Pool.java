@@ -14,12 +14,23 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-/** A started c3p0 pool as the core sees it. Thread-safe. */
+/**
+ * A started c3p0 pool as the core sees it. Thread-safe.
+ *
+ * <p>c3p0 fixes a pool's minimum and maximum size when it creates it, so {@link #resize} starts a new
+ * c3p0 pool (a generation) with the new bounds and retires the old one: its idle connections close at
+ * once, its lent ones when they come back.
+ */
 final class C3p0Pool implements ConnectionPool {
     private static final Logger LOG = LogManager.getLogger(C3p0Pool.class);
 
@@ -30,32 +41,58 @@ final class C3p0Pool implements ConnectionPool {
      */
     static final long VALIDATION_WINDOW_MS = 500;
     private static final long VALIDATION_WINDOW_NANOS = VALIDATION_WINDOW_MS * 1_000_000L;
+    /**
+     * c3p0's own checkout timeout: one wait inside c3p0 lasts at most this long, and {@link #borrow(long)}
+     * waits again until its deadline. c3p0 has no per-call timeout; this keeps the overrun of a deadline
+     * below this value.
+     */
+    static final int C3P0_WAIT_SLICE_MS = 100;
     /** The longest {@code close()} waits for c3p0's helper threads to finish what they started. */
     private static final long HELPER_QUIESCE_NANOS = 2_000_000_000L;
 
     private final String name;
     private final DatabaseTarget target;
-    private final int min;
-    private final int max;
     private final Duration checkoutTimeout;
     private final Duration closeTimeout;
     private final int validationTimeoutSeconds;
-    private final PoolBackedDataSource c3p0;
     private final PhysicalConnections physical;
+    /** Makes the c3p0 pool of a generation for (min, max). */
+    private final BiFunction<Integer, Integer, PoolBackedDataSource> factory;
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<Generation> retiring = new CopyOnWriteArrayList<>();
+    private final ReentrantLock resizeLock = new ReentrantLock();
+    private volatile Generation current;
 
     C3p0Pool(String name, DatabaseTarget target, int min, int max, Duration checkoutTimeout, Duration closeTimeout,
-             int validationTimeoutSeconds, PoolBackedDataSource c3p0, PhysicalConnections physical) {
+             int validationTimeoutSeconds, PoolBackedDataSource c3p0, PhysicalConnections physical,
+             BiFunction<Integer, Integer, PoolBackedDataSource> factory) {
         this.name = name;
         this.target = target;
-        this.min = min;
-        this.max = max;
         this.checkoutTimeout = checkoutTimeout;
         this.closeTimeout = closeTimeout;
         this.validationTimeoutSeconds = validationTimeoutSeconds;
-        this.c3p0 = c3p0;
         this.physical = physical;
+        this.factory = factory;
+        this.current = new Generation(c3p0, min, max);
+    }
+
+    /** One c3p0 pool with fixed bounds, and how many borrowers and lent connections still use it. */
+    private static final class Generation {
+        final PoolBackedDataSource c3p0;
+        final int min;
+        final int max;
+        /** Threads inside c3p0's getConnection() now. */
+        final AtomicInteger borrowing = new AtomicInteger();
+        /** Connections of this generation lent out now. */
+        final AtomicInteger lent = new AtomicInteger();
+        volatile boolean retired;
+
+        Generation(PoolBackedDataSource c3p0, int min, int max) {
+            this.c3p0 = c3p0;
+            this.min = min;
+            this.max = max;
+        }
     }
 
     @Override
@@ -63,33 +100,64 @@ final class C3p0Pool implements ConnectionPool {
         return name;
     }
 
+    @Override
+    public Duration checkoutTimeout() {
+        return checkoutTimeout;
+    }
+
     /**
      * Lends a connection: c3p0's, validated first when it has been idle past the validation window.
-     * A broken one is discarded and another taken, at most {@code max + 1} times (then every
-     * connection the pool had was dead, and the fresh ones c3p0 makes are not idle).
+     * A broken one is discarded and another taken, within the same deadline, at most {@code max + 1}
+     * times (then every connection the pool had was dead, and the fresh ones c3p0 makes are not idle).
      */
     @Override
-    public Connection borrow() throws SQLException {
+    public Connection borrow(long deadlineNanos) throws SQLException {
         if (closed.get()) {
             throw closedException(null);
         }
         long start = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
-            Connection proxy = checkout(start);
-            PhysicalConnection physicalConnection = proxy.unwrap(PhysicalConnection.class);
-            if (physicalConnection.usedWithin(VALIDATION_WINDOW_NANOS) || attempt > max
-                    || isValid(physicalConnection)) {
-                return new Lent(proxy, physicalConnection);
+            Generation g = current;
+            Connection proxy = checkout(g, start, deadlineNanos);
+            PhysicalConnection physicalConnection;
+            try {
+                physicalConnection = proxy.unwrap(PhysicalConnection.class);
+            } catch (SQLException | RuntimeException e) {
+                giveBack(g, proxy);
+                throw e;
+            }
+            if (physicalConnection.usedWithin(VALIDATION_WINDOW_NANOS) || attempt > g.max
+                    || isValid(physicalConnection, deadlineNanos)) {
+                return new Lent(proxy, physicalConnection, g);
             }
             discard(proxy, physicalConnection);
+            release(g);
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                throw new ConnectionException("Pool '" + name + "' found only dead connections to " + target
+                        + " within " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (" + (attempt + 1)
+                        + " discarded)");
+            }
         }
     }
 
-    private boolean isValid(PhysicalConnection connection) {
+    /** {@code isValid} bounded by the deadline (whole seconds, at least 1: the driver's granularity). */
+    private boolean isValid(PhysicalConnection connection, long deadlineNanos) {
+        long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+        int seconds = (int) Math.max(1, Math.min(validationTimeoutSeconds, (remainingMs + 999) / 1000));
         try {
-            return connection.isValid(validationTimeoutSeconds);
+            return connection.isValid(seconds);
         } catch (SQLException | RuntimeException e) {
             return false;
+        }
+    }
+
+    private static void giveBack(Generation g, Connection proxy) {
+        try {
+            proxy.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Giving back a connection failed", e);
+        } finally {
+            g.lent.decrementAndGet();
         }
     }
 
@@ -101,7 +169,7 @@ final class C3p0Pool implements ConnectionPool {
     private static void discard(Connection proxy, PhysicalConnection physicalConnection) {
         physicalConnection.abortNow();
         try (Statement probe = proxy.createStatement()) {
-            LOG.debug("A connection that failed validation still answered createStatement ({})", probe);
+            LOG.debug("A discarded connection still answered createStatement ({})", probe);
         } catch (SQLException expected) {
             // what tells c3p0 the connection is broken
         }
@@ -112,84 +180,226 @@ final class C3p0Pool implements ConnectionPool {
         }
     }
 
+    @Override
+    public void discard(Connection lent) {
+        if (lent instanceof Lent) {
+            ((Lent) lent).discard();
+            return;
+        }
+        try {
+            lent.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Closing a connection this pool did not lend failed", e);
+        }
+    }
+
+    /** One lent connection of a generation has come back (or was discarded). */
+    private void release(Generation g) {
+        if (g.lent.decrementAndGet() == 0 && g.retired) {
+            closeRetired(g);
+        }
+    }
+
     /**
      * The connection the core gets: closing it records the time for the validation window, then gives
      * the proxy back to c3p0, once.
      */
-    private static final class Lent extends ForwardingConnection {
+    private final class Lent extends ForwardingConnection {
         private final PhysicalConnection physicalConnection;
-        private boolean returned;
+        private final Generation generation;
+        private final AtomicBoolean returned = new AtomicBoolean();
 
-        Lent(Connection proxy, PhysicalConnection physicalConnection) {
+        Lent(Connection proxy, PhysicalConnection physicalConnection, Generation generation) {
             super(proxy);
             this.physicalConnection = physicalConnection;
+            this.generation = generation;
         }
 
         @Override
         public void close() throws SQLException {
-            if (returned) {
+            if (!returned.compareAndSet(false, true)) {
                 return;
             }
-            returned = true;
             physicalConnection.markUsed();
-            delegate().close();
+            try {
+                delegate().close();
+            } finally {
+                release(generation);
+            }
+        }
+
+        void discard() {
+            if (!returned.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                C3p0Pool.discard(delegate(), physicalConnection);
+            } finally {
+                release(generation);
+            }
         }
 
         @Override
         public boolean isClosed() throws SQLException {
-            return returned || delegate().isClosed();
+            return returned.get() || delegate().isClosed();
         }
     }
 
-    /** c3p0's checkout, with its failures turned into the exceptions the core expects. */
-    private Connection checkout(long start) throws SQLException {
-        try {
-            return c3p0.getConnection();
-        } catch (SQLException e) {
-            if (closed.get()) {
-                throw closedException(e);
+    /**
+     * c3p0's checkout, waiting in slices until the deadline, with its failures turned into the
+     * exceptions the core expects. Counts the connection as lent by {@code g} when it returns.
+     */
+    private Connection checkout(Generation first, long start, long deadlineNanos) throws SQLException {
+        Generation g = first;
+        while (true) {
+            if (g.retired) {
+                g = current; // resized meanwhile: borrow from the new generation
             }
-            if (Thread.currentThread().isInterrupted() || hasCause(e, InterruptedException.class)) {
-                throw e;
-            }
-            long waitedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
-            Throwable acquireFailure = lastAcquisitionFailure();
-            if (hasCause(e, TimeoutException.class)) {
-                timeouts.incrementAndGet();
-                int busy = count(Counter.BUSY);
-                if (busy >= 0 && busy < max) {
-                    // Not exhausted: a connection could have been made but was not, in time. Saying
-                    // that the database is slow or unreachable is what helps, not "pool exhausted".
-                    throw new ConnectionException("Pool '" + name + "' got no connection to " + target
-                            + " within " + waitedMs + " ms (busy " + busy + " of max size " + max + "): "
-                            + (acquireFailure == null ? "connecting takes longer than the checkout timeout"
-                            : "last connect failure: " + C3p0SessionProvider.reason(
-                                    C3p0SessionProvider.driverCause(acquireFailure))), e);
+            Generation using = g;
+            using.borrowing.incrementAndGet();
+            Connection proxy;
+            try {
+                if (using.retired) {
+                    continue;
                 }
-                throw new PoolExhaustedException("Pool '" + name + "' exhausted: no connection became free within "
-                        + waitedMs + " ms (checkout timeout " + checkoutTimeout.toMillis() + " ms; max size " + max
-                        + ", busy " + busy + ", waiting " + count(Counter.PENDING) + ")", e);
+                proxy = using.c3p0.getConnection();
+                using.lent.incrementAndGet();
+            } catch (SQLException e) {
+                if (hasCause(e, TimeoutException.class) && !closed.get() && System.nanoTime() - deadlineNanos < 0) {
+                    continue; // one slice passed; wait again until the deadline
+                }
+                throw checkoutFailure(using, e, start);
+            } finally {
+                using.borrowing.decrementAndGet();
             }
-            // c3p0 gave up acquiring (its retries failed): its exception nests the driver's.
-            Throwable reason = C3p0SessionProvider.hasDriverCause(e) || acquireFailure == null ? e : acquireFailure;
-            Throwable driverFailure = C3p0SessionProvider.driverCause(reason);
-            String message = "Pool '" + name + "' cannot connect to " + target + ": "
-                    + C3p0SessionProvider.reason(driverFailure);
-            String sqlState = driverFailure instanceof SQLException ? ((SQLException) driverFailure).getSQLState() : null;
-            if (sqlState != null && !sqlState.startsWith("08")) {
-                // The server answered and refused (authentication, unknown database, too many
-                // connections...): the core's error mappers pick the right family from the SQLSTATE.
-                throw new SQLException(message, sqlState, driverFailure);
-            }
-            ConnectionException ex = new ConnectionException(message, driverFailure, ErrorDetails.ofSqlState(sqlState));
-            if (driverFailure != e) {
-                ex.addSuppressed(e);
-            }
-            throw ex;
+            return proxy;
         }
     }
 
-    private void awaitIdleHelperThreads(long deadlineNanos) {
+    private SQLException checkoutFailure(Generation g, SQLException e, long start) {
+        if (closed.get()) {
+            throw closedException(e);
+        }
+        if (Thread.currentThread().isInterrupted() || hasCause(e, InterruptedException.class)) {
+            return e;
+        }
+        long waitedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        Throwable acquireFailure = lastAcquisitionFailure(g);
+        if (hasCause(e, TimeoutException.class)) {
+            timeouts.incrementAndGet();
+            int busy = count(g, Counter.BUSY);
+            if (busy >= 0 && busy < g.max) {
+                // Not exhausted: a connection could have been made but was not, in time. Saying
+                // that the database is slow or unreachable is what helps, not "pool exhausted".
+                throw new ConnectionException("Pool '" + name + "' got no connection to " + target
+                        + " within " + waitedMs + " ms (busy " + busy + " of max size " + g.max + "): "
+                        + (acquireFailure == null ? "connecting takes longer than the checkout timeout"
+                        : "last connect failure: " + C3p0SessionProvider.reason(
+                                C3p0SessionProvider.driverCause(acquireFailure))), e);
+            }
+            throw new PoolExhaustedException("Pool '" + name + "' exhausted: no connection became free within "
+                    + waitedMs + " ms (checkout timeout " + checkoutTimeout.toMillis() + " ms; max size " + g.max
+                    + ", busy " + busy + ", waiting " + count(g, Counter.PENDING) + ")", e);
+        }
+        // c3p0 gave up acquiring (its retries failed): its exception nests the driver's.
+        Throwable reason = C3p0SessionProvider.hasDriverCause(e) || acquireFailure == null ? e : acquireFailure;
+        Throwable driverFailure = C3p0SessionProvider.driverCause(reason);
+        String message = "Pool '" + name + "' cannot connect to " + target + ": "
+                + C3p0SessionProvider.reason(driverFailure);
+        String sqlState = driverFailure instanceof SQLException ? ((SQLException) driverFailure).getSQLState() : null;
+        if (sqlState != null && !sqlState.startsWith("08")) {
+            // The server answered and refused (authentication, unknown database, too many
+            // connections...): the core's error mappers pick the right family from the SQLSTATE.
+            return new SQLException(message, sqlState, driverFailure);
+        }
+        ConnectionException ex = new ConnectionException(message, driverFailure, ErrorDetails.ofSqlState(sqlState));
+        if (driverFailure != e) {
+            ex.addSuppressed(e);
+        }
+        throw ex;
+    }
+
+    // ---- controls ----
+
+    @Override
+    public void evictAll() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            // c3p0's soft reset: idle connections are destroyed now, lent ones when checked in.
+            current.c3p0.softResetDefaultUser();
+        } catch (SQLException e) {
+            LOG.warn("Pool '{}': c3p0 refused to evict its connections (SQLSTATE {})", name, e.getSQLState());
+        }
+        LOG.info("Pool '{}': evicted all connections (lent ones close when given back)", name);
+    }
+
+    @Override
+    public void resize(int minSize, int maxSize) {
+        resizeLock.lock();
+        try {
+            resizeLocked(minSize, maxSize);
+        } finally {
+            resizeLock.unlock();
+        }
+    }
+
+    private void resizeLocked(int minSize, int maxSize) {
+        if (minSize < 0 || maxSize < 1 || minSize > maxSize) {
+            throw new IllegalArgumentException("resize(" + minSize + ", " + maxSize + "): need 0 <= min <= max, max >= 1");
+        }
+        if (closed.get()) {
+            throw closedException(null);
+        }
+        Generation old = current;
+        if (old.min == minSize && old.max == maxSize) {
+            return;
+        }
+        Generation next = new Generation(factory.apply(minSize, maxSize), minSize, maxSize);
+        current = next;
+        retire(old);
+        LOG.info("Pool '{}' resized from {}..{} to {}..{}", name, old.min, old.max, minSize, maxSize);
+    }
+
+    /**
+     * Retires a generation: no new borrows (they go to the current one), idle connections close now,
+     * lent ones when given back; the c3p0 pool itself closes when the last one is back.
+     */
+    private void retire(Generation g) {
+        g.retired = true;
+        retiring.add(g);
+        // A borrower inside c3p0 now leaves within one wait slice; resetting the pool under it would make
+        // c3p0 create a fresh pool in the retired data source.
+        long until = System.nanoTime() + 2L * C3P0_WAIT_SLICE_MS * 1_000_000L + closeTimeout.toNanos();
+        while (g.borrowing.get() > 0 && System.nanoTime() - until < 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            // false: lent connections are destroyed when checked in, not now.
+            g.c3p0.resetPoolManager(false);
+        } catch (RuntimeException e) {
+            LOG.debug("Resetting a retired c3p0 pool failed", e);
+        }
+        if (g.lent.get() == 0) {
+            closeRetired(g);
+        }
+    }
+
+    private void closeRetired(Generation g) {
+        if (retiring.remove(g)) {
+            g.c3p0.close();
+        }
+    }
+
+    // ---- helpers ----
+
+    private void awaitIdleHelperThreads(PoolBackedDataSource c3p0, long deadlineNanos) {
         try {
             while (c3p0.getThreadPoolNumActiveThreads() > 0 || c3p0.getThreadPoolNumTasksPending() > 0) {
                 if (System.nanoTime() - deadlineNanos >= 0) {
@@ -208,9 +418,9 @@ final class C3p0Pool implements ConnectionPool {
         return new PoolClosedException("Pool '" + name + "' is closed", cause);
     }
 
-    private Throwable lastAcquisitionFailure() {
+    private static Throwable lastAcquisitionFailure(Generation g) {
         try {
-            return c3p0.getLastAcquisitionFailureDefaultUser();
+            return g.c3p0.getLastAcquisitionFailureDefaultUser();
         } catch (SQLException | RuntimeException e) {
             return null;
         }
@@ -228,15 +438,15 @@ final class C3p0Pool implements ConnectionPool {
     private enum Counter { IDLE, BUSY, PENDING }
 
     /** One c3p0 counter; -1 when c3p0 cannot say (it has been closed under us). */
-    private int count(Counter counter) {
+    private static int count(Generation g, Counter counter) {
         try {
             switch (counter) {
                 case IDLE:
-                    return c3p0.getNumIdleConnectionsDefaultUser();
+                    return g.c3p0.getNumIdleConnectionsDefaultUser();
                 case BUSY:
-                    return c3p0.getNumBusyConnectionsDefaultUser();
+                    return g.c3p0.getNumBusyConnectionsDefaultUser();
                 default:
-                    return c3p0.getNumThreadsAwaitingCheckoutDefaultUser();
+                    return g.c3p0.getNumThreadsAwaitingCheckoutDefaultUser();
             }
         } catch (SQLException | RuntimeException e) {
             return -1;
@@ -245,20 +455,26 @@ final class C3p0Pool implements ConnectionPool {
 
     @Override
     public PoolStats stats() {
+        Generation g = current;
         if (!closed.get()) {
             // c3p0 answers each counter under its lock separately; total is derived so that a snapshot
             // always satisfies total == idle + busy, even while an acquisition completes in between.
-            int busy = count(Counter.BUSY);
-            int idle = count(Counter.IDLE);
-            int pending = count(Counter.PENDING);
+            int busy = count(g, Counter.BUSY);
+            int idle = count(g, Counter.IDLE);
+            int pending = count(g, Counter.PENDING);
             if (idle >= 0 && busy >= 0 && pending >= 0) {
-                return new PoolStats(name, idle + busy, idle, busy, pending, max, min, timeouts.get(), 0,
+                // A retired generation is never asked (asking c3p0 would recreate its pool): its lent
+                // connections are busy, it has no idle ones.
+                for (Generation r : retiring) {
+                    busy += Math.max(0, r.lent.get());
+                }
+                return new PoolStats(name, idle + busy, idle, busy, pending, g.max, g.min, timeouts.get(), 0,
                         physical.createdCount(), physical.closedCount());
             }
         }
         // Closed (or closing): c3p0 answers no more, the physical connections still open are the truth.
         int open = physical.openCount();
-        return new PoolStats(name, open, 0, open, 0, max, min, timeouts.get(), 0,
+        return new PoolStats(name, open, 0, open, 0, g.max, g.min, timeouts.get(), 0,
                 physical.createdCount(), physical.closedCount());
     }
 
@@ -271,13 +487,14 @@ final class C3p0Pool implements ConnectionPool {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        Generation g = current;
         // An acquisition still running when c3p0's pool closes fails, and c3p0 then schedules its retry on
         // a timer it has already cancelled (an IllegalStateException on its helper thread). Let the
         // helper threads finish what they started, briefly, before closing.
-        awaitIdleHelperThreads(System.nanoTime() + Math.min(closeTimeout.toNanos(), HELPER_QUIESCE_NANOS));
+        awaitIdleHelperThreads(g.c3p0, System.nanoTime() + Math.min(closeTimeout.toNanos(), HELPER_QUIESCE_NANOS));
         physical.shutDown();
         // false: do not destroy checked-out connections; c3p0 destroys each when it is checked in.
-        c3p0.resetPoolManager(false);
+        g.c3p0.resetPoolManager(false);
         boolean drained = physical.awaitAllClosed(System.nanoTime() + closeTimeout.toNanos());
         if (!drained) {
             int aborted = physical.abortRemaining();
@@ -286,8 +503,12 @@ final class C3p0Pool implements ConnectionPool {
                         name, aborted, closeTimeout.toMillis());
             }
         }
-        // Marks the data source closed and takes it out of c3p0's registry (and JMX).
-        c3p0.close();
+        // Marks the data sources closed and takes them out of c3p0's registry (and JMX).
+        g.c3p0.close();
+        for (Generation r : retiring) {
+            r.c3p0.close();
+        }
+        retiring.clear();
         LOG.info("Pool '{}' to {} closed ({} connections opened, {} closed)", name, target,
                 physical.createdCount(), physical.closedCount());
     }

@@ -1,7 +1,6 @@
 package db.pool.c3p0;
 
 import com.mchange.v2.c3p0.C3P0Registry;
-import com.mchange.v2.c3p0.DriverManagerDataSource;
 import com.mchange.v2.c3p0.PoolBackedDataSource;
 import com.mchange.v2.c3p0.WrapperConnectionPoolDataSource;
 import db.api.ConfigException;
@@ -9,12 +8,12 @@ import db.api.ConnectionException;
 import db.api.DbConfig;
 import db.api.ErrorDetails;
 import db.api.spi.ConnectionPool;
-import db.api.spi.PoolEvents;
+import db.api.spi.PoolContext;
 import db.api.spi.SessionProvider;
 import java.beans.PropertyVetoException;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Properties;
+import java.util.function.BiFunction;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -62,7 +61,7 @@ public final class C3p0SessionProvider implements SessionProvider {
     private static final int IDLE_TEST_PERIOD_SECONDS = 30;
     private static final int HELPER_THREADS = 3;
 
-    /** A provider; pools are made by {@link #start(DbConfig, PoolEvents)}. */
+    /** A provider; pools are made by {@link #start(PoolContext)}. */
     public C3p0SessionProvider() {
         // ServiceLoader needs a public no-arg constructor
     }
@@ -73,7 +72,8 @@ public final class C3p0SessionProvider implements SessionProvider {
     }
 
     @Override
-    public ConnectionPool start(DbConfig config, PoolEvents events) {
+    public ConnectionPool start(PoolContext context) {
+        DbConfig config = context.config();
         routeC3p0LoggingToLog4j2();
         Duration closeTimeout = config.durationProperty(CLOSE_TIMEOUT_KEY, DEFAULT_CLOSE_TIMEOUT);
         if (closeTimeout.isNegative()) {
@@ -83,12 +83,7 @@ public final class C3p0SessionProvider implements SessionProvider {
             LOG.warn("db.statement-timeout is ignored: the URL sets the driver's 'options' itself, which wins");
         }
 
-        DriverManagerDataSource driver = new DriverManagerDataSource(false);
-        driver.setDriverClass(DRIVER_CLASS);
-        driver.setForceUseNamedDriverClass(true);
-        driver.setJdbcUrl(config.jdbcUrl());
-        driver.setProperties(driverProperties(config));
-        PhysicalConnections physical = new PhysicalConnections(driver, events,
+        PhysicalConnections physical = new PhysicalConnections(context.connections(),
                 "pgjdbc " + config.target() + " (" + DRIVER_CLASS + ")");
 
         if (config.failFast()) {
@@ -101,42 +96,56 @@ public final class C3p0SessionProvider implements SessionProvider {
             }
         }
 
-        // Registers itself in c3p0's registry (and JMX) on construction; closed below if anything fails.
-        PoolBackedDataSource c3p0 = new PoolBackedDataSource();
+        BiFunction<Integer, Integer, PoolBackedDataSource> generations =
+                (min, max) -> newC3p0Pool(config, physical, min, max);
+        PoolBackedDataSource c3p0;
         try {
-            c3p0.setNumHelperThreads(HELPER_THREADS);
-            c3p0.setConnectionPoolDataSource(poolSettings(config, physical));
-        } catch (PropertyVetoException | RuntimeException e) {
-            c3p0.close();
+            c3p0 = generations.apply(config.minSize(), config.maxSize());
+        } catch (RuntimeException e) {
             physical.shutDown();
-            throw new ConfigException("c3p0 rejected the pool settings: " + e.getMessage());
+            throw e;
         }
-        String name = claimUniqueName(c3p0, config.poolName());
-        C3p0Pool pool = new C3p0Pool(name, config.target(), config.minSize(), config.maxSize(),
-                config.checkoutTimeout(), closeTimeout, validationTimeoutSeconds(config), c3p0, physical);
-        try {
-            // c3p0 creates its pool lazily; asking for a count creates it and starts filling it to min size.
-            c3p0.getNumConnectionsDefaultUser();
-        } catch (SQLException | RuntimeException e) {
-            pool.close();
-            throw cannotConnect(config, e);
-        }
-        LOG.info("c3p0 pool '{}' started for {} (min {}, max {}, checkout timeout {} ms{})", name, config.target(),
+        C3p0Pool pool = new C3p0Pool(c3p0.getDataSourceName(), config.target(), config.minSize(), config.maxSize(),
+                config.checkoutTimeout(), closeTimeout, validationTimeoutSeconds(config), c3p0, physical, generations);
+        LOG.info("c3p0 pool '{}' started for {} (min {}, max {}, checkout timeout {} ms{})", pool.name(), config.target(),
                 config.minSize(), config.maxSize(), config.checkoutTimeout().toMillis(),
                 config.failFast() ? "" : ", not fail-fast");
         return pool;
     }
 
-    private static WrapperConnectionPoolDataSource poolSettings(DbConfig config, PhysicalConnections physical)
-            throws PropertyVetoException {
+    /** A started c3p0 pool of the given bounds over the shared physical connections. */
+    private static PoolBackedDataSource newC3p0Pool(DbConfig config, PhysicalConnections physical, int min, int max) {
+        // Registers itself in c3p0's registry (and JMX) on construction; closed below if anything fails.
+        PoolBackedDataSource c3p0 = new PoolBackedDataSource();
+        try {
+            c3p0.setNumHelperThreads(HELPER_THREADS);
+            c3p0.setConnectionPoolDataSource(poolSettings(config, physical, min, max));
+        } catch (PropertyVetoException | RuntimeException e) {
+            c3p0.close();
+            throw new ConfigException("c3p0 rejected the pool settings: " + e.getMessage());
+        }
+        claimUniqueName(c3p0, config.poolName());
+        try {
+            // c3p0 creates its pool lazily; asking for a count creates it and starts filling it to min size.
+            c3p0.getNumConnectionsDefaultUser();
+        } catch (SQLException | RuntimeException e) {
+            c3p0.close();
+            throw cannotConnect(config, e);
+        }
+        return c3p0;
+    }
+
+    private static WrapperConnectionPoolDataSource poolSettings(DbConfig config, PhysicalConnections physical,
+                                                                int min, int max) throws PropertyVetoException {
         WrapperConnectionPoolDataSource s = new WrapperConnectionPoolDataSource();
         s.setNestedDataSource(physical);
-        s.setMinPoolSize(config.minSize());
-        s.setInitialPoolSize(config.minSize());
-        s.setMaxPoolSize(config.maxSize());
+        s.setMinPoolSize(min);
+        s.setInitialPoolSize(min);
+        s.setMaxPoolSize(max);
         // One at a time: the pool never holds more than it was asked for, and stats stay predictable.
         s.setAcquireIncrement(1);
-        s.setCheckoutTimeout(millis(config.checkoutTimeout()));
+        // One wait inside c3p0; C3p0Pool waits again until the checkout's deadline (c3p0 has no per-call timeout).
+        s.setCheckoutTimeout(Math.min(millis(config.checkoutTimeout()), C3p0Pool.C3P0_WAIT_SLICE_MS));
         s.setMaxIdleTime(0);
         s.setMaxIdleTimeExcessConnections(seconds(config.idleTimeout()));
         s.setMaxConnectionAge(seconds(config.maxLifetime()));
@@ -178,22 +187,6 @@ public final class C3p0SessionProvider implements SessionProvider {
     /** How long one {@code isValid} may take: the connect timeout, between 1 and 5 seconds. */
     private static int validationTimeoutSeconds(DbConfig config) {
         return Math.min(5, Math.max(1, seconds(config.connectTimeout())));
-    }
-
-    static Properties driverProperties(DbConfig config) {
-        Properties p = new Properties();
-        config.user().ifPresent(u -> p.setProperty("user", u));
-        config.password().ifPresent(pw -> p.setProperty("password", pw));
-        String connectSeconds = Integer.toString(Math.max(1, seconds(config.connectTimeout())));
-        p.setProperty("connectTimeout", connectSeconds);
-        // connectTimeout bounds the TCP connect only; loginTimeout also bounds a server that accepts and stalls.
-        p.setProperty("loginTimeout", connectSeconds);
-        p.setProperty("ApplicationName", config.applicationName());
-        p.setProperty("tcpKeepAlive", "true");
-        p.setProperty("logServerErrorDetail", "false");
-        config.statementTimeout().filter(t -> !t.isZero())
-                .ifPresent(t -> p.setProperty("options", "-c statement_timeout=" + t.toMillis()));
-        return p;
     }
 
     private static ConnectionException cannotConnect(DbConfig config, Throwable failure) {

@@ -1,11 +1,9 @@
 package db.pool.c3p0;
 
-import db.api.spi.PoolEvents;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,16 +13,12 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * The unpooled {@link DataSource} c3p0 gets its physical connections from. It times every connect
- * and reports it through {@link PoolEvents}, wraps each connection so that closes are counted, and
- * knows which physical connections are still open, so the pool can drain for real on close.
- *
- * <p>Every connect goes through here, which is why creation is reported without a c3p0
- * {@code ConnectionCustomizer} (those are instantiated by class name and would need static state).
+ * The unpooled {@link DataSource} c3p0 gets its physical connections from: the core's
+ * ({@link db.api.spi.PoolContext#connections()}), with each connection wrapped so that closes are
+ * counted, and knowing which physical connections are still open, so the pool can drain for real on close.
  */
 final class PhysicalConnections implements DataSource {
     private final DataSource driver;
-    private final PoolEvents events;
     private final String description;
     private final Set<PhysicalConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong created = new AtomicLong();
@@ -34,13 +28,11 @@ final class PhysicalConnections implements DataSource {
     private volatile boolean shutDown;
 
     /**
-     * @param driver      c3p0's unpooled driver data source (it loads the named driver class)
-     * @param events      where connection creation is reported
+     * @param driver      the core's source of physical connections (it reports their creation)
      * @param description what {@link #toString()} shows; c3p0 logs it, so it never holds a secret
      */
-    PhysicalConnections(DataSource driver, PoolEvents events, String description) {
+    PhysicalConnections(DataSource driver, String description) {
         this.driver = driver;
-        this.events = events;
         this.description = description;
     }
 
@@ -79,9 +71,7 @@ final class PhysicalConnections implements DataSource {
         if (shutDown) {
             throw new SQLException("the pool is closed", "08003");
         }
-        long start = System.nanoTime();
         Connection raw = driver.getConnection();
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
         PhysicalConnection c = new PhysicalConnection(raw, this);
         created.incrementAndGet();
         open.add(c);
@@ -89,11 +79,6 @@ final class PhysicalConnections implements DataSource {
             // Raced with close(): an acquisition c3p0 started earlier finished late.
             c.abortNow();
             throw new SQLException("the pool is closed", "08003");
-        }
-        try {
-            events.connectionCreated(took);
-        } catch (RuntimeException e) {
-            // An instrumenter's failure must not cost the pool a working connection.
         }
         return c;
     }

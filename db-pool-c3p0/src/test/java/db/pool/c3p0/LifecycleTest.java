@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import db.api.PoolClosedException;
 import db.api.PoolStats;
 import db.api.spi.ConnectionPool;
+import db.api.spi.PoolContext;
 import db.api.spi.PoolEvents;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
@@ -46,8 +47,8 @@ class LifecycleTest {
         String app = uniqueAppName("stats");
         List<Duration> connectTimes = new CopyOnWriteArrayList<>();
         PoolEvents events = connectTimes::add;
-        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app)
-                .minSize(2).maxSize(5).build(), events)) {
+        try (ConnectionPool pool = new C3p0SessionProvider().start(PoolContext.standalone(config(schema, app)
+                .minSize(2).maxSize(5).build(), events))) {
             assertThat(eventually(Duration.ofSeconds(5), () -> pool.stats().total() == 2)).isTrue();
             PoolStats idle = pool.stats();
             assertThat(idle.idle()).isEqualTo(2);

@@ -70,8 +70,9 @@ public final class OpenTelemetryInstrumenter implements QueryInstrumenter {
                 config.booleanProperty(QUERY_TEXT, true),
                 config.booleanProperty(REQUIRE_PARENT, false),
                 config.booleanProperty(SQL_COMMENTER, false));
+        String namespace = OtelInstrumentation.namespace(context.target().database(), config.driverProperties());
         Function<OpenTelemetry, Instrumentation> factory = openTelemetry -> new OtelInstrumentation(openTelemetry,
-                options, context.target(), context.poolName(), context.stats());
+                options, context.target(), namespace, context.poolName(), context.stats());
         Optional<OpenTelemetry> given = config.extension(OpenTelemetry.class);
         Instrumentation instrumentation;
         if (given.isPresent()) {

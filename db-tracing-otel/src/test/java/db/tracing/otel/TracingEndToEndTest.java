@@ -113,7 +113,12 @@ class TracingEndToEndTest {
             assertThat(span.getKind()).isEqualTo(SpanKind.CLIENT);
             assertThat(span.getParentSpanId()).isEqualTo(parent.getSpanContext().getSpanId());
             assertThat(span.getAttributes().get(AttributeKey.stringKey("db.system.name"))).isEqualTo("postgresql");
-            assertThat(span.getAttributes().get(AttributeKey.stringKey("db.namespace"))).isEqualTo("test");
+            // the URL's currentSchema fixes the schema at connect: {database}|{schema}
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("db.namespace")))
+                    .isEqualTo("test|" + schema.name());
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("db.operation.name"))).isNull();
+            assertThat(span.getInstrumentationScopeInfo().getSchemaUrl()).startsWith("https://opentelemetry.io/schemas/");
+            assertThat(span.getInstrumentationScopeInfo().getVersion()).isNotBlank().isNotEqualTo("unknown");
             assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
         });
         assertThat(statementSpans.get(0).getAttributes().get(QUERY_TEXT))
@@ -167,6 +172,41 @@ class TracingEndToEndTest {
         SpanData batch = statementSpans().get(0);
         assertThat(batch.getName()).isEqualTo("BATCH INSERT users");
         assertThat(batch.getAttributes().get(AttributeKey.longKey("db.operation.batch.size"))).isEqualTo(3L);
+    }
+
+    @Test
+    void statementBatchesRecordIdenticalTextOnceAndEmptyBatchesAsSizeZero() throws Exception {
+        try (Session session = database.openSession(); Statement statement = session.connection().createStatement()) {
+            statement.addBatch("insert into users (id, email) values (1, 'x1@" + SENTINEL + "')");
+            statement.addBatch("insert into users (id, email) values (2, 'x2@" + SENTINEL + "')");
+            assertThat(statement.executeBatch()).containsExactly(1, 1);
+            assertThat(statement.executeBatch()).isEmpty();
+        }
+        List<SpanData> batches = statementSpans();
+        assertThat(batches).extracting(SpanData::getName).containsExactly("BATCH insert users", "BATCH");
+        assertThat(batches.get(0).getAttributes().get(QUERY_TEXT)).isEqualTo("insert into users (id, email) values (?, ?)");
+        assertThat(batches.get(0).getAttributes().get(AttributeKey.longKey("db.operation.batch.size"))).isEqualTo(2L);
+        assertThat(batches.get(1).getAttributes().get(AttributeKey.longKey("db.operation.batch.size"))).isZero();
+        assertThat(batches.get(1).getAttributes().get(QUERY_TEXT)).isNull();
+        assertThat(spans.getFinishedSpanItems().toString()).doesNotContain(SENTINEL);
+    }
+
+    @Test
+    void twoDatabasesWithTheSameConfiguredPoolNameKeepTheirSeriesApart() {
+        try (Database twin = Database.open(config("otel-e2e").build());
+             Session a = database.openSession(); Session b = twin.openSession()) {
+            a.query("SELECT 1", rs -> rs.getInt(1));
+            b.query("SELECT 1", rs -> rs.getInt(1));
+            MetricData max = metric(metrics.collectAllMetrics(), "db.client.connection.max");
+            assertThat(max.getLongSumData().getPoints()).extracting(p -> p.getAttributes().get(POOL_NAME))
+                    .containsExactlyInAnyOrder("otel-e2e", "otel-e2e#2");
+        }
+        // the name is free again once the twin is closed
+        try (Database again = Database.open(config("otel-e2e").build()); Session s = again.openSession()) {
+            s.query("SELECT 1", rs -> rs.getInt(1));
+        }
+        assertThat(metric(metrics.collectAllMetrics(), "db.client.connection.wait_time").getHistogramData().getPoints())
+                .extracting(p -> p.getAttributes().get(POOL_NAME)).containsOnly("otel-e2e", "otel-e2e#2");
     }
 
     @Test

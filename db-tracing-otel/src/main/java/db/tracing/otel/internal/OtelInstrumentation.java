@@ -39,8 +39,14 @@ import java.util.function.Supplier;
  *   <li>{@code db.query.text} is the statement's text as written when it ran with bind parameters
  *       (the values travel separately); any other text, including a prepared statement without a
  *       bind marker, is recorded with every literal replaced by {@code ?}.</li>
- *   <li>{@code db.namespace} is the database name only: the schema in use is not known without a
- *       round trip ({@code search_path} can change at any time), so it is not added.</li>
+ *   <li>{@code db.namespace} is {@code {database}|{schema}} when the connection URL fixes the schema
+ *       ({@code currentSchema}, or {@code options=-c search_path=...}), else the database name: a
+ *       later {@code SET search_path} is not seen (that would cost a round trip).</li>
+ *   <li>{@code db.operation.name} is not recorded: the conventions say it SHOULD NOT be extracted from
+ *       the text for SQL, and JDBC offers no other source. {@code db.query.summary} is parsed from the
+ *       text and keeps the keywords as the application wrote them.</li>
+ *   <li>A batch of statements identical once sanitized records that text once; an empty batch is named
+ *       {@code BATCH} with {@code db.operation.batch.size} 0.</li>
  *   <li>{@code error.type} is the SQLSTATE when there is one, else the class name of the mapped
  *       Switchboard exception (e.g. {@code db.api.PoolExhaustedException}), else of the driver's
  *       exception.</li>
@@ -58,11 +64,13 @@ public final class OtelInstrumentation implements Instrumentation {
     /** The instrumentation scope name of the tracer and meter. */
     public static final String SCOPE = "db.tracing.otel";
 
+    /** The semantic conventions version followed, as the scope's schema URL. */
+    public static final String SCHEMA_URL = "https://opentelemetry.io/schemas/1.44.0";
+
     static final AttributeKey<String> DB_SYSTEM_NAME = AttributeKey.stringKey("db.system.name");
     static final AttributeKey<String> DB_NAMESPACE = AttributeKey.stringKey("db.namespace");
     static final AttributeKey<String> DB_QUERY_TEXT = AttributeKey.stringKey("db.query.text");
     static final AttributeKey<String> DB_QUERY_SUMMARY = AttributeKey.stringKey("db.query.summary");
-    static final AttributeKey<String> DB_OPERATION_NAME = AttributeKey.stringKey("db.operation.name");
     static final AttributeKey<String> DB_STORED_PROCEDURE_NAME = AttributeKey.stringKey("db.stored_procedure.name");
     static final AttributeKey<Long> DB_OPERATION_BATCH_SIZE = AttributeKey.longKey("db.operation.batch.size");
     static final AttributeKey<String> DB_RESPONSE_STATUS_CODE = AttributeKey.stringKey("db.response.status_code");
@@ -83,7 +91,8 @@ public final class OtelInstrumentation implements Instrumentation {
 
     private final TracingOptions options;
     private final Tracer tracer;
-    private final SqlInfoCache cache;
+    private final SqlInfoCache<Shape> cache;
+    private final Shape emptyBatch;
     /** db.system.name, db.namespace, server.address, server.port: the same on every span and measurement. */
     private final Attributes base;
     private final Attributes poolAttributes;
@@ -103,20 +112,38 @@ public final class OtelInstrumentation implements Instrumentation {
      * @param openTelemetry where spans and metrics go
      * @param options       the switches
      * @param target        the database's host, port and name
-     * @param poolName      the pool's name
+     * @param poolName      the pool's name, unique in the process
      * @param stats         live pool statistics, read when metrics are collected
      */
     public OtelInstrumentation(OpenTelemetry openTelemetry, TracingOptions options, DatabaseTarget target,
                                String poolName, Supplier<PoolStats> stats) {
+        this(openTelemetry, options, target, target.database(), poolName, stats);
+    }
+
+    /**
+     * Binds the instrumentation to one database.
+     *
+     * @param openTelemetry where spans and metrics go
+     * @param options       the switches
+     * @param target        the database's host and port
+     * @param namespace     the {@code db.namespace} ({@code {database}|{schema}} or the database)
+     * @param poolName      the pool's name, unique in the process
+     * @param stats         live pool statistics, read when metrics are collected
+     */
+    public OtelInstrumentation(OpenTelemetry openTelemetry, TracingOptions options, DatabaseTarget target,
+                               String namespace, String poolName, Supplier<PoolStats> stats) {
         Objects.requireNonNull(openTelemetry, "openTelemetry");
         Objects.requireNonNull(stats, "stats");
         this.options = Objects.requireNonNull(options, "options");
-        this.tracer = openTelemetry.getTracer(SCOPE);
-        this.cache = SqlInfoCache.standard();
+        this.tracer = openTelemetry.tracerBuilder(SCOPE)
+                .setInstrumentationVersion(Version.LIBRARY)
+                .setSchemaUrl(SCHEMA_URL)
+                .build();
+        this.cache = new SqlInfoCache<>(1_000, 4_096, this::shape);
 
         AttributesBuilder b = Attributes.builder()
                 .put(DB_SYSTEM_NAME, SYSTEM)
-                .put(DB_NAMESPACE, target.database())
+                .put(DB_NAMESPACE, namespace)
                 .put(SERVER_ADDRESS, target.host());
         if (target.port() != DatabaseTarget.DEFAULT_PORT) {
             b.put(SERVER_PORT, (long) target.port());
@@ -125,8 +152,12 @@ public final class OtelInstrumentation implements Instrumentation {
         this.poolAttributes = Attributes.of(POOL_NAME, poolName);
         this.idleAttributes = Attributes.of(POOL_NAME, poolName, CONNECTION_STATE, "idle");
         this.usedAttributes = Attributes.of(POOL_NAME, poolName, CONNECTION_STATE, "used");
+        this.emptyBatch = new Shape("", SqlInfo.EMPTY_BATCH);
 
-        Meter meter = openTelemetry.getMeter(SCOPE);
+        Meter meter = openTelemetry.meterBuilder(SCOPE)
+                .setInstrumentationVersion(Version.LIBRARY)
+                .setSchemaUrl(SCHEMA_URL)
+                .build();
         this.operationDuration = meter.histogramBuilder("db.client.operation.duration")
                 .setUnit("s")
                 .setDescription("Duration of database client operations.")
@@ -173,6 +204,11 @@ public final class OtelInstrumentation implements Instrumentation {
         }, count, max, idleMin, idleMax, pending);
     }
 
+    /** The {@code db.namespace} of a database, given its connection URL's driver parameters (see {@link Namespace}). */
+    public static String namespace(String database, java.util.Map<String, String> parameters) {
+        return Namespace.of(database, parameters);
+    }
+
     private static DoubleHistogram secondsHistogram(Meter meter, String name, String description) {
         return meter.histogramBuilder(name)
                 .setUnit("s")
@@ -198,62 +234,100 @@ public final class OtelInstrumentation implements Instrumentation {
     }
 
     private QueryObservation start(QueryContext query) {
-        SqlInfo info = cache.get(query.sql());
-        boolean batch = query.batchSize() >= 2;
-        String summary;
-        String operation;
-        if (batch) {
-            summary = info.commonSummary() == null ? "BATCH" : "BATCH " + info.commonSummary();
-            operation = info.commonOperation() == null ? "BATCH" : "BATCH " + info.commonOperation();
+        int batchSize = query.batchSize();
+        Shape shape;
+        String name;
+        Attributes metricAttributes;
+        Attributes spanAttributes = null;
+        boolean recordSpan = !options.requireParent() || Span.current().getSpanContext().isValid();
+        if (batchSize >= 2 || (batchSize == 0 && query.isBatch())) {
+            shape = batchSize == 0 ? emptyBatch : cache.get(query.sql());
+            name = shape.info.batchSummary();
+            metricAttributes = shape.batchMetricAttributes;
+            if (recordSpan) {
+                spanAttributes = batchSpanAttributes(shape, query);
+            }
         } else {
-            summary = info.summary();
-            operation = info.operationName();
+            // The hot path: everything was built once per SQL text.
+            shape = cache.get(query.sql());
+            name = shape.spanName;
+            metricAttributes = shape.metricAttributes;
+            if (recordSpan) {
+                spanAttributes = query.parameterized() ? shape.parameterizedSpanAttributes : shape.sanitizedSpanAttributes;
+            }
         }
-        if (summary != null && summary.length() > SqlAnalyzer.MAX_SUMMARY_LENGTH) {
-            summary = "BATCH"; // only a "BATCH " prefix can push a summary past the limit
-        }
-
-        AttributesBuilder metricAttributes = base.toBuilder();
-        if (operation != null) {
-            metricAttributes.put(DB_OPERATION_NAME, operation);
-        }
-        if (summary != null) {
-            metricAttributes.put(DB_QUERY_SUMMARY, summary);
-        }
-        String procedure = batch ? null : info.procedure();
-        if (procedure != null) {
-            metricAttributes.put(DB_STORED_PROCEDURE_NAME, procedure);
-        }
-
-        Context parent = Context.current();
         Span span = null;
-        if (!options.requireParent() || Span.fromContext(parent).getSpanContext().isValid()) {
-            SpanBuilder builder = tracer.spanBuilder(summary != null ? summary : SYSTEM)
+        if (recordSpan) {
+            span = tracer.spanBuilder(name)
                     .setSpanKind(SpanKind.CLIENT)
-                    .setParent(parent)
-                    .setAllAttributes(base);
-            if (operation != null) {
-                builder.setAttribute(DB_OPERATION_NAME, operation);
-            }
-            if (summary != null) {
-                builder.setAttribute(DB_QUERY_SUMMARY, summary);
-            }
-            if (procedure != null) {
-                builder.setAttribute(DB_STORED_PROCEDURE_NAME, procedure);
-            }
-            if (options.queryText()) {
-                // The conventions: parameterized text as is (values travel separately), other text sanitized.
-                // A prepared statement without a single bind marker carries its values inline: sanitize it.
-                boolean parameterized = query.parameterized() && info.hasBindMarkers();
-                builder.setAttribute(DB_QUERY_TEXT, parameterized ? query.sql() : info.sanitized());
-            }
-            if (batch) {
-                builder.setAttribute(DB_OPERATION_BATCH_SIZE, (long) query.batchSize());
-            }
-            span = builder.startSpan();
+                    .setAllAttributes(spanAttributes)
+                    .startSpan();
         }
         // Started last, like the span, so that both measure the JDBC call and not the analysis above.
         return new Observation(span, metricAttributes, System.nanoTime());
+    }
+
+    /** A batch's span attributes: built per call, since the size varies (batches are not the hot path). */
+    private Attributes batchSpanAttributes(Shape shape, QueryContext query) {
+        AttributesBuilder b = shape.batchMetricAttributes.toBuilder()
+                .put(DB_OPERATION_BATCH_SIZE, (long) query.batchSize());
+        if (options.queryText() && !query.sql().isEmpty()) {
+            SqlInfo info = shape.info;
+            String text;
+            if (query.parameterized() && info.hasBindMarkers()) {
+                text = query.sql(); // one statement with parameter sets: its text carries no values
+            } else if (info.commonStatement() != null) {
+                text = info.commonStatement(); // identical statements: the text once
+            } else {
+                text = info.sanitized();
+            }
+            b.put(DB_QUERY_TEXT, text);
+        }
+        return b.build();
+    }
+
+    /** Builds what a SQL text records, once per text: attribute sets are immutable and shared. */
+    private Shape shape(String sql) {
+        return new Shape(sql, SqlAnalyzer.analyze(sql));
+    }
+
+    /** What every execution of one SQL text records. */
+    private final class Shape {
+        final SqlInfo info;
+        final String spanName;
+        /** db.system.name, db.namespace, server.*, db.query.summary, db.stored_procedure.name. */
+        final Attributes metricAttributes;
+        /** The metric attributes of a batch: the summary is BATCH [summary], no procedure. */
+        final Attributes batchMetricAttributes;
+        /** Span attributes when run without bind parameters: the text sanitized. */
+        final Attributes sanitizedSpanAttributes;
+        /** Span attributes when run with bind parameters: the text as is if it has a bind marker. */
+        final Attributes parameterizedSpanAttributes;
+
+        Shape(String sql, SqlInfo info) {
+            this.info = info;
+            String summary = info.summary();
+            this.spanName = summary != null ? summary : SYSTEM;
+            AttributesBuilder m = base.toBuilder();
+            if (summary != null) {
+                m.put(DB_QUERY_SUMMARY, summary);
+            }
+            if (info.procedure() != null) {
+                m.put(DB_STORED_PROCEDURE_NAME, info.procedure());
+            }
+            this.metricAttributes = m.build();
+            this.batchMetricAttributes = base.toBuilder().put(DB_QUERY_SUMMARY, info.batchSummary()).build();
+            if (options.queryText()) {
+                this.sanitizedSpanAttributes = metricAttributes.toBuilder().put(DB_QUERY_TEXT, info.sanitized()).build();
+                // A prepared statement without a single bind marker carries its values inline: sanitize it.
+                this.parameterizedSpanAttributes = info.hasBindMarkers()
+                        ? metricAttributes.toBuilder().put(DB_QUERY_TEXT, sql).build()
+                        : sanitizedSpanAttributes;
+            } else {
+                this.sanitizedSpanAttributes = metricAttributes;
+                this.parameterizedSpanAttributes = metricAttributes;
+            }
+        }
     }
 
     @Override
@@ -293,11 +367,11 @@ public final class OtelInstrumentation implements Instrumentation {
     /** One statement in flight. Ended once, on the executing thread. */
     private final class Observation implements QueryObservation {
         private final Span span;
-        private final AttributesBuilder metricAttributes;
+        private final Attributes metricAttributes;
         private final long startNanos;
         private boolean ended;
 
-        Observation(Span span, AttributesBuilder metricAttributes, long startNanos) {
+        Observation(Span span, Attributes metricAttributes, long startNanos) {
             this.span = span;
             this.metricAttributes = metricAttributes;
             this.startNanos = startNanos;
@@ -319,24 +393,28 @@ public final class OtelInstrumentation implements Instrumentation {
 
         private void finish(QueryOutcome outcome) {
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
-            if (outcome != null && (outcome.error() != null || outcome.mapped() != null)) {
-                String sqlState = outcome.sqlState();
-                String errorType = sqlState != null ? sqlState : errorClass(outcome);
-                if (sqlState != null) {
-                    metricAttributes.put(DB_RESPONSE_STATUS_CODE, sqlState);
-                }
-                metricAttributes.put(ERROR_TYPE, errorType);
+            if (outcome == null || (outcome.error() == null && outcome.mapped() == null)) {
+                operationDuration.record(elapsed, metricAttributes);
                 if (span != null) {
-                    if (sqlState != null) {
-                        span.setAttribute(DB_RESPONSE_STATUS_CODE, sqlState);
-                    }
-                    span.setAttribute(ERROR_TYPE, errorType);
-                    span.setStatus(StatusCode.ERROR);
-                    span.addEvent("exception", SafeExceptions.eventAttributes(outcome.mapped(), outcome.error()));
+                    span.end();
                 }
+                return;
             }
-            operationDuration.record(elapsed, metricAttributes.build());
+            String sqlState = outcome.sqlState();
+            String errorType = sqlState != null ? sqlState : errorClass(outcome);
+            AttributesBuilder failed = metricAttributes.toBuilder();
+            if (sqlState != null) {
+                failed.put(DB_RESPONSE_STATUS_CODE, sqlState);
+            }
+            failed.put(ERROR_TYPE, errorType);
+            operationDuration.record(elapsed, failed.build());
             if (span != null) {
+                if (sqlState != null) {
+                    span.setAttribute(DB_RESPONSE_STATUS_CODE, sqlState);
+                }
+                span.setAttribute(ERROR_TYPE, errorType);
+                span.setStatus(StatusCode.ERROR);
+                span.addEvent("exception", SafeExceptions.eventAttributes(outcome.mapped(), outcome.error()));
                 span.end();
             }
         }

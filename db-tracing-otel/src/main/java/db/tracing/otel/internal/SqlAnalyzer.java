@@ -14,9 +14,10 @@ import java.util.Set;
  * {@code db.query.text}, a {@code db.query.summary} and a {@code db.operation.name}.
  *
  * <p>This is a heuristic over tokens, not a parser: it must be fast, must never throw, and must
- * degrade to "less information" on SQL it does not understand. Operation keywords are upper-cased
- * (SQL keywords are case-insensitive, and one spelling keeps the summary a low-cardinality grouping
- * key); table names are kept exactly as written, quotes and schema included.
+ * degrade to "less information" on SQL it does not understand. Operation keywords and table names are
+ * kept exactly as the application wrote them (the conventions ask for no case normalization), quotes
+ * and schema included. No {@code db.operation.name} is derived: for SQL the conventions say it SHOULD
+ * NOT be extracted from the text.
  */
 public final class SqlAnalyzer {
 
@@ -57,7 +58,39 @@ public final class SqlAnalyzer {
     public static SqlInfo analyze(String sql) {
         List<Token> tokens = SqlLexer.tokenize(sql);
         String sanitized = sanitize(sql, tokens);
-        return new Summarizer(sql, significant(tokens)).run(sanitized);
+        return new Summarizer(sql, significant(tokens)).run(sanitized, commonStatement(sql, tokens));
+    }
+
+    /**
+     * The sanitized text every statement of {@code sql} shares when it holds two or more statements
+     * that are identical once sanitized ({@code INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)}),
+     * else {@code null}. A batch of such statements then records its text once.
+     */
+    static String commonStatement(String sql, List<Token> tokens) {
+        String common = null;
+        int statements = 0;
+        int from = 0;
+        for (int i = 0; i <= tokens.size(); i++) {
+            boolean end = i == tokens.size();
+            if (!end) {
+                Token t = tokens.get(i);
+                if (t.type() != Type.PUNCTUATION || t.end() - t.start() != 1 || sql.charAt(t.start()) != ';') {
+                    continue;
+                }
+            }
+            String one = sanitize(sql, tokens.subList(from, i));
+            from = i + 1;
+            if (one.isEmpty()) {
+                continue;
+            }
+            statements++;
+            if (common == null) {
+                common = one;
+            } else if (!common.equals(one)) {
+                return null;
+            }
+        }
+        return statements >= 2 ? common : null;
     }
 
     // ---------------------------------------------------------------- sanitizing
@@ -162,17 +195,13 @@ public final class SqlAnalyzer {
 
         // Per statement.
         private final StringBuilder statementSummary = new StringBuilder();
-        private String statementOperation;
-        private boolean statementOperationAtTop;
         private boolean statementStart = true;
         private boolean opaque;
 
-        // Across statements, for batches and db.operation.name.
+        // Across statements, for batches.
         private int statements;
         private String commonSummary;
-        private String commonOperation;
         private boolean summariesDiffer;
-        private boolean operationsDiffer;
 
         // Parsing state.
         private String procedure;
@@ -188,17 +217,21 @@ public final class SqlAnalyzer {
             this.tokens = tokens;
         }
 
-        SqlInfo run(String sanitized) {
+        SqlInfo run(String sanitized, String commonStatement) {
             int i = 0;
             while (i < tokens.size()) {
                 i = step(i);
             }
             endStatement();
             String text = summary.length() == 0 ? null : summary.toString();
-            String operation = statements == 1 ? commonOperation : null;
-            boolean bindMarkers = tokens.stream().anyMatch(t -> t.type() == Type.PARAMETER);
-            return new SqlInfo(sanitized, text, operation, summariesDiffer ? null : commonSummary,
-                    operationsDiffer ? null : commonOperation, bindMarkers, statements == 1 ? procedure : null);
+            boolean bindMarkers = false;
+            for (Token t : tokens) {
+                bindMarkers |= t.type() == Type.PARAMETER;
+            }
+            String common = summariesDiffer ? null : commonSummary;
+            String batchSummary = common == null || common.length() + 6 > MAX_SUMMARY_LENGTH ? "BATCH" : "BATCH " + common;
+            return new SqlInfo(sanitized, text, batchSummary, commonStatement, bindMarkers,
+                    statements == 1 ? procedure : null);
         }
 
         /** Handles the token at {@code i}; returns the index of the next token to handle. */
@@ -243,7 +276,7 @@ public final class SqlAnalyzer {
                 expect = Expect.NOTHING;
             }
             if (t.type() == Type.WORD) {
-                word(upper);
+                word(upper, text);
                 previousWord = upper;
             } else {
                 previousWord = text;
@@ -277,12 +310,12 @@ public final class SqlAnalyzer {
                 case "CREATE":
                 case "ALTER":
                 case "DROP":
-                    return ddl(i, upper);
+                    return ddl(i, text);
                 case "TRUNCATE":
                 case "LOCK":
                 case "COPY":
                 case "CALL":
-                    operation(upper);
+                    operation(text);
                     expect = Expect.TARGET;
                     fromListDepth = upper.equals("TRUNCATE") ? levels.size() : -1;
                     expectProcedure = upper.equals("CALL");
@@ -290,31 +323,37 @@ public final class SqlAnalyzer {
                     return i + 1;
                 default:
                     // SET, SHOW, BEGIN, COMMIT, GRANT, VACUUM, DO ...: the keyword alone, rest unparsed.
-                    operation(upper);
+                    operation(text);
                     opaque = true;
                     return i + 1;
             }
         }
 
-        /** {@code CREATE [OR REPLACE] [TEMP] TABLE [IF NOT EXISTS] name ...} and ALTER/DROP likewise. */
+        /**
+         * {@code CREATE [OR REPLACE] [TEMP] TABLE [IF NOT EXISTS] name ...} and ALTER/DROP likewise;
+         * {@code verb} as written.
+         */
         private int ddl(int i, String verb) {
             int j = i + 1;
             while (j < tokens.size() && isWord(j) && CREATE_MODIFIERS.contains(upper(j))) {
                 j++;
             }
             String kind = null;
+            String kindAsWritten = null;
             if (j < tokens.size() && isWord(j)) {
                 kind = upper(j);
+                kindAsWritten = text(tokens.get(j));
                 j++;
                 if ("MATERIALIZED".equals(kind) || "FOREIGN".equals(kind)) {
                     if (j < tokens.size() && isWord(j)) {
                         kind = kind + " " + upper(j);
+                        kindAsWritten = kindAsWritten + " " + text(tokens.get(j));
                         j++;
                     }
                 }
             }
-            operation(kind == null ? verb : verb + " " + kind);
-            boolean parseRest = "CREATE".equals(verb)
+            operation(kind == null ? verb : verb + " " + kindAsWritten);
+            boolean parseRest = "CREATE".equalsIgnoreCase(verb)
                     && ("TABLE".equals(kind) || "VIEW".equals(kind) || "MATERIALIZED VIEW".equals(kind));
             while (j < tokens.size() && isWord(j) && TARGET_NOISE.contains(upper(j))) {
                 j++;
@@ -366,10 +405,10 @@ public final class SqlAnalyzer {
             return DML.contains(word) || "WITH".equals(word) || "VALUES".equals(word);
         }
 
-        private void word(String upper) {
+        private void word(String upper, String asWritten) {
             boolean queryLevel = levels.isEmpty() || levels.peek();
             if (DML.contains(upper) && !NOT_AN_OPERATION_AFTER.contains(previousWord)) {
-                operation(upper);
+                operation(asWritten);
                 fromListDepth = -1;
                 if ("UPDATE".equals(upper)) {
                     expect = Expect.TARGET;
@@ -397,7 +436,7 @@ public final class SqlAnalyzer {
                     expect = Expect.TARGET;
                     break;
                 case "EXPLAIN":
-                    operation(upper);
+                    operation(asWritten);
                     break;
                 default:
                     break;
@@ -445,10 +484,6 @@ public final class SqlAnalyzer {
         }
 
         private void operation(String name) {
-            if (statementOperation == null || (!statementOperationAtTop && levels.isEmpty())) {
-                statementOperation = name;
-                statementOperationAtTop = levels.isEmpty();
-            }
             append(name);
         }
 
@@ -480,18 +515,7 @@ public final class SqlAnalyzer {
                     summariesDiffer = true;
                 }
             }
-            if (statementOperation != null) {
-                if (commonOperation == null) {
-                    commonOperation = statementOperation;
-                } else if (!commonOperation.equals(statementOperation)) {
-                    operationsDiffer = true;
-                }
-            } else if (statementSummary.length() > 0) {
-                operationsDiffer = true;
-            }
             statementSummary.setLength(0);
-            statementOperation = null;
-            statementOperationAtTop = false;
             statementStart = true;
             opaque = false;
             expectProcedure = false;

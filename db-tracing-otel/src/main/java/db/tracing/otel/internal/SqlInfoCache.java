@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * A bounded cache of {@link SqlInfo} by SQL text, so each distinct statement is lexed once.
+ * A bounded cache of what is derived from a SQL text ({@link SqlInfo}, or attributes built from it),
+ * so each distinct statement is lexed once.
  *
  * <p>Two generations approximate an LRU without locking: lookups go to the young map, then the old
  * one (promoting a hit); when the young map reaches its capacity it becomes the old one and a fresh
@@ -15,13 +16,13 @@ import java.util.function.Function;
  * usually generated and unique, and would make the bound on memory meaningless. Races between
  * threads may lose an entry or analyze a text twice, which is harmless.
  */
-public final class SqlInfoCache {
+public final class SqlInfoCache<V> {
 
     private final int capacity;
     private final int maxTextLength;
-    private final Function<String, SqlInfo> analyzer;
-    private volatile Map<String, SqlInfo> young = new ConcurrentHashMap<>();
-    private volatile Map<String, SqlInfo> old = Map.of();
+    private final Function<String, V> analyzer;
+    private volatile Map<String, V> young = new ConcurrentHashMap<>();
+    private volatile Map<String, V> old = Map.of();
 
     /**
      * A cache.
@@ -30,7 +31,7 @@ public final class SqlInfoCache {
      * @param maxTextLength the longest text that is cached
      * @param analyzer      computes the info of a text; must not throw
      */
-    public SqlInfoCache(int capacity, int maxTextLength, Function<String, SqlInfo> analyzer) {
+    public SqlInfoCache(int capacity, int maxTextLength, Function<String, V> analyzer) {
         if (capacity < 1 || maxTextLength < 0) {
             throw new IllegalArgumentException("capacity < 1 or maxTextLength < 0");
         }
@@ -44,17 +45,17 @@ public final class SqlInfoCache {
      * characters; so at worst some 2,000 texts of 4 KiB plus their sanitized forms (about 16 MiB),
      * typically a small fraction of that.
      */
-    public static SqlInfoCache standard() {
-        return new SqlInfoCache(1_000, 4_096, SqlAnalyzer::analyze);
+    public static SqlInfoCache<SqlInfo> standard() {
+        return new SqlInfoCache<>(1_000, 4_096, SqlAnalyzer::analyze);
     }
 
     /** The info of {@code sql}, from the cache when present. */
-    public SqlInfo get(String sql) {
+    public V get(String sql) {
         if (sql.length() > maxTextLength) {
             return analyzer.apply(sql);
         }
-        Map<String, SqlInfo> current = young;
-        SqlInfo info = current.get(sql);
+        Map<String, V> current = young;
+        V info = current.get(sql);
         if (info != null) {
             return info;
         }

@@ -9,7 +9,7 @@ class SqlInfoCacheTest {
 
     @Test
     void staysBoundedUnder100000DistinctStatements() {
-        SqlInfoCache cache = SqlInfoCache.standard();
+        SqlInfoCache<SqlInfo> cache = SqlInfoCache.standard();
         for (int i = 0; i < 100_000; i++) {
             SqlInfo info = cache.get("SELECT * FROM t WHERE id = " + i);
             assertThat(info.summary()).isEqualTo("SELECT t");
@@ -21,7 +21,7 @@ class SqlInfoCacheTest {
     @Test
     void keepsStatementsInSteadyUseWhileOneOffsFlowThrough() {
         AtomicInteger analyzed = new AtomicInteger();
-        SqlInfoCache cache = new SqlInfoCache(100, 1_000, sql -> {
+        SqlInfoCache<SqlInfo> cache = new SqlInfoCache<>(100, 1_000, sql -> {
             analyzed.incrementAndGet();
             return SqlAnalyzer.analyze(sql);
         });
@@ -37,7 +37,7 @@ class SqlInfoCacheTest {
 
     @Test
     void longTextsAreAnalyzedButNotCached() {
-        SqlInfoCache cache = new SqlInfoCache(10, 50, SqlAnalyzer::analyze);
+        SqlInfoCache<SqlInfo> cache = new SqlInfoCache<>(10, 50, SqlAnalyzer::analyze);
         String longSql = "SELECT * FROM t WHERE x = '" + "y".repeat(100) + "'";
         assertThat(cache.get(longSql).sanitized()).isEqualTo("SELECT * FROM t WHERE x = ?");
         assertThat(cache.size()).isZero();

@@ -1,0 +1,346 @@
+package db.api.internal;
+
+import db.api.DbConfig;
+import db.api.spi.ConnectionInitializer;
+import db.api.spi.PoolContext;
+import db.api.spi.PoolEvents;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The one source of physical connections for every provider ({@link PoolContext#connections()}):
+ * driver properties from the configuration, the password asked anew per connection, the baseline set
+ * up ({@code db.pool.init-sql}, then the {@link ConnectionInitializer}s), creation reported, attempts
+ * counted, and a back-off while the database is unreachable so that N waiting callers cause one connect
+ * attempt per back-off step, not N. Thread-safe; nothing here is held while connecting.
+ */
+public final class PhysicalConnector implements DataSource {
+    /** The configuration key of the SQL run on every new physical connection. */
+    public static final String INIT_SQL = "db.pool.init-sql";
+    /** First back-off step after a failed connect (HikariCP starts at 250 ms, psycopg_pool at 1 s). */
+    static final long BACKOFF_INITIAL_NANOS = Duration.ofMillis(250).toNanos();
+    /** The back-off never grows past this, so a database that is back is found within about this long. */
+    static final long BACKOFF_CAP_NANOS = Duration.ofSeconds(2).toNanos();
+    /** Each step is the nominal one ± this fraction, so that many pools do not reconnect in lock step. */
+    static final double JITTER = 0.2;
+
+    private final DbConfig config;
+    private final PoolEvents events;
+    private final ModuleLayer layer;
+    private final String initSql;
+    private final List<ConnectionInitializer> initializers;
+    private final long backoffCapNanos;
+    private final AtomicLong attempts = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    /** While failing: the nanoTime before which no attempt is made; claimed by CAS so one caller probes. */
+    private final AtomicLong nextAttemptNanos = new AtomicLong();
+    private volatile int consecutiveFailures;
+    private volatile long currentBackoffNanos;
+    private volatile Throwable lastFailure;
+    private volatile boolean paused;
+    private volatile Driver driver;
+
+    PhysicalConnector(DbConfig config, PoolEvents events, ModuleLayer layer, List<ConnectionInitializer> initializers) {
+        this.config = config;
+        this.events = events;
+        this.layer = layer;
+        this.initSql = config.property(INIT_SQL).filter(s -> !s.isBlank()).orElse(null);
+        List<ConnectionInitializer> all = new ArrayList<>(initializers);
+        config.extension(ConnectionInitializer.class).ifPresent(all::add);
+        this.initializers = List.copyOf(all);
+        // Never wait longer between attempts than a quarter of the checkout timeout: a waiter must see
+        // several attempts before it gives up.
+        this.backoffCapNanos = Math.max(Duration.ofMillis(10).toNanos(),
+                Math.min(BACKOFF_CAP_NANOS, config.checkoutTimeout().toNanos() / 4));
+    }
+
+    /** A context outside a Database, for {@link PoolContext#standalone}. */
+    public static PoolContext standaloneContext(DbConfig config, PoolEvents events) {
+        PhysicalConnector connector = new PhysicalConnector(config, events, null, List.of());
+        return connector.context();
+    }
+
+    PoolContext context() {
+        PhysicalConnector self = this;
+        return new PoolContext() {
+            @Override
+            public DbConfig config() {
+                return config;
+            }
+
+            @Override
+            public DataSource connections() {
+                return self;
+            }
+        };
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        if (paused) {
+            throw new SQLException("Pool '" + config.poolName() + "' is paused: no new connection is opened until "
+                    + "resume()", "08004");
+        }
+        if (consecutiveFailures > 0) {
+            long next = nextAttemptNanos.get();
+            long now = System.nanoTime();
+            // One caller per back-off step probes the database; the others fail at once with the reason.
+            if (now - next < 0 || !nextAttemptNanos.compareAndSet(next, now + currentBackoffNanos)) {
+                throw backingOff(Math.max(0, next - now));
+            }
+        }
+        attempts.incrementAndGet();
+        long start = System.nanoTime();
+        Connection connection;
+        try {
+            connection = driver().connect(config.jdbcUrl(), driverProperties());
+            if (connection == null) {
+                throw new SQLException("The driver does not accept " + config.target(), "08001");
+            }
+        } catch (SQLException | RuntimeException e) {
+            failed(e);
+            throw e;
+        }
+        try {
+            setUp(connection);
+        } catch (SQLException | RuntimeException e) {
+            abortQuietly(connection);
+            failed(e);
+            throw e;
+        }
+        succeeded();
+        try {
+            events.connectionCreated(Duration.ofNanos(System.nanoTime() - start));
+        } catch (RuntimeException e) {
+            // An instrumenter's failure must not cost the pool a working connection.
+        }
+        return connection;
+    }
+
+    /**
+     * Sets the connection's baseline: the init SQL, then the initializers. Also what the session reset
+     * re-applies after {@code DISCARD ALL}. A failure names the statement (configuration, not data).
+     */
+    public void setUp(Connection connection) throws SQLException {
+        if (initSql != null) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(initSql);
+            } catch (SQLException e) {
+                throw new SQLException(INIT_SQL + " failed (" + initSql + "): " + e.getMessage(), e.getSQLState(), e);
+            }
+        }
+        for (ConnectionInitializer initializer : initializers) {
+            initializer.initialize(connection);
+        }
+        if (!connection.getAutoCommit()) {
+            throw new SQLException("A ConnectionInitializer left the connection outside autocommit mode", "55000");
+        }
+    }
+
+    /** Whether any baseline is set up on new connections (then the reset re-applies it). */
+    public boolean hasBaseline() {
+        return initSql != null || !initializers.isEmpty();
+    }
+
+    private void failed(Throwable e) {
+        failures.incrementAndGet();
+        lastFailure = e;
+        int n = consecutiveFailures + 1;
+        consecutiveFailures = n;
+        long nominal = BACKOFF_INITIAL_NANOS << Math.min(n - 1, 20);
+        nominal = Math.min(backoffCapNanos, nominal);
+        double factor = 1 + JITTER * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        long step = (long) (nominal * factor);
+        currentBackoffNanos = step;
+        nextAttemptNanos.set(System.nanoTime() + step);
+    }
+
+    private void succeeded() {
+        if (consecutiveFailures != 0) {
+            consecutiveFailures = 0;
+            currentBackoffNanos = 0;
+        }
+    }
+
+    private SQLException backingOff(long waitNanos) {
+        Throwable last = lastFailure;
+        return new SQLException("Not connecting to " + config.target() + " for another "
+                + Duration.ofNanos(waitNanos).toMillis() + " ms (backing off after " + consecutiveFailures
+                + " failed attempts); last connect failure: " + reason(last), "08001", last);
+    }
+
+    /** The driver's message of a failure; pgjdbc never puts the password in it. */
+    static String reason(Throwable t) {
+        if (t == null) {
+            return "unknown";
+        }
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    }
+
+    private static void abortQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException e) {
+            // it is discarded either way
+        }
+    }
+
+    // ---- what the core reads and steers ----
+
+    void pause() {
+        paused = true;
+    }
+
+    void resume() {
+        paused = false;
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    long attempts() {
+        return attempts.get();
+    }
+
+    long failures() {
+        return failures.get();
+    }
+
+    /** The current back-off step; zero while connecting works. */
+    Duration backoff() {
+        return consecutiveFailures == 0 ? Duration.ZERO : Duration.ofNanos(currentBackoffNanos);
+    }
+
+    /** Whether the last connect attempt failed. */
+    boolean failing() {
+        return consecutiveFailures > 0;
+    }
+
+    /** The last connect failure while failing, else null. */
+    Throwable lastFailure() {
+        return consecutiveFailures > 0 ? lastFailure : null;
+    }
+
+    /** When (nanoTime) the next connect attempt is allowed; meaningful while {@link #failing()}. */
+    long nextAttemptNanos() {
+        return nextAttemptNanos.get();
+    }
+
+    // ---- the driver ----
+
+    /**
+     * The driver's properties: everything a provider used to set itself, in one place.
+     * (Configuration owner: the DbConfig to Properties mapping; keep in step with it.)
+     */
+    Properties driverProperties() {
+        Properties p = new Properties();
+        config.driverProperties().forEach(p::setProperty);
+        config.user().ifPresent(u -> p.setProperty("user", u));
+        config.password().ifPresent(pw -> p.setProperty("password", pw));
+        String connectSeconds = Long.toString(Math.max(1, ceilSeconds(config.connectTimeout())));
+        p.putIfAbsent("connectTimeout", connectSeconds);
+        // connectTimeout bounds the TCP connect only; loginTimeout also bounds a server that accepts and stalls.
+        p.putIfAbsent("loginTimeout", connectSeconds);
+        p.putIfAbsent("ApplicationName", config.applicationName());
+        p.putIfAbsent("tcpKeepAlive", "true");
+        p.putIfAbsent("logServerErrorDetail", "false");
+        if (!p.containsKey("options")) {
+            config.statementTimeout().filter(t -> !t.isZero())
+                    .ifPresent(t -> p.setProperty("options", "-c statement_timeout=" + t.toMillis()));
+        }
+        return p;
+    }
+
+    private static long ceilSeconds(Duration d) {
+        return d.getSeconds() + (d.getNano() > 0 ? 1 : 0);
+    }
+
+    /**
+     * The JDBC driver for the URL: found with ServiceLoader in the pool's module layer (DriverManager
+     * does not see drivers of a child layer), else through DriverManager.
+     */
+    private Driver driver() throws SQLException {
+        Driver d = driver;
+        if (d != null) {
+            return d;
+        }
+        String url = config.jdbcUrl();
+        ServiceLoader<Driver> loader = layer != null ? ServiceLoader.load(layer, Driver.class)
+                : ServiceLoader.load(Driver.class);
+        for (Driver candidate : loader) {
+            if (candidate.acceptsURL(url)) {
+                driver = candidate;
+                return candidate;
+            }
+        }
+        d = DriverManager.getDriver(url);
+        driver = d;
+        return d;
+    }
+
+    // ---- DataSource ----
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("Switchboard opens connections with the configured credentials only");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        // the driver logs through java.util.logging
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        // db.connect-timeout is the login timeout
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return (int) Math.max(1, ceilSeconds(config.connectTimeout()));
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("no parent logger");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("not a wrapper for " + iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Switchboard connections to " + config.target();
+    }
+}
