@@ -135,7 +135,7 @@ class CloseUnderLoadTest {
                 .isLessThan(CLOSE_TIMEOUT.toMillis());
         assertThat(workerErrors).as("the long statements were cancelled, none completed")
                 .doesNotContainKey("none (completed)");
-        assertThat(lockWaitMs).as("the row locks were released by close()").isLessThan(2_000);
+        assertThat(lockWaitMs).as("the row locks were released by close()").isBetween(0L, 2_000L);
     }
 
     private static Thread start(String name, Runnable r) {
@@ -168,12 +168,19 @@ class CloseUnderLoadTest {
         }
     }
 
-    /** How long an UPDATE of a row the pool's transactions had locked waits (lock_timeout 5 s). */
+    /** How long an UPDATE of a row the pool's transactions had locked waits; -1 when 5 s were not enough. */
     private static long updateRowAsAnotherClient() throws SQLException {
         try (Connection c = TestDatabase.get().connect(); Statement s = c.createStatement()) {
             s.execute("SET lock_timeout = '5s'");
             long start = System.nanoTime();
-            s.executeUpdate("UPDATE " + schema.name() + ".item SET v = v WHERE id = 1");
+            try {
+                s.executeUpdate("UPDATE " + schema.name() + ".item SET v = v WHERE id = 1");
+            } catch (SQLException e) {
+                if ("55P03".equals(e.getSQLState())) {
+                    return -1; // still locked after 5 s
+                }
+                throw e;
+            }
             return (System.nanoTime() - start) / 1_000_000;
         }
     }

@@ -3,6 +3,7 @@ package db.api.internal;
 import db.api.DbConfig;
 import db.api.spi.KeepAliveSocketFactory;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -63,18 +64,19 @@ public final class NetworkSettings {
     }
 
     /**
-     * Adds pgjdbc's {@code socketTimeout}, {@code tcpKeepAlive} and the keepalive socket factory to
-     * {@code properties}, unless the URL set them itself (then the URL wins, as for every parameter).
+     * pgjdbc's {@code socketTimeout}, {@code tcpKeepAlive} and the keepalive socket factory with its timers,
+     * for {@code config}. The caller adds them unless the URL set them itself (the URL wins, as for every
+     * parameter).
      */
-    public static void addTo(DbConfig config, Map<String, String> properties) {
-        properties.putIfAbsent("socketTimeout", Long.toString(ceilSeconds(networkTimeout(config))));
-        properties.put("tcpKeepAlive", "true");
-        if (properties.putIfAbsent("socketFactory", KeepAliveSocketFactory.class.getName()) == null) {
-            properties.put(KeepAliveSocketFactory.IDLE_PROPERTY, Long.toString(ceilSeconds(keepAliveIdle(config))));
-            properties.put(KeepAliveSocketFactory.INTERVAL_PROPERTY,
-                    Long.toString(ceilSeconds(keepAliveInterval(config))));
-            properties.put(KeepAliveSocketFactory.COUNT_PROPERTY, Integer.toString(KEEPALIVE_COUNT));
-        }
+    public static Map<String, String> driverProperties(DbConfig config) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("socketTimeout", Long.toString(ceilSeconds(networkTimeout(config))));
+        p.put("tcpKeepAlive", "true");
+        p.put("socketFactory", KeepAliveSocketFactory.class.getName());
+        p.put(KeepAliveSocketFactory.IDLE_PROPERTY, Long.toString(ceilSeconds(keepAliveIdle(config))));
+        p.put(KeepAliveSocketFactory.INTERVAL_PROPERTY, Long.toString(ceilSeconds(keepAliveInterval(config))));
+        p.put(KeepAliveSocketFactory.COUNT_PROPERTY, Integer.toString(KEEPALIVE_COUNT));
+        return p;
     }
 
     private static Duration positive(Duration d, Duration fallback) {

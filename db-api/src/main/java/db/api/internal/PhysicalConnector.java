@@ -260,6 +260,8 @@ public final class PhysicalConnector implements DataSource {
         p.putIfAbsent("ApplicationName", config.applicationName());
         p.putIfAbsent("tcpKeepAlive", "true");
         p.putIfAbsent("logServerErrorDetail", "false");
+        // Bounds on a silent network (socket read timeout, keepalive in seconds): see NetworkSettings.
+        NetworkSettings.driverProperties(config).forEach(p::putIfAbsent);
         if (!p.containsKey("options")) {
             config.statementTimeout().filter(t -> !t.isZero())
                     .ifPresent(t -> p.setProperty("options", "-c statement_timeout=" + t.toMillis()));
