@@ -105,6 +105,37 @@ public final class Database implements AutoCloseable {
         return core.health();
     }
 
+    /**
+     * Changes the pool's bounds at runtime (psycopg_pool's {@code resize}): growing serves waiters at
+     * once; shrinking closes idle connections above the new maximum now and lent ones as they come back.
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= minSize <= maxSize} and {@code maxSize >= 1}
+     */
+    public void resize(int minSize, int maxSize) {
+        core.resize(minSize, maxSize);
+    }
+
+    /**
+     * Retires every connection (HikariCP's {@code softEvictConnections}): idle ones close now, lent ones
+     * when given back; later sessions get new connections. For credential rotation, a DNS change, a failover.
+     */
+    public void evictAll() {
+        core.evictAll();
+    }
+
+    /**
+     * Holds new checkouts (HikariCP's {@code suspendPool}): they wait, bounded by the checkout timeout, and
+     * no new connection is opened until {@link #resume()}. Open sessions carry on. For a planned switchover.
+     */
+    public void pause() {
+        core.pause();
+    }
+
+    /** Ends {@link #pause()}: the waiting checkouts are served in arrival order. */
+    public void resume() {
+        core.resume();
+    }
+
     /** The providers selected at open. */
     public Providers providers() {
         return core.providers();

@@ -1,5 +1,7 @@
 package db.api.internal;
 
+import db.api.CheckoutInterruptedException;
+import db.api.ConfigException;
 import db.api.ConnectionException;
 import db.api.DataAccessException;
 import db.api.DbConfig;
@@ -42,6 +44,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.logging.log4j.LogManager;
@@ -55,6 +59,12 @@ public final class Core {
     private static final Logger LOG = LogManager.getLogger(Core.class);
     private static final String INCLUDE_DETAIL = "db.errors.include-detail";
     private static final String HEALTH_TIMEOUT = "db.health-timeout";
+    /** Load shedding: how many callers may wait for a connection; 0 = unbounded. */
+    public static final String MAX_WAITING = "db.pool.max-waiting";
+    /** While reconnecting without a back-off step to wait for, how often a waiter asks the pool again. */
+    private static final long RECONNECT_POLL_NANOS = Duration.ofMillis(50).toNanos();
+    /** The shortest pause between two borrow attempts of one waiter while the database is unreachable. */
+    private static final long RECONNECT_MIN_PAUSE_NANOS = Duration.ofMillis(5).toNanos();
 
     private final DbConfig config;
     private final Providers providers;
@@ -63,7 +73,13 @@ public final class Core {
     private final QueryHooks hooks;
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong leaks = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final CheckoutGate gate;
+    private final long checkoutTimeoutNanos;
+    private final int maxWaiting;
+    private volatile int minSize;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ReentrantLock controlLock = new ReentrantLock();
     private final ScheduledExecutorService leakScheduler;
     private final ExecutorService probes;
     private final LeakDetector leakDetector;
@@ -96,6 +112,10 @@ public final class Core {
         this.probes = Executors.newCachedThreadPool(daemonThreads("switchboard-health-" + poolName));
         this.dataSource = new SessionDataSource(this);
         this.connector = new PhysicalConnector(config, poolEvents(), layer, List.of());
+        this.checkoutTimeoutNanos = config.checkoutTimeout().toNanos();
+        this.maxWaiting = maxWaiting(config);
+        this.minSize = config.minSize();
+        this.gate = new CheckoutGate(config.maxSize(), maxWaiting);
     }
 
     /** Discovers the providers (in {@code layer} only, when given) and starts the pool. */
@@ -157,18 +177,14 @@ public final class Core {
     private SessionImpl borrow() {
         ConnectionPool current = requireOpen();
         long start = System.nanoTime();
-        long deadline = start + config.checkoutTimeout().toNanos();
+        long deadline = start + checkoutTimeoutNanos;
+        admit(start, deadline);
         Connection physical;
         try {
-            physical = current.borrow(deadline);
-        } catch (PoolExhaustedException e) {
-            timeouts.incrementAndGet();
-            if (!hooks.off()) {
-                hooks.poolEvent(new PoolEvent(PoolEvent.Kind.TIMEOUT, Duration.ofNanos(System.nanoTime() - start)));
-            }
-            throw e;
-        } catch (SQLException e) {
-            throw translator.translate(e);
+            physical = borrowFromPool(current, start, deadline);
+        } catch (Throwable failure) {
+            gate.release();
+            throw failure;
         }
         try {
             if (!hooks.off()) {
@@ -178,8 +194,107 @@ public final class Core {
         } catch (Throwable failure) {
             // Between the pool's borrow and the caller's session: give the connection back, whatever failed.
             giveBackAfterFailure(current, physical, failure);
+            gate.release();
             throw failure;
         }
+    }
+
+    /** Passes the fair gate (arrival order, at most max-size through) or throws why not. */
+    private void admit(long start, long deadline) {
+        CheckoutGate.Refusal refusal;
+        try {
+            refusal = gate.acquire(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CheckoutInterruptedException("Interrupted after waiting "
+                    + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms for a connection from pool '"
+                    + config.poolName() + "'; no connection was taken (the interrupt flag is set again)");
+        }
+        if (refusal == null) {
+            return;
+        }
+        PoolStats s = stats();
+        if (refusal == CheckoutGate.Refusal.REJECTED) {
+            rejected.incrementAndGet();
+            throw new PoolExhaustedException("Pool '" + config.poolName() + "' rejected the checkout at once: "
+                    + s.pending() + " callers already wait (db.pool.max-waiting=" + maxWaiting + "; max size "
+                    + s.max() + ", busy " + s.busy() + ")");
+        }
+        throw timedOut(start, gate.paused()
+                ? new PoolExhaustedException("Pool '" + config.poolName() + "' is paused: no connection within "
+                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (checkout timeout "
+                        + config.checkoutTimeout().toMillis() + " ms; " + s.pending() + " waiting)")
+                : new PoolExhaustedException("Pool '" + config.poolName() + "' exhausted: no connection became free "
+                        + "within " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (checkout timeout "
+                        + config.checkoutTimeout().toMillis() + " ms; max size " + s.max() + ", busy " + s.busy()
+                        + ", waiting " + s.pending() + ")"));
+    }
+
+    private DataAccessException timedOut(long start, DataAccessException e) {
+        timeouts.incrementAndGet();
+        if (!hooks.off()) {
+            hooks.poolEvent(new PoolEvent(PoolEvent.Kind.TIMEOUT, Duration.ofNanos(System.nanoTime() - start)));
+        }
+        return e;
+    }
+
+    /**
+     * The pool's borrow within the deadline. While the database is unreachable (the pool reports a
+     * {@link ConnectionException}), waits for the pool to reconnect instead of failing at once: tries
+     * again when the connector's back-off allows the next attempt, until the deadline; then the
+     * exception names the last connect failure. Refusals by a server that answered (authentication,
+     * unknown database) fail at once.
+     */
+    private Connection borrowFromPool(ConnectionPool current, long start, long deadline) {
+        while (true) {
+            DataAccessException failure;
+            try {
+                return current.borrow(deadline);
+            } catch (PoolExhaustedException e) {
+                throw timedOut(start, e);
+            } catch (ConnectionException e) {
+                failure = e;
+            } catch (SQLException e) {
+                failure = translator.translate(e);
+            }
+            if (!(failure instanceof ConnectionException) || closed.get()) {
+                throw failure;
+            }
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                throw timedOut(start, unreachable(start, failure));
+            }
+            long wakeUp = connector.failing() ? connector.nextAttemptNanos() : now + RECONNECT_POLL_NANOS;
+            wakeUp = Math.max(wakeUp, now + RECONNECT_MIN_PAUSE_NANOS);
+            long pause = Math.min(wakeUp, deadline) - now;
+            LockSupport.parkNanos(this, pause);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new CheckoutInterruptedException("Interrupted after waiting "
+                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms for pool '"
+                        + config.poolName() + "' to reconnect to " + config.target()
+                        + "; no connection was taken (the interrupt flag is set again)");
+            }
+        }
+    }
+
+    private ConnectionException unreachable(long start, DataAccessException last) {
+        Throwable reason = connector.lastFailure();
+        String why = reason != null ? PhysicalConnector.reason(rootDriverCause(reason)) : last.getMessage();
+        return new ConnectionException("Pool '" + config.poolName() + "' got no connection to " + config.target()
+                + " within " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (checkout timeout "
+                + config.checkoutTimeout().toMillis() + " ms; " + connector.failures() + " failed connect attempts so "
+                + "far); last connect failure: " + why, reason != null ? reason : last, last.details());
+    }
+
+    /** The driver's own exception under the connector's back-off wrappers. */
+    private static Throwable rootDriverCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c && c instanceof SQLException
+                && c.getClass() == SQLException.class) {
+            c = c.getCause();
+        }
+        return c;
     }
 
     private static void giveBackAfterFailure(ConnectionPool pool, Connection physical, Throwable failure) {
@@ -226,7 +341,9 @@ public final class Core {
         return current;
     }
 
+    /** Called once per session after its connection was given back (closed or discarded): frees its permit. */
     void sessionClosed(SessionImpl session) {
+        gate.release();
         if (!hooks.off()) {
             hooks.poolEvent(new PoolEvent(PoolEvent.Kind.RELEASE, session.age()));
         }
@@ -355,9 +472,79 @@ public final class Core {
         PoolStats p = current == null
                 ? new PoolStats(config.poolName(), 0, 0, 0, 0, config.maxSize(), config.minSize(), 0, 0, 0, 0)
                 : current.stats();
-        return new PoolStats(p.poolName(), p.total(), p.idle(), p.busy(), p.pending(), p.max(), p.min(),
-                Math.max(p.timeouts(), timeouts.get()), leaks.get(), p.created(), p.closed(), 0,
-                connector.attempts(), connector.failures(), connector.backoff(), connector.paused());
+        return new PoolStats(p.poolName(), p.total(), p.idle(), p.busy(), gate.waiting() + p.pending(),
+                gate.permits(), minSize, Math.max(p.timeouts(), timeouts.get()), leaks.get(), p.created(), p.closed(),
+                rejected.get(), connector.attempts(), connector.failures(), connector.backoff(), gate.paused());
+    }
+
+    // ---- pool controls ----
+
+    /**
+     * New bounds at runtime: growing admits waiters at once; shrinking lets no new borrower through until
+     * enough connections came back, and the pool closes idle connections above the new maximum now and
+     * lent ones as they come back.
+     */
+    public void resize(int newMin, int newMax) {
+        if (newMin < 0 || newMax < 1 || newMin > newMax) {
+            throw new IllegalArgumentException("resize(" + newMin + ", " + newMax
+                    + "): need 0 <= min <= max and max >= 1");
+        }
+        ConnectionPool current = requireOpen();
+        synchronizedResize(current, newMin, newMax);
+    }
+
+    private void synchronizedResize(ConnectionPool current, int newMin, int newMax) {
+        controlLock.lock();
+        try {
+            if (newMax >= gate.permits()) {
+                current.resize(newMin, newMax); // the pool can open them before the gate lets anybody through
+                gate.resize(newMax);
+            } else {
+                gate.resize(newMax);
+                current.resize(newMin, newMax);
+            }
+            minSize = newMin;
+        } finally {
+            controlLock.unlock();
+        }
+        LOG.info("Pool '{}' resized to {}..{}", config.poolName(), newMin, newMax);
+    }
+
+    /** Retires every connection: idle ones close now, lent ones when given back. */
+    public void evictAll() {
+        requireOpen().evictAll();
+    }
+
+    /**
+     * Holds every checkout (they wait, bounded by the checkout timeout, in arrival order) and opens no
+     * new connection until {@link #resume()}. Sessions already open carry on.
+     */
+    public void pause() {
+        requireOpen();
+        connector.pause();
+        gate.pause();
+        LOG.info("Pool '{}' paused: checkouts wait, no new connection is opened", config.poolName());
+    }
+
+    /** Ends {@link #pause()}: waiters are served in arrival order. */
+    public void resume() {
+        requireOpen();
+        connector.resume();
+        gate.resume();
+        LOG.info("Pool '{}' resumed", config.poolName());
+    }
+
+    private static int maxWaiting(DbConfig config) {
+        String value = config.property(MAX_WAITING).orElse("0").trim();
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(MAX_WAITING + ": must be a whole number >= 0 (0 = unbounded), was '" + value + "'");
     }
 
     /** A bounded round trip. */

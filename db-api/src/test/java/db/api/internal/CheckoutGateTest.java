@@ -1,0 +1,228 @@
+package db.api.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/** The fair gate alone: arrival order, hand-off, no lost permit, shedding, pause, resize. */
+class CheckoutGateTest {
+
+    private static long in(Duration d) {
+        return System.nanoTime() + d.toNanos();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = in(Duration.ofSeconds(10));
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /** Starts one waiter per index, each only after the previous one is queued; they record their admission. */
+    private static List<Thread> queueInOrder(CheckoutGate gate, int n, List<Integer> admitted) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            int queuedBefore = gate.waiting();
+            Thread t = new Thread(() -> {
+                try {
+                    if (gate.acquire(in(Duration.ofSeconds(20))) == null) {
+                        admitted.add(index);
+                        gate.release();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            t.start();
+            threads.add(t);
+            await(() -> gate.waiting() == queuedBefore + 1);
+        }
+        return threads;
+    }
+
+    @Test
+    void uncontendedTakesAndGivesBackWithoutWaiting() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate(2, 0);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        assertThat(gate.acquire(in(Duration.ZERO))).isEqualTo(CheckoutGate.Refusal.TIMEOUT);
+        gate.release();
+        gate.release();
+        assertThat(gate.available()).isEqualTo(2);
+        assertThat(gate.waiting()).isZero();
+    }
+
+    @Test
+    void waitersAreServedInArrivalOrder() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate(1, 0);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        List<Integer> admitted = new CopyOnWriteArrayList<>();
+        List<Thread> threads = queueInOrder(gate, 8, admitted);
+        gate.release();
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        assertThat(admitted).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(gate.available()).isEqualTo(1);
+    }
+
+    @Test
+    void aPermitGivenBackGoesToTheWaiterNotToANewcomer() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate(1, 0);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        CountDownLatch hold = new CountDownLatch(1);
+        AtomicReference<CheckoutGate.Refusal> waiterResult = new AtomicReference<>(CheckoutGate.Refusal.REJECTED);
+        Thread waiter = new Thread(() -> {
+            try {
+                waiterResult.set(gate.acquire(in(Duration.ofSeconds(20))));
+                hold.await();
+                gate.release();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        waiter.start();
+        await(() -> gate.waiting() == 1);
+        gate.release();
+        // The permit was handed over: a newcomer arriving right after the release does not get it.
+        assertThat(gate.acquire(in(Duration.ZERO))).isEqualTo(CheckoutGate.Refusal.TIMEOUT);
+        hold.countDown();
+        waiter.join(10_000);
+        assertThat(waiterResult.get()).isNull();
+        assertThat(gate.available()).isEqualTo(1);
+    }
+
+    @Test
+    void anInterruptedWaiterLeavesTheQueueAndNoPermitIsLost() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate(1, 0);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                gate.acquire(in(Duration.ofSeconds(20)));
+            } catch (InterruptedException e) {
+                thrown.set(e);
+            }
+        });
+        waiter.start();
+        await(() -> gate.waiting() == 1);
+        waiter.interrupt();
+        waiter.join(10_000);
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        assertThat(gate.waiting()).isZero();
+        gate.release();
+        assertThat(gate.available()).isEqualTo(1);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+    }
+
+    @Test
+    void aWaiterGivesUpAtItsDeadline() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate(1, 0);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        long start = System.nanoTime();
+        assertThat(gate.acquire(in(Duration.ofMillis(200)))).isEqualTo(CheckoutGate.Refusal.TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(gate.waiting()).isZero();
+    }
+
+    @Test
+    void beyondMaxWaitingANewCallerIsRejectedAtOnce() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate(1, 2);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        List<Integer> admitted = new CopyOnWriteArrayList<>();
+        List<Thread> threads = queueInOrder(gate, 2, admitted);
+        long start = System.nanoTime();
+        assertThat(gate.acquire(in(Duration.ofSeconds(10)))).isEqualTo(CheckoutGate.Refusal.REJECTED);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        gate.release();
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        assertThat(admitted).containsExactly(0, 1);
+    }
+
+    @Test
+    void pausedAdmitsNobodyAndResumeServesInOrder() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate(2, 0);
+        gate.pause();
+        assertThat(gate.acquire(in(Duration.ofMillis(20)))).isEqualTo(CheckoutGate.Refusal.TIMEOUT);
+        List<Integer> admitted = new CopyOnWriteArrayList<>();
+        List<Thread> threads = queueInOrder(gate, 4, admitted);
+        Thread.sleep(50);
+        assertThat(admitted).isEmpty();
+        gate.resume();
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        assertThat(admitted).hasSize(4);
+        // two permits: the first two start together, every later one only after an earlier one left
+        assertThat(admitted.subList(2, 4)).containsExactlyInAnyOrder(2, 3);
+        assertThat(gate.available()).isEqualTo(2);
+    }
+
+    @Test
+    void growingAdmitsWaitersShrinkingIsPaidBackByReturns() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate(1, 0);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        List<Integer> admitted = new CopyOnWriteArrayList<>();
+        List<Thread> threads = queueInOrder(gate, 1, admitted);
+        gate.resize(2);
+        threads.get(0).join(10_000);
+        assertThat(admitted).containsExactly(0);
+        assertThat(gate.available()).isEqualTo(1);
+        gate.resize(1);
+        assertThat(gate.available()).isZero();
+        assertThat(gate.acquire(in(Duration.ZERO))).isEqualTo(CheckoutGate.Refusal.TIMEOUT);
+        gate.release();
+        assertThat(gate.available()).isEqualTo(1);
+    }
+
+    @Test
+    void neverMoreHoldersThanPermitsUnderContention() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate(3, 0);
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger maxInside = new AtomicInteger();
+        AtomicInteger timeouts = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            Thread t = new Thread(() -> {
+                for (int j = 0; j < 5_000; j++) {
+                    try {
+                        if (gate.acquire(in(Duration.ofSeconds(10))) != null) {
+                            timeouts.incrementAndGet();
+                            continue;
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    int now = inside.incrementAndGet();
+                    maxInside.accumulateAndGet(now, Math::max);
+                    inside.decrementAndGet();
+                    gate.release();
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        assertThat(maxInside.get()).isBetween(1, 3);
+        assertThat(timeouts.get()).isZero();
+        assertThat(gate.available()).isEqualTo(3);
+        assertThat(gate.waiting()).isZero();
+    }
+}
