@@ -213,6 +213,10 @@ public final class Core {
         if (refusal == null) {
             return;
         }
+        if (refusal == CheckoutGate.Refusal.CLOSED) {
+            throw new PoolClosedException("Database pool '" + config.poolName() + "' was closed while waiting "
+                    + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms for a connection");
+        }
         PoolStats s = stats();
         if (refusal == CheckoutGate.Refusal.REJECTED) {
             rejected.incrementAndGet();
@@ -257,7 +261,11 @@ public final class Core {
             } catch (SQLException e) {
                 failure = translator.translate(e);
             }
-            if (!(failure instanceof ConnectionException) || closed.get()) {
+            if (closed.get()) {
+                throw new PoolClosedException("Database pool '" + config.poolName() + "' was closed while waiting "
+                        + "for it to reconnect", failure);
+            }
+            if (!(failure instanceof ConnectionException)) {
                 throw failure;
             }
             long now = System.nanoTime();
@@ -612,6 +620,8 @@ public final class Core {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        // Callers waiting for a connection learn at once that none will come (not after the drain).
+        gate.close();
         ConnectionPool current = pool;
         try {
             if (current != null) {

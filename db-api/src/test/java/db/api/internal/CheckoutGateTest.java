@@ -174,6 +174,36 @@ class CheckoutGateTest {
     }
 
     @Test
+    void closeSendsEveryWaiterAwayAtOnceAndRefusesLaterCallers() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate(1, 0);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        List<CheckoutGate.Refusal> refusals = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    refusals.add(gate.acquire(in(Duration.ofSeconds(30))));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        await(() -> gate.waiting() == 3);
+        long start = System.nanoTime();
+        gate.close();
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5)); // not 30 s
+        assertThat(refusals).containsExactly(CheckoutGate.Refusal.CLOSED, CheckoutGate.Refusal.CLOSED,
+                CheckoutGate.Refusal.CLOSED);
+        assertThat(gate.waiting()).isZero();
+        assertThat(gate.acquire(in(Duration.ofSeconds(30)))).isEqualTo(CheckoutGate.Refusal.CLOSED);
+    }
+
+    @Test
     void growingAdmitsWaitersShrinkingIsPaidBackByReturns() throws InterruptedException {
         CheckoutGate gate = new CheckoutGate(1, 0);
         assertThat(gate.acquire(in(Duration.ZERO))).isNull();
