@@ -12,14 +12,20 @@ import java.util.Optional;
  * through the session, including through {@link #connection()}, is instrumented and every
  * {@link java.sql.SQLException} from the helpers is mapped to a {@link DataAccessException}.
  *
- * <p>{@link #close()} gives the connection back clean: an open transaction is rolled back and
- * autocommit, isolation and read-only are restored.
+ * <p>{@link #close()} gives the connection back clean: an open transaction is rolled back, every JDBC
+ * property the session changed is restored, and SQL-level session state its statements changed
+ * ({@code SET}, {@code SET ROLE}, temporary tables, advisory locks, {@code LISTEN}, {@code PREPARE},
+ * cursors {@code WITH HOLD}) is reset, or the connection is discarded (see {@code db.pool.reset}).
+ * Inside a transaction the core manages, closing the session or its {@link #connection()} does not end
+ * the transaction: the core commits or rolls back when the work returns.
  */
 public interface Session extends AutoCloseable {
 
     /**
-     * The instrumented JDBC connection, for repositories and libraries that want JDBC. Do not
-     * close it (closing it is harmless: it only closes the session).
+     * The instrumented JDBC connection, for repositories and libraries that want JDBC. Every statement,
+     * result set and metadata object it hands out leads back to it, never to the pool's connection.
+     * Closing it in autocommit mode closes the session; inside a managed transaction it only closes this
+     * handle (the next call returns a new one on the same connection).
      */
     Connection connection();
 
@@ -44,6 +50,26 @@ public interface Session extends AutoCloseable {
 
     /** Whether this session is inside a transaction the core manages. */
     boolean inTransaction();
+
+    /**
+     * Runs {@code work} inside a {@code SAVEPOINT} of the open transaction: when it returns the
+     * savepoint is released; when it throws, the transaction rolls back to the savepoint (what the work
+     * did is undone, what ran before it is kept and the transaction is usable again) and the exception is
+     * rethrown mapped. For "insert, and on {@link DuplicateKeyException} update instead" in one
+     * transaction. A nested {@link Database#inTransaction(TransactionWork)} does the same.
+     *
+     * @throws IllegalStateException when the session is in autocommit mode (no transaction is open)
+     */
+    <T> T inSavepoint(TransactionWork<T> work);
+
+    /** Like {@link #inSavepoint(TransactionWork)} for work that returns nothing. */
+    default void runInSavepoint(TransactionAction work) {
+        java.util.Objects.requireNonNull(work, "work");
+        inSavepoint(session -> {
+            work.run(session);
+            return null;
+        });
+    }
 
     /** Gives the connection back to the pool. Idempotent. */
     @Override

@@ -10,15 +10,18 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -64,6 +67,24 @@ public final class TcpProxy implements AutoCloseable {
     private final int maxConnections;
     private volatile Mode mode;
     private volatile boolean closed;
+    private volatile boolean recording;
+    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connectionIds = new AtomicInteger();
+
+    /**
+     * One round trip as the server received it: every frontend message the client sent before the server
+     * answered (pgjdbc pipelines its {@code BEGIN} with the first statement, so both are one exchange),
+     * with the text of its simple {@code Query} and {@code Parse} messages ({@code statements} is empty
+     * when the client only bound and executed statements it had prepared before). {@code connection}
+     * numbers the client connections the proxy accepted, from 1. Statement text is the client's, for
+     * tests only.
+     */
+    public record Exchange(int connection, List<String> statements) {
+        /** A pool's validation probe (pgjdbc's {@code isValid} sends an empty query). */
+        public boolean isValidationProbe() {
+            return statements.size() == 1 && statements.get(0).isBlank();
+        }
+    }
     private final Object flow = new Object();
     private volatile boolean upstreamStalled;
     private volatile boolean downstreamStalled;
@@ -131,6 +152,28 @@ public final class TcpProxy implements AutoCloseable {
     /** Changes what happens to connections accepted from now on; open ones are not touched. */
     public void mode(Mode mode) {
         this.mode = mode;
+    }
+
+    /**
+     * Counting mode: on connections accepted from now on, every flight of frontend messages the server
+     * answers is recorded as an {@link Exchange}, so tests count the round trips the server received,
+     * not what the client thinks it sent. The connection start-up (untyped messages, authentication) is
+     * not counted; a {@code Terminate} the server never answers is not a round trip either. Only
+     * unencrypted connections are understood (the local test server does not use TLS).
+     */
+    public TcpProxy recordExchanges() {
+        recording = true;
+        return this;
+    }
+
+    /** The round trips recorded so far, in the order the proxy forwarded them. */
+    public List<Exchange> exchanges() {
+        return List.copyOf(exchanges);
+    }
+
+    /** How many round trips were recorded so far. */
+    public int exchangeCount() {
+        return exchanges.size();
     }
 
     /** The current mode. */
@@ -256,15 +299,16 @@ public final class TcpProxy implements AutoCloseable {
             return;
         }
         sockets.add(upstream);
+        FrontendParser parser = recording ? new FrontendParser(connectionIds.incrementAndGet(), exchanges::add) : null;
         try {
-            pumps.execute(() -> pump(client, upstream, Direction.UPSTREAM));
-            pumps.execute(() -> pump(upstream, client, Direction.DOWNSTREAM));
+            pumps.execute(() -> pump(client, upstream, Direction.UPSTREAM, parser));
+            pumps.execute(() -> pump(upstream, client, Direction.DOWNSTREAM, parser));
         } catch (RejectedExecutionException e) {
             closePair(client, upstream);
         }
     }
 
-    private void pump(Socket from, Socket to, Direction direction) {
+    private void pump(Socket from, Socket to, Direction direction, FrontendParser parser) {
         byte[] buffer = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream();
@@ -276,6 +320,15 @@ public final class TcpProxy implements AutoCloseable {
                 // sender sees an open socket and no answer, like a silent network.
                 if (!awaitFlowing(direction, from)) {
                     return;
+                }
+                if (parser != null) {
+                    // Before forwarding: a flight is recorded before the server can answer it, and closed
+                    // before its answer reaches the client.
+                    if (direction == Direction.UPSTREAM) {
+                        parser.feed(buffer, n);
+                    } else {
+                        parser.serverAnswered();
+                    }
                 }
                 boolean cutNow = false;
                 if (direction == Direction.UPSTREAM) {
@@ -398,5 +451,93 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public String toString() {
         return "TcpProxy[127.0.0.1:" + port() + " -> " + target + ", " + mode + "]";
+    }
+
+    /**
+     * Splits the client's byte stream into PostgreSQL frontend messages: untyped ones first
+     * (SSLRequest, GSSENCRequest, then the StartupMessage), then typed ones ({@code type, int32 length,
+     * body}). Only the SQL text of {@code Q} and {@code P} is read.
+     */
+    private static final class FrontendParser {
+        private static final int PROTOCOL_3 = 196608;
+        private final int connection;
+        private final Consumer<Exchange> sink;
+        private byte[] pending = new byte[0];
+        private boolean started;
+        private List<String> flight = new ArrayList<>();
+        private int typed;
+
+        FrontendParser(int connection, Consumer<Exchange> sink) {
+            this.connection = connection;
+            this.sink = sink;
+        }
+
+        synchronized void feed(byte[] data, int length) {
+            byte[] all = new byte[pending.length + length];
+            System.arraycopy(pending, 0, all, 0, pending.length);
+            System.arraycopy(data, 0, all, pending.length, length);
+            int pos = 0;
+            while (true) {
+                if (!started) {
+                    if (all.length - pos < 8) {
+                        break;
+                    }
+                    int len = readInt(all, pos);
+                    if (all.length - pos < len) {
+                        break;
+                    }
+                    if (readInt(all, pos + 4) == PROTOCOL_3) {
+                        started = true;
+                    }
+                    pos += len;
+                } else {
+                    if (all.length - pos < 5) {
+                        break;
+                    }
+                    int len = readInt(all, pos + 1);
+                    if (all.length - pos < 1 + len) {
+                        break;
+                    }
+                    message((char) all[pos], all, pos + 5, len - 4);
+                    pos += 1 + len;
+                }
+            }
+            pending = java.util.Arrays.copyOfRange(all, pos, all.length);
+        }
+
+        private void message(char type, byte[] data, int body, int length) {
+            typed++;
+            if (type == 'Q') {
+                flight.add(cString(data, body));
+            } else if (type == 'P') {
+                flight.add(cString(data, indexOfZero(data, body) + 1));
+            }
+        }
+
+        /** The server sent something: the flight it answers is one exchange. */
+        synchronized void serverAnswered() {
+            if (started && typed > 0) {
+                sink.accept(new Exchange(connection, List.copyOf(flight)));
+            }
+            flight = new ArrayList<>();
+            typed = 0;
+        }
+
+        private static int indexOfZero(byte[] data, int from) {
+            int i = from;
+            while (i < data.length && data[i] != 0) {
+                i++;
+            }
+            return i;
+        }
+
+        private static String cString(byte[] data, int from) {
+            return new String(data, from, indexOfZero(data, from) - from, StandardCharsets.UTF_8);
+        }
+
+        private static int readInt(byte[] data, int pos) {
+            return ((data[pos] & 0xff) << 24) | ((data[pos + 1] & 0xff) << 16) | ((data[pos + 2] & 0xff) << 8)
+                    | (data[pos + 3] & 0xff);
+        }
     }
 }

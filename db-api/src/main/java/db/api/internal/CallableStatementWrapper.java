@@ -11,6 +11,7 @@ import java.sql.Clob;
 import java.sql.Date;
 import java.sql.NClob;
 import java.sql.Ref;
+import java.sql.ResultSet;
 import java.sql.RowId;
 import java.sql.SQLException;
 import java.sql.SQLType;
@@ -24,9 +25,15 @@ import java.util.Map;
 final class CallableStatementWrapper extends PreparedStatementWrapper implements CallableStatement {
     private final CallableStatement callable;
 
-    CallableStatementWrapper(CallableStatement callable, ConnectionWrapper connection, QueryHooks hooks, String sql) {
-        super(callable, connection, hooks, sql);
+    CallableStatementWrapper(CallableStatement callable, ConnectionWrapper connection, String sql) {
+        super(callable, connection, sql);
         this.callable = callable;
+    }
+
+    /** A {@code refcursor} OUT parameter comes back as a result set: it leads back to this statement too. */
+    @SuppressWarnings("unchecked")
+    private <T> T resultSetsLeadBack(T value) {
+        return value instanceof ResultSet ? (T) ResultSetWrapper.of((ResultSet) value, this) : value;
     }
 
     // ---- plain delegation below ----
@@ -209,32 +216,32 @@ final class CallableStatementWrapper extends PreparedStatementWrapper implements
 
     @Override
     public Object getObject(String p0) throws SQLException {
-        return callable.getObject(p0);
+        return resultSetsLeadBack(callable.getObject(p0));
     }
 
     @Override
     public <T> T getObject(String p0, Class<T> p1) throws SQLException {
-        return callable.getObject(p0, p1);
+        return resultSetsLeadBack(callable.getObject(p0, p1));
     }
 
     @Override
     public Object getObject(String p0, Map<String, Class<?>> p1) throws SQLException {
-        return callable.getObject(p0, p1);
+        return resultSetsLeadBack(callable.getObject(p0, p1));
     }
 
     @Override
     public Object getObject(int p0) throws SQLException {
-        return callable.getObject(p0);
+        return resultSetsLeadBack(callable.getObject(p0));
     }
 
     @Override
     public <T> T getObject(int p0, Class<T> p1) throws SQLException {
-        return callable.getObject(p0, p1);
+        return resultSetsLeadBack(callable.getObject(p0, p1));
     }
 
     @Override
     public Object getObject(int p0, Map<String, Class<?>> p1) throws SQLException {
-        return callable.getObject(p0, p1);
+        return resultSetsLeadBack(callable.getObject(p0, p1));
     }
 
     @Override

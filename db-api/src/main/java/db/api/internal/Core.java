@@ -12,7 +12,6 @@ import db.api.PoolStats;
 import db.api.Providers;
 import db.api.QueryTimeoutException;
 import db.api.Session;
-import db.api.TransactionOutcomeUnknownException;
 import db.api.TransactionWork;
 import db.api.TxOptions;
 import db.api.UncategorizedDataAccessException;
@@ -30,7 +29,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +36,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,6 +81,8 @@ public final class Core {
     private final ExecutorService probes;
     private final LeakDetector leakDetector;
     private final DataSource dataSource;
+    private final SessionReset reset;
+    private final Transactions transactions;
     private final PhysicalConnector connector;
     /** The pool's name, unique among the open databases of this process (see {@link PoolNames}). */
     private final String uniquePoolName;
@@ -92,6 +91,7 @@ public final class Core {
     private Core(DbConfig config, SessionProvider sessionProvider, List<ErrorMapper> mappers,
                  List<QueryInstrumenter> instrumenters, ModuleLayer layer) {
         this.config = config;
+        this.reset = SessionReset.from(config);
         List<ErrorMapper> chain = new ArrayList<>(mappers);
         chain.add(new SqlStateFallbackMapper());
         this.translator = new ErrorTranslator(chain, config.booleanProperty(INCLUDE_DETAIL, false),
@@ -111,6 +111,7 @@ public final class Core {
         this.leakDetector = new LeakDetector(config.leakThreshold(), leakScheduler, poolName, this::leakReported);
         this.probes = Executors.newCachedThreadPool(daemonThreads("switchboard-health-" + poolName));
         this.dataSource = new SessionDataSource(this);
+        this.transactions = new Transactions(this);
         this.connector = new PhysicalConnector(config, poolEvents(), layer, List.of());
         this.checkoutTimeoutNanos = config.checkoutTimeout().toNanos();
         this.maxWaiting = maxWaiting(config);
@@ -171,10 +172,10 @@ public final class Core {
 
     /** A session in autocommit mode. */
     public Session openSession() {
-        return borrow();
+        return borrowSession();
     }
 
-    private SessionImpl borrow() {
+    SessionImpl borrowSession() {
         ConnectionPool current = requireOpen();
         long start = System.nanoTime();
         long deadline = start + checkoutTimeoutNanos;
@@ -190,7 +191,7 @@ public final class Core {
             if (!hooks.off()) {
                 hooks.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofNanos(System.nanoTime() - start)));
             }
-            return new SessionImpl(this, physical, hooks, leakDetector);
+            return new SessionImpl(this, physical, hooks, reset, leakDetector);
         } catch (Throwable failure) {
             // Between the pool's borrow and the caller's session: give the connection back, whatever failed.
             giveBackAfterFailure(current, physical, failure);
@@ -364,107 +365,11 @@ public final class Core {
         }
     }
 
-    // ---- transactions ----
+    // ---- transactions (all of it in Transactions) ----
 
-    /** Runs {@code work} in a transaction, retrying as {@code options} allow. */
+    /** Runs {@code work} in a transaction (a savepoint when this thread has one open), retrying as {@code options} allow. */
     public <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
-        Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(work, "work");
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return runOnce(options, work);
-            } catch (DataAccessException failure) {
-                if (attempt >= options.maxAttempts() || !options.shouldRetry(failure)) {
-                    throw failure;
-                }
-                Duration pause = options.backoff(attempt, ThreadLocalRandom.current().nextDouble());
-                LOG.debug("Transaction attempt {} of {} failed with SQLSTATE {} ({}); retrying in {} ms", attempt,
-                        options.maxAttempts(), failure.sqlState(), failure.getClass().getSimpleName(), pause.toMillis());
-                sleep(pause, failure);
-            }
-        }
-    }
-
-    private <T> T runOnce(TxOptions options, TransactionWork<T> work) {
-        try (SessionImpl session = borrow()) {
-            Connection connection = session.physical();
-            try {
-                begin(session, connection, options);
-            } catch (SQLException e) {
-                throw translator.translate(e);
-            }
-            T result;
-            try {
-                result = work.run(session);
-            } catch (Throwable failure) {
-                rollbackQuietly(connection, failure);
-                throw asUnchecked(failure);
-            }
-            commit(connection);
-            session.endManaged();
-            return result;
-        }
-    }
-
-    private static void begin(SessionImpl session, Connection connection, TxOptions options) throws SQLException {
-        if (options.isolation().jdbcLevel() >= 0) {
-            session.noteIsolationChange();
-            connection.setTransactionIsolation(options.isolation().jdbcLevel());
-        }
-        if (options.readOnly()) {
-            session.noteReadOnlyChange();
-            connection.setReadOnly(true);
-        }
-        session.noteAutoCommitChange();
-        connection.setAutoCommit(false);
-        session.beginManaged();
-    }
-
-    private void commit(Connection connection) {
-        try {
-            connection.commit();
-        } catch (SQLException e) {
-            DataAccessException mapped = translator.translate(e);
-            if (mapped instanceof ConnectionException) {
-                // COMMIT may have reached the server before the connection broke: retrying could apply
-                // the work twice, so say so instead.
-                throw new TransactionOutcomeUnknownException("The connection failed while COMMIT was in flight "
-                        + "(SQLSTATE " + mapped.sqlState() + "): the transaction may or may not have committed. "
-                        + "It is not retried; check the data before running it again.", e, mapped.details());
-            }
-            throw mapped;
-        }
-    }
-
-    private static void rollbackQuietly(Connection connection, Throwable failure) {
-        try {
-            connection.rollback();
-        } catch (SQLException | RuntimeException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    private RuntimeException asUnchecked(Throwable failure) {
-        if (failure instanceof SQLException) {
-            return translator.translate((SQLException) failure);
-        }
-        if (failure instanceof RuntimeException) {
-            return (RuntimeException) failure;
-        }
-        if (failure instanceof Error) {
-            throw (Error) failure;
-        }
-        return new UncategorizedDataAccessException("The unit of work threw " + failure.getClass().getName()
-                + "; the transaction was rolled back", failure);
-    }
-
-    private static void sleep(Duration pause, DataAccessException failure) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(pause.toNanos());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure;
-        }
+        return transactions.run(options, work);
     }
 
     // ---- views ----
@@ -589,7 +494,7 @@ public final class Core {
     private void roundTrip(Duration timeout) {
         // The physical connection, not the instrumented one: readiness probes every few seconds must
         // not flood traces and query metrics.
-        try (SessionImpl session = borrow(); Statement statement = session.physical().createStatement()) {
+        try (SessionImpl session = borrowSession(); Statement statement = session.physical().createStatement()) {
             statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
             statement.execute("SELECT 1");
         } catch (SQLException e) {

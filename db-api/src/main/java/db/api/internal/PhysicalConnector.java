@@ -258,6 +258,10 @@ public final class PhysicalConnector implements DataSource {
         // connectTimeout bounds the TCP connect only; loginTimeout also bounds a server that accepts and stalls.
         p.putIfAbsent("loginTimeout", connectSeconds);
         p.putIfAbsent("ApplicationName", config.applicationName());
+        // With a 9.0+ server assumed, pgjdbc sends application_name in the startup packet instead of a SET
+        // after connecting: one round trip less per connection, and the name is part of the session's
+        // defaults, so the session reset's RESET ALL keeps it.
+        p.putIfAbsent("assumeMinServerVersion", "9.0");
         p.putIfAbsent("tcpKeepAlive", "true");
         p.putIfAbsent("logServerErrorDetail", "false");
         // Bounds on a silent network (socket read timeout, keepalive in seconds): see NetworkSettings.

@@ -21,6 +21,7 @@ import java.sql.SQLXML;
 import java.sql.Time;
 import java.sql.Timestamp;
 import java.util.Calendar;
+import java.util.function.ToLongFunction;
 
 /**
  * The {@link PreparedStatement} applications get from a session's connection. Its executions are
@@ -31,37 +32,49 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     private final PreparedStatement prepared;
     private final String sql;
     private final boolean parameterized;
+    /** The session state this text changes, classified once here rather than at every execution. */
+    private final int stateBits;
     private int batchSize;
 
-    PreparedStatementWrapper(PreparedStatement prepared, ConnectionWrapper connection, QueryHooks hooks, String sql) {
-        super(prepared, connection, hooks);
+    PreparedStatementWrapper(PreparedStatement prepared, ConnectionWrapper connection, String sql) {
+        super(prepared, connection);
         this.prepared = prepared;
         this.sql = sql;
         this.parameterized = sql.indexOf('?') >= 0;
+        this.stateBits = session.classify(sql);
+    }
+
+    private <T> T run(int size, boolean batch, JdbcCall<T> call, ToLongFunction<T> rows) throws SQLException {
+        session.sawSqlState(stateBits);
+        if (hooks.off()) {
+            try {
+                return call.call();
+            } catch (SQLException e) {
+                throw session.failed(e);
+            }
+        }
+        return batch ? hooks.runBatch(session, sql, parameterized, size, queryTimeout, call, rows)
+                : hooks.run(session, sql, parameterized, size, queryTimeout, call, rows);
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return hooks.off() ? prepared.executeQuery()
-                : hooks.run(sql, parameterized, 0, queryTimeout, prepared::executeQuery, QueryHooks::noRows);
+        return ResultSetWrapper.of(run(0, false, prepared::executeQuery, QueryHooks::noRows), this);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return hooks.off() ? prepared.executeUpdate()
-                : hooks.run(sql, parameterized, 0, queryTimeout, prepared::executeUpdate, Integer::longValue);
+        return run(0, false, prepared::executeUpdate, Integer::longValue);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return hooks.off() ? prepared.executeLargeUpdate()
-                : hooks.run(sql, parameterized, 0, queryTimeout, prepared::executeLargeUpdate, Long::longValue);
+        return run(0, false, prepared::executeLargeUpdate, Long::longValue);
     }
 
     @Override
     public boolean execute() throws SQLException {
-        return hooks.off() ? prepared.execute()
-                : hooks.run(sql, parameterized, 0, queryTimeout, prepared::execute, QueryHooks::noRows);
+        return run(0, false, prepared::execute, QueryHooks::noRows);
     }
 
     @Override
@@ -80,16 +93,14 @@ class PreparedStatementWrapper extends StatementWrapper implements PreparedState
     public int[] executeBatch() throws SQLException {
         int size = batchSize;
         batchSize = 0;
-        return hooks.off() ? prepared.executeBatch()
-                : hooks.runBatch(sql, parameterized, size, queryTimeout, prepared::executeBatch, QueryHooks::sum);
+        return run(size, true, prepared::executeBatch, QueryHooks::sum);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
         int size = batchSize;
         batchSize = 0;
-        return hooks.off() ? prepared.executeLargeBatch()
-                : hooks.runBatch(sql, parameterized, size, queryTimeout, prepared::executeLargeBatch, QueryHooks::sum);
+        return run(size, true, prepared::executeLargeBatch, QueryHooks::sum);
     }
 
     // ---- plain delegation below ----

@@ -63,21 +63,22 @@ final class QueryHooks {
     /**
      * Runs {@code call} between {@code beforeQuery} and {@code end} of every instrumentation.
      * The driver's exception is rethrown unchanged (JDBC callers expect {@link SQLException}); the
-     * instrumentations see it mapped.
+     * instrumentations see it mapped by {@code session}, which keeps the mapped object so that the
+     * exception the application catches is the one the instrumentations recorded.
      */
-    <T> T run(String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds, JdbcCall<T> call,
-              ToLongFunction<T> rows) throws SQLException {
-        return run(new QueryContext(sql, parameterized, batchSize), queryTimeoutSeconds, call, rows);
+    <T> T run(SessionImpl session, String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds,
+              JdbcCall<T> call, ToLongFunction<T> rows) throws SQLException {
+        return run(session, new QueryContext(sql, parameterized, batchSize), queryTimeoutSeconds, call, rows);
     }
 
-    /** As {@link #run(String, boolean, int, int, JdbcCall, ToLongFunction)} for an {@code executeBatch} call. */
-    <T> T runBatch(String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds, JdbcCall<T> call,
-                   ToLongFunction<T> rows) throws SQLException {
-        return run(new QueryContext(sql, parameterized, batchSize, true), queryTimeoutSeconds, call, rows);
+    /** As {@link #run(SessionImpl, String, boolean, int, int, JdbcCall, ToLongFunction)} for an {@code executeBatch} call. */
+    <T> T runBatch(SessionImpl session, String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds,
+                   JdbcCall<T> call, ToLongFunction<T> rows) throws SQLException {
+        return run(session, new QueryContext(sql, parameterized, batchSize, true), queryTimeoutSeconds, call, rows);
     }
 
-    private <T> T run(QueryContext context, int queryTimeoutSeconds, JdbcCall<T> call, ToLongFunction<T> rows)
-            throws SQLException {
+    private <T> T run(SessionImpl session, QueryContext context, int queryTimeoutSeconds, JdbcCall<T> call,
+                      ToLongFunction<T> rows) throws SQLException {
         QueryObservation[] observations = new QueryObservation[instrumentations.length];
         for (int i = 0; i < instrumentations.length; i++) {
             observations[i] = begin(instrumentations[i], context);
@@ -88,7 +89,8 @@ final class QueryHooks {
             result = call.call();
         } catch (SQLException e) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            DataAccessException mapped = translator.translate(e, translator.context(elapsed, queryTimeoutSeconds));
+            // Mapped once, by the session, which hands this same object to the application later.
+            DataAccessException mapped = session.translate(e, translator.context(elapsed, queryTimeoutSeconds));
             finish(observations, new QueryOutcome(-1, e, mapped));
             throw e;
         } catch (RuntimeException | Error e) {

@@ -4,10 +4,13 @@ import db.api.DataAccessException;
 import db.api.IncorrectResultSizeException;
 import db.api.RowMapper;
 import db.api.Session;
+import db.api.TransactionWork;
+import db.api.spi.ErrorContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,36 +21,54 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * A session over one pooled connection. Not thread-safe, like the JDBC connection it holds.
+ *
+ * <p>It owns everything that must not leak to the next borrower: the JDBC-level dirty bits
+ * ({@link ConnectionState}), the kinds of SQL-level session state its statements changed
+ * ({@link SessionStateSql}), whether the connection broke, and the last failure it mapped (so a failure
+ * is mapped once and the application catches the very object instrumenters recorded).
  */
 final class SessionImpl implements Session {
     private static final Logger LOG = LogManager.getLogger(SessionImpl.class);
 
     private final Core core;
     private final Connection physical;
-    private final ConnectionWrapper connection;
     private final QueryHooks hooks;
+    private final SessionReset reset;
+    private final ConnectionState state;
     private final long openedAtNanos;
     private final LeakDetector.Watch leakWatch;
+    private ConnectionWrapper handle;
     private boolean closed;
     private boolean managedTransaction;
-    private boolean autoCommitChanged;
-    private boolean isolationChanged;
-    private int originalIsolation = -1;
-    private boolean readOnlyChanged;
+    private int sqlState;
+    private boolean mayHaveOpenTransaction;
+    private boolean broken;
+    private int savepoints;
+    private SQLException lastFailure;
+    private DataAccessException lastMapped;
 
-    SessionImpl(Core core, Connection physical, QueryHooks hooks, LeakDetector leakDetector) {
+    SessionImpl(Core core, Connection physical, QueryHooks hooks, SessionReset reset, LeakDetector leakDetector) {
         this.core = core;
         this.physical = physical;
         this.hooks = hooks;
-        this.connection = new ConnectionWrapper(physical, this, hooks);
+        this.reset = reset;
+        this.state = new ConnectionState(physical);
+        this.handle = new ConnectionWrapper(physical, this, hooks);
         this.openedAtNanos = System.nanoTime();
         this.leakWatch = leakDetector.watch(this);
     }
 
+    /**
+     * The session's JDBC connection. When a library closed the previous handle inside a managed
+     * transaction (which only closed that handle), a new handle on the same connection is returned.
+     */
     @Override
     public Connection connection() {
         requireOpen();
-        return connection;
+        if (handle.handleClosed()) {
+            handle = new ConnectionWrapper(physical, this, hooks);
+        }
+        return handle;
     }
 
     @Override
@@ -118,13 +139,47 @@ final class SessionImpl implements Session {
             bind(ps, params);
             return work.run(ps);
         } catch (SQLException e) {
-            throw translate(e, start);
+            throw translate(e, Duration.ofNanos(System.nanoTime() - start), 0);
         }
     }
 
     @Override
     public boolean inTransaction() {
         return managedTransaction;
+    }
+
+    @Override
+    public <T> T inSavepoint(TransactionWork<T> work) {
+        Objects.requireNonNull(work, "work");
+        requireOpen();
+        if (state.autoCommit()) {
+            throw new IllegalStateException("A savepoint needs an open transaction: this session is in autocommit "
+                    + "mode; run the work in Database.inTransaction(...)");
+        }
+        String name = "sb_savepoint_" + (++savepoints);
+        runControl("SAVEPOINT " + name);
+        T result;
+        try {
+            result = work.run(this);
+        } catch (Throwable failure) {
+            try {
+                runControl("ROLLBACK TO SAVEPOINT " + name + ";RELEASE SAVEPOINT " + name);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+            throw unchecked(failure, "savepoint");
+        }
+        runControl("RELEASE SAVEPOINT " + name);
+        return result;
+    }
+
+    /** Runs a statement of the core's own (transaction control) on the physical connection, untraced. */
+    void runControl(String sql) {
+        try (Statement statement = physical.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw translate(failed(e));
+        }
     }
 
     private static void bind(PreparedStatement ps, Object[] params) throws SQLException {
@@ -136,21 +191,73 @@ final class SessionImpl implements Session {
         }
     }
 
-    private DataAccessException translate(SQLException e, long startNanos) {
-        ErrorTranslator translator = hooks.translator();
-        return translator.translate(e, translator.context(Duration.ofNanos(System.nanoTime() - startNanos), 0));
-    }
-
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("Session is closed");
         }
     }
 
+    // ---- one mapping per failure ----
+
+    /** Maps a failure of a call that was not a timed statement (commit, savepoint, work). */
+    DataAccessException translate(SQLException e) {
+        return translate(e, Duration.ZERO, 0);
+    }
+
+    DataAccessException translate(SQLException e, Duration elapsed, int queryTimeoutSeconds) {
+        ErrorTranslator translator = hooks.translator();
+        return translate(e, translator.context(elapsed, queryTimeoutSeconds));
+    }
+
+    /**
+     * The mapped exception for {@code e}: the one already made when {@code e} passed the instrumented
+     * wrappers (the object instrumenters saw), else a new one, remembered for the next ask.
+     */
+    DataAccessException translate(SQLException e, ErrorContext context) {
+        if (e == lastFailure && lastMapped != null) {
+            return lastMapped;
+        }
+        DataAccessException mapped = hooks.translator().translate(e, context);
+        lastFailure = e;
+        lastMapped = mapped;
+        noteFailure(e);
+        return mapped;
+    }
+
+    /** Sees every {@link SQLException} that passes the wrappers, mapped or not; returns it. */
+    SQLException failed(SQLException e) {
+        noteFailure(e);
+        return e;
+    }
+
+    private void noteFailure(SQLException e) {
+        if (!broken && !(e instanceof ConnectionWrapper.HandleClosedException) && BrokenConnections.isFatal(e)) {
+            broken = true;
+        }
+    }
+
+    RuntimeException unchecked(Throwable failure, String what) {
+        if (failure instanceof SQLException) {
+            return translate((SQLException) failure);
+        }
+        if (failure instanceof RuntimeException) {
+            return (RuntimeException) failure;
+        }
+        if (failure instanceof Error) {
+            throw (Error) failure;
+        }
+        return new db.api.UncategorizedDataAccessException("The unit of work threw " + failure.getClass().getName()
+                + "; the " + what + " was rolled back", failure);
+    }
+
     // ---- called by the transaction runner ----
 
     Connection physical() {
         return physical;
+    }
+
+    ConnectionState state() {
+        return state;
     }
 
     void beginManaged() {
@@ -161,22 +268,44 @@ final class SessionImpl implements Session {
         managedTransaction = false;
     }
 
-    // ---- called by the connection wrapper ----
-
-    void noteAutoCommitChange() {
-        autoCommitChanged = true;
+    boolean broken() {
+        return broken;
     }
 
-    void noteIsolationChange() throws SQLException {
-        if (!isolationChanged) {
-            // Read once, only when the application changes it, so a plain session costs no round trip.
-            originalIsolation = physical.getTransactionIsolation();
-            isolationChanged = true;
+    // ---- called by the wrappers ----
+
+    /** Records the session state {@code sql} changes (only under {@code db.pool.reset=auto}). */
+    void sawSql(String sql) {
+        if (reset.tracksSql()) {
+            sawSqlState(SessionStateSql.classify(sql));
         }
     }
 
-    void noteReadOnlyChange() {
-        readOnlyChanged = true;
+    /** What a prepared statement's text changes, classified once when it is prepared. */
+    int classify(String sql) {
+        return reset.tracksSql() ? SessionStateSql.classify(sql) : 0;
+    }
+
+    /** Records session state of the given kinds (from {@link SessionStateSql}). */
+    void sawSqlState(int bits) {
+        if (bits != 0) {
+            sqlState |= bits & SessionStateSql.ALL;
+            if ((bits & SessionStateSql.BEGIN) != 0 && state.autoCommit()) {
+                mayHaveOpenTransaction = true;
+            }
+        }
+    }
+
+    /** The application aborted the connection through its handle. */
+    void markBroken() {
+        broken = true;
+    }
+
+    /** A handle was closed: inside a managed transaction that only closes the handle. */
+    void handleClosed(ConnectionWrapper closedHandle) {
+        if (!managedTransaction) {
+            close();
+        }
     }
 
     boolean isClosed() {
@@ -188,44 +317,69 @@ final class SessionImpl implements Session {
     }
 
     /**
-     * Gives the connection back clean: an open transaction is rolled back, then autocommit,
-     * isolation and read-only are restored. A connection that cannot be cleaned is still closed (the
-     * pool then tests or discards it).
+     * Gives the connection back clean. Inside a managed transaction, user code closing the session is
+     * ignored: the transaction runner decides commit or rollback and then closes it.
      */
     @Override
     public void close() {
+        if (closed || managedTransaction) {
+            return;
+        }
+        release();
+    }
+
+    /**
+     * Rolls back what is open, restores the dirty JDBC properties, resets dirty SQL-level state, and
+     * gives the connection back; a connection that broke or could not be reset is discarded instead.
+     */
+    void release() {
         if (closed) {
             return;
         }
         closed = true;
+        managedTransaction = false;
         leakWatch.cancel();
-        try {
-            reset();
-        } catch (SQLException | RuntimeException e) {
-            LOG.debug("Could not reset a connection before returning it to the pool (SQLSTATE {})",
-                    e instanceof SQLException ? ((SQLException) e).getSQLState() : null, e);
-        } finally {
+        boolean discard = broken;
+        if (!discard) {
             try {
-                physical.close();
-            } catch (SQLException e) {
-                LOG.debug("Closing a pooled connection failed (SQLSTATE {})", e.getSQLState(), e);
+                resetConnection();
+            } catch (SQLException | RuntimeException e) {
+                discard = true;
+                LOG.debug("Could not reset a connection before returning it to the pool (SQLSTATE {}); discarding it",
+                        e instanceof SQLException ? ((SQLException) e).getSQLState() : null, e);
             }
+        }
+        try {
+            if (discard) {
+                core.discard(physical);
+            } else {
+                physical.close();
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Closing a pooled connection failed", e);
+        } finally {
             core.sessionClosed(this);
         }
     }
 
-    private void reset() throws SQLException {
-        if (managedTransaction || autoCommitChanged) {
-            if (!physical.isClosed() && !physical.getAutoCommit()) {
-                physical.rollback();
+    private void resetConnection() throws SQLException {
+        if (!state.autoCommit()) {
+            physical.rollback(); // pgjdbc sends nothing when no transaction is open
+        } else if (mayHaveOpenTransaction) {
+            try (Statement statement = physical.createStatement()) {
+                statement.execute("ROLLBACK"); // the application sent BEGIN itself in autocommit mode
             }
-            physical.setAutoCommit(true);
         }
-        if (isolationChanged && originalIsolation >= 0) {
-            physical.setTransactionIsolation(originalIsolation);
-        }
-        if (readOnlyChanged) {
-            physical.setReadOnly(false);
+        state.restore();
+        String sql = reset.sql(sqlState);
+        if (sql != null) {
+            try (Statement statement = physical.createStatement()) {
+                statement.execute(sql);
+            }
+            if (reset.undoesBaseline(sqlState)) {
+                core.applyBaseline(physical);
+            }
+            sqlState = 0;
         }
     }
 

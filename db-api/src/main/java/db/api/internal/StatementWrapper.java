@@ -7,29 +7,42 @@ import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * The {@link Statement} applications get from a session's connection: every execution goes
- * through {@link QueryHooks} (instrumentation), and {@link #getConnection()} returns the session's
- * connection wrapper, never the pooled connection underneath.
+ * through {@link QueryHooks} (instrumentation), every SQL text is shown to the session (session-state
+ * tracking), every failure is shown to the session (broken connections, one mapping per failure), and
+ * {@link #getConnection()} and the result sets it returns lead back to the session's handle, never to
+ * the pooled connection underneath.
  */
 class StatementWrapper implements Statement {
     private final Statement delegate;
     final ConnectionWrapper connection;
     final QueryHooks hooks;
+    final SessionImpl session;
     int queryTimeout;
     private List<String> batch;
 
-    StatementWrapper(Statement delegate, ConnectionWrapper connection, QueryHooks hooks) {
+    StatementWrapper(Statement delegate, ConnectionWrapper connection) {
         this.delegate = delegate;
         this.connection = connection;
-        this.hooks = hooks;
+        this.hooks = connection.hooks();
+        this.session = connection.session();
     }
 
-    private <T> T observe(String sql, int batchSize, SqlFunction<T> call, java.util.function.ToLongFunction<T> rows)
-            throws SQLException {
+    /** Runs one execution of {@code sql} (a text the session has seen) with or without instrumentation. */
+    private <T> T observe(String sql, SqlFunction<T> call, ToLongFunction<T> rows) throws SQLException {
+        session.sawSql(sql);
+        if (hooks.off()) {
+            try {
+                return call.apply(sql);
+            } catch (SQLException e) {
+                throw session.failed(e);
+            }
+        }
         String sent = hooks.rewrite(sql);
-        return hooks.run(sql, false, batchSize, queryTimeout, () -> call.apply(sent), rows);
+        return hooks.run(session, sql, false, 0, queryTimeout, () -> call.apply(sent), rows);
     }
 
     /** A JDBC call that takes the SQL text to send. */
@@ -40,79 +53,72 @@ class StatementWrapper implements Statement {
 
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
-        return hooks.off() ? delegate.executeQuery(sql) : observe(sql, 0, delegate::executeQuery, QueryHooks::noRows);
+        return ResultSetWrapper.of(observe(sql, delegate::executeQuery, QueryHooks::noRows), this);
     }
 
     @Override
     public int executeUpdate(String sql) throws SQLException {
-        return hooks.off() ? delegate.executeUpdate(sql) : observe(sql, 0, delegate::executeUpdate, Integer::longValue);
+        return observe(sql, delegate::executeUpdate, Integer::longValue);
     }
 
     @Override
     public int executeUpdate(String sql, int keys) throws SQLException {
-        return hooks.off() ? delegate.executeUpdate(sql, keys)
-                : observe(sql, 0, s -> delegate.executeUpdate(s, keys), Integer::longValue);
+        return observe(sql, s -> delegate.executeUpdate(s, keys), Integer::longValue);
     }
 
     @Override
     public int executeUpdate(String sql, int[] columns) throws SQLException {
-        return hooks.off() ? delegate.executeUpdate(sql, columns)
-                : observe(sql, 0, s -> delegate.executeUpdate(s, columns), Integer::longValue);
+        return observe(sql, s -> delegate.executeUpdate(s, columns), Integer::longValue);
     }
 
     @Override
     public int executeUpdate(String sql, String[] columns) throws SQLException {
-        return hooks.off() ? delegate.executeUpdate(sql, columns)
-                : observe(sql, 0, s -> delegate.executeUpdate(s, columns), Integer::longValue);
+        return observe(sql, s -> delegate.executeUpdate(s, columns), Integer::longValue);
     }
 
     @Override
     public long executeLargeUpdate(String sql) throws SQLException {
-        return hooks.off() ? delegate.executeLargeUpdate(sql) : observe(sql, 0, delegate::executeLargeUpdate, Long::longValue);
+        return observe(sql, delegate::executeLargeUpdate, Long::longValue);
     }
 
     @Override
     public long executeLargeUpdate(String sql, int keys) throws SQLException {
-        return hooks.off() ? delegate.executeLargeUpdate(sql, keys)
-                : observe(sql, 0, s -> delegate.executeLargeUpdate(s, keys), Long::longValue);
+        return observe(sql, s -> delegate.executeLargeUpdate(s, keys), Long::longValue);
     }
 
     @Override
     public long executeLargeUpdate(String sql, int[] columns) throws SQLException {
-        return hooks.off() ? delegate.executeLargeUpdate(sql, columns)
-                : observe(sql, 0, s -> delegate.executeLargeUpdate(s, columns), Long::longValue);
+        return observe(sql, s -> delegate.executeLargeUpdate(s, columns), Long::longValue);
     }
 
     @Override
     public long executeLargeUpdate(String sql, String[] columns) throws SQLException {
-        return hooks.off() ? delegate.executeLargeUpdate(sql, columns)
-                : observe(sql, 0, s -> delegate.executeLargeUpdate(s, columns), Long::longValue);
+        return observe(sql, s -> delegate.executeLargeUpdate(s, columns), Long::longValue);
     }
 
     @Override
     public boolean execute(String sql) throws SQLException {
-        return hooks.off() ? delegate.execute(sql) : observe(sql, 0, delegate::execute, QueryHooks::noRows);
+        return observe(sql, delegate::execute, QueryHooks::noRows);
     }
 
     @Override
     public boolean execute(String sql, int keys) throws SQLException {
-        return hooks.off() ? delegate.execute(sql, keys) : observe(sql, 0, s -> delegate.execute(s, keys), QueryHooks::noRows);
+        return observe(sql, s -> delegate.execute(s, keys), QueryHooks::noRows);
     }
 
     @Override
     public boolean execute(String sql, int[] columns) throws SQLException {
-        return hooks.off() ? delegate.execute(sql, columns)
-                : observe(sql, 0, s -> delegate.execute(s, columns), QueryHooks::noRows);
+        return observe(sql, s -> delegate.execute(s, columns), QueryHooks::noRows);
     }
 
     @Override
     public boolean execute(String sql, String[] columns) throws SQLException {
-        return hooks.off() ? delegate.execute(sql, columns)
-                : observe(sql, 0, s -> delegate.execute(s, columns), QueryHooks::noRows);
+        return observe(sql, s -> delegate.execute(s, columns), QueryHooks::noRows);
     }
 
     @Override
     public void addBatch(String sql) throws SQLException {
+        session.sawSql(sql);
         if (hooks.off()) {
             delegate.addBatch(sql);
             return;
@@ -135,20 +141,28 @@ class StatementWrapper implements Statement {
     @Override
     public int[] executeBatch() throws SQLException {
         if (hooks.off()) {
-            return delegate.executeBatch();
+            try {
+                return delegate.executeBatch();
+            } catch (SQLException e) {
+                throw session.failed(e);
+            }
         }
         List<String> statements = takeBatch();
-        return hooks.runBatch(String.join("; ", statements), false, statements.size(), queryTimeout,
+        return hooks.runBatch(session, String.join("; ", statements), false, statements.size(), queryTimeout,
                 delegate::executeBatch, QueryHooks::sum);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
         if (hooks.off()) {
-            return delegate.executeLargeBatch();
+            try {
+                return delegate.executeLargeBatch();
+            } catch (SQLException e) {
+                throw session.failed(e);
+            }
         }
         List<String> statements = takeBatch();
-        return hooks.runBatch(String.join("; ", statements), false, statements.size(), queryTimeout,
+        return hooks.runBatch(session, String.join("; ", statements), false, statements.size(), queryTimeout,
                 delegate::executeLargeBatch, QueryHooks::sum);
     }
 
@@ -233,7 +247,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
-        return delegate.getGeneratedKeys();
+        return ResultSetWrapper.of(delegate.getGeneratedKeys(), this);
     }
 
     @Override
@@ -273,7 +287,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public ResultSet getResultSet() throws SQLException {
-        return delegate.getResultSet();
+        return ResultSetWrapper.of(delegate.getResultSet(), this);
     }
 
     @Override

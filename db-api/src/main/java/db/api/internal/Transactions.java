@@ -1,0 +1,183 @@
+package db.api.internal;
+
+import db.api.ConnectionException;
+import db.api.DataAccessException;
+import db.api.Isolation;
+import db.api.TransactionOutcomeUnknownException;
+import db.api.TransactionWork;
+import db.api.TxOptions;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Every transaction the core runs, in one place: {@link #run} decides outermost or nested;
+ * {@link #outermost} is the retry loop; {@link #attempt} borrows a session and runs
+ * {@link #begin} → work → {@link #commit} or {@link #rollback}; {@link #nested} joins the open
+ * transaction through a savepoint (psycopg's nested transaction blocks). Thread-safe: the open
+ * transaction is tracked per thread and per database.
+ */
+final class Transactions {
+    private static final Logger LOG = LogManager.getLogger(Transactions.class);
+
+    /** The outermost transaction this thread has open on this database. */
+    private record Open(SessionImpl session, TxOptions options) {
+    }
+
+    private final Core core;
+    private final ThreadLocal<Open> open = new ThreadLocal<>();
+
+    Transactions(Core core) {
+        this.core = core;
+    }
+
+    /** Runs {@code work} in a transaction: a new one, or a savepoint of the one this thread has open. */
+    <T> T run(TxOptions options, TransactionWork<T> work) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(work, "work");
+        Open outer = open.get();
+        if (outer != null) {
+            return nested(outer, options, work);
+        }
+        return outermost(options, work);
+    }
+
+    /** Retries happen here only: a nested failure reaches this loop through the outer work. */
+    private <T> T outermost(TxOptions options, TransactionWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(options, work);
+            } catch (DataAccessException failure) {
+                if (attempt >= options.maxAttempts() || !options.shouldRetry(failure)) {
+                    throw failure;
+                }
+                Duration pause = options.backoff(attempt, ThreadLocalRandom.current().nextDouble());
+                LOG.debug("Transaction attempt {} of {} failed with SQLSTATE {} ({}); retrying in {} ms", attempt,
+                        options.maxAttempts(), failure.sqlState(), failure.getClass().getSimpleName(), pause.toMillis());
+                sleep(pause, failure);
+            }
+        }
+    }
+
+    private <T> T attempt(TxOptions options, TransactionWork<T> work) {
+        SessionImpl session = core.borrowSession();
+        try {
+            begin(session, options);
+            open.set(new Open(session, options));
+            T result;
+            try {
+                result = work.run(session);
+            } catch (Throwable failure) {
+                rollback(session, failure);
+                throw session.unchecked(failure, "transaction");
+            } finally {
+                open.remove();
+            }
+            commit(session);
+            return result;
+        } finally {
+            session.endManaged();
+            session.release();
+        }
+    }
+
+    /**
+     * Opens the transaction. Autocommit off costs nothing (pgjdbc sends {@code BEGIN} with the first
+     * statement); isolation and read-only go in one {@code SET TRANSACTION} that travels with that
+     * {@code BEGIN}: one extra round trip at most, and nothing to restore afterwards.
+     */
+    private static void begin(SessionImpl session, TxOptions options) {
+        try {
+            session.state().setAutoCommit(false);
+        } catch (SQLException e) {
+            throw session.translate(session.failed(e));
+        }
+        session.beginManaged();
+        String characteristics = characteristics(options.isolation(), options.readOnly());
+        if (characteristics != null) {
+            session.runControl(characteristics);
+        }
+    }
+
+    static String characteristics(Isolation isolation, boolean readOnly) {
+        String level = switch (isolation) {
+            case DEFAULT -> null;
+            case READ_COMMITTED -> "READ COMMITTED";
+            case REPEATABLE_READ -> "REPEATABLE READ";
+            case SERIALIZABLE -> "SERIALIZABLE";
+        };
+        if (level == null && !readOnly) {
+            return null;
+        }
+        StringBuilder sql = new StringBuilder("SET TRANSACTION");
+        if (level != null) {
+            sql.append(" ISOLATION LEVEL ").append(level);
+        }
+        if (readOnly) {
+            sql.append(level != null ? "," : "").append(" READ ONLY");
+        }
+        return sql.toString();
+    }
+
+    private static void commit(SessionImpl session) {
+        try {
+            session.physical().commit();
+        } catch (SQLException e) {
+            DataAccessException mapped = session.translate(session.failed(e));
+            if (mapped instanceof ConnectionException) {
+                // COMMIT may have reached the server before the connection broke: retrying could apply
+                // the work twice, so say so instead.
+                throw new TransactionOutcomeUnknownException("The connection failed while COMMIT was in flight "
+                        + "(SQLSTATE " + mapped.sqlState() + "): the transaction may or may not have committed. "
+                        + "It is not retried; check the data before running it again.", e, mapped.details());
+            }
+            throw mapped;
+        }
+    }
+
+    private static void rollback(SessionImpl session, Throwable failure) {
+        try {
+            session.physical().rollback();
+        } catch (SQLException e) {
+            session.failed(e);
+            failure.addSuppressed(e);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Joins the open transaction through a savepoint: its failure rolls back to the savepoint and is
+     * rethrown (the outer work may catch it and go on); it is never retried here.
+     */
+    private static <T> T nested(Open outer, TxOptions options, TransactionWork<T> work) {
+        TxOptions outerOptions = outer.options();
+        if (options.isolation() != Isolation.DEFAULT && options.isolation() != outerOptions.isolation()) {
+            throw new IllegalStateException("A nested transaction asks for isolation " + options.isolation()
+                    + " but joins a transaction running at " + describe(outerOptions.isolation())
+                    + "; nested transactions are savepoints of the outer one and cannot change its isolation");
+        }
+        if (outerOptions.readOnly() && !options.readOnly()) {
+            throw new IllegalStateException("A nested read-write transaction cannot join a read-only transaction; "
+                    + "mark the nested one read-only or make the outer one read-write");
+        }
+        return outer.session().inSavepoint(work);
+    }
+
+    private static String describe(Isolation isolation) {
+        return isolation == Isolation.DEFAULT ? "the connection's default isolation" : isolation.toString();
+    }
+
+    private static void sleep(Duration pause, DataAccessException failure) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure;
+        }
+    }
+}
