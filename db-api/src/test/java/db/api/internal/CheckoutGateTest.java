@@ -40,6 +40,9 @@ class CheckoutGateTest {
                 try {
                     if (gate.acquire(in(Duration.ofSeconds(20))) == null) {
                         admitted.add(index);
+                        // Hold the permit a moment: a thread granted together with this one must wake and
+                        // record itself before this release admits the next (a loaded 2-core machine).
+                        Thread.sleep(50);
                         gate.release();
                     }
                 } catch (InterruptedException e) {
