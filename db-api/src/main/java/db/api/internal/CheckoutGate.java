@@ -23,6 +23,12 @@ final class CheckoutGate {
     /** Why {@link #acquire} did not admit the caller. */
     enum Refusal { TIMEOUT, REJECTED, CLOSED }
 
+    /**
+     * Loads the waiter's class with the gate, on the thread that opens the pool: loaded later, inside the
+     * first contended checkout of a virtual thread, class loading pins that thread's carrier (JFR
+     * {@code jdk.VirtualThreadPinned}, "Freeze or preempt failed").
+     */
+    private static final Class<?> WAITER_CLASS = Waiter.class;
     private static final int WAITING = 0;
     private static final int GRANTED = 1;
     private static final int CANCELLED = 2;

@@ -494,9 +494,20 @@ public final class Core {
     private void roundTrip(Duration timeout) {
         // The physical connection, not the instrumented one: readiness probes every few seconds must
         // not flood traces and query metrics.
-        try (SessionImpl session = borrowSession(); Statement statement = session.physical().createStatement()) {
-            statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
-            statement.execute("SELECT 1");
+        try (SessionImpl session = borrowSession()) {
+            Connection physical = session.physical();
+            // The probe's socket reads are bounded by the health timeout, not the (much longer) network
+            // timeout: during a stall, probes every few seconds must not pile up holding connections.
+            int networkTimeout = physical.getNetworkTimeout();
+            physical.setNetworkTimeout(Runnable::run, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+            try (Statement statement = physical.createStatement()) {
+                statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
+                statement.execute("SELECT 1");
+            } finally {
+                if (!physical.isClosed()) {
+                    physical.setNetworkTimeout(Runnable::run, networkTimeout);
+                }
+            }
         } catch (SQLException e) {
             throw translator.translate(e);
         }
