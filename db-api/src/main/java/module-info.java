@@ -18,5 +18,6 @@ module db.api {
     uses db.api.spi.SessionProvider;
     uses db.api.spi.ErrorMapper;
     uses db.api.spi.QueryInstrumenter;
+    uses db.api.spi.ConfigKeySource;
     uses java.sql.Driver;
 }

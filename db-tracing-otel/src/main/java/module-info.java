@@ -11,4 +11,5 @@ module db.tracing.otel {
     exports db.tracing.otel;
 
     provides db.api.spi.QueryInstrumenter with db.tracing.otel.OpenTelemetryInstrumenter;
+    provides db.api.spi.ConfigKeySource with db.tracing.otel.TracingKeys;
 }

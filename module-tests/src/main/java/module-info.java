@@ -9,4 +9,5 @@ module db.moduletests {
     exports db.moduletests;
 
     provides db.api.spi.QueryInstrumenter with db.moduletests.RecordingInstrumenter;
+    provides db.api.spi.ConfigKeySource with db.moduletests.TestKeys;
 }

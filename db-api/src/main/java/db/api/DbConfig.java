@@ -1,128 +1,108 @@
 package db.api;
 
+import db.api.internal.ConfigRegistry;
+import db.api.internal.ConnectionParameters;
 import db.api.internal.ConnectionUrl;
+import db.api.internal.DriverProperties;
+import db.api.internal.Secrets;
 import db.api.internal.Durations;
+import db.api.spi.ConfigKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * Immutable configuration of a {@link Database}. Build it with {@link #builder()},
- * {@link #fromProperties(Properties)} or {@link #fromEnvironment()}; every way validates and reports
- * every problem at once in one {@link ConfigException}, so an invalid {@code DbConfig} never exists.
+ * {@link #fromProperties(Properties)} or {@link #fromEnvironment()}; every way validates every key and
+ * reports every problem at once in one {@link ConfigException}, so an invalid {@code DbConfig} never exists.
  *
- * <table>
- * <caption>Keys</caption>
- * <tr><th>property</th><th>environment</th><th>default</th><th>meaning</th></tr>
- * <tr><td>db.url</td><td>DB_URL</td><td>(required)</td><td>JDBC URL, libpq URI or key/value DSN</td></tr>
- * <tr><td>db.user</td><td>DB_USER</td><td>from the URL</td><td>role name</td></tr>
- * <tr><td>db.password</td><td>DB_PASSWORD</td><td>from the URL</td><td>never logged</td></tr>
- * <tr><td>db.pool.min-size</td><td>DB_POOL_MIN_SIZE</td><td>2</td><td>connections kept open</td></tr>
- * <tr><td>db.pool.max-size</td><td>DB_POOL_MAX_SIZE</td><td>10</td><td>upper bound</td></tr>
- * <tr><td>db.pool.checkout-timeout</td><td>DB_POOL_CHECKOUT_TIMEOUT</td><td>30s</td><td>longest wait for a connection; never infinite</td></tr>
- * <tr><td>db.pool.idle-timeout</td><td>DB_POOL_IDLE_TIMEOUT</td><td>10m</td><td>idle connections above min-size close after this</td></tr>
- * <tr><td>db.pool.max-lifetime</td><td>DB_POOL_MAX_LIFETIME</td><td>30m</td><td>connections are replaced after this</td></tr>
- * <tr><td>db.pool.leak-threshold</td><td>DB_POOL_LEAK_THRESHOLD</td><td>0 (off)</td><td>report sessions open longer</td></tr>
- * <tr><td>db.pool.name</td><td>DB_POOL_NAME</td><td>switchboard</td><td>in logs, metrics and JMX</td></tr>
- * <tr><td>db.pool.fail-fast</td><td>DB_POOL_FAIL_FAST</td><td>true</td><td>fail at open when the database does not answer</td></tr>
- * <tr><td>db.connect-timeout</td><td>DB_CONNECT_TIMEOUT</td><td>10s</td><td>TCP connect and login</td></tr>
- * <tr><td>db.statement-timeout</td><td>DB_STATEMENT_TIMEOUT</td><td>none</td><td>server-side {@code statement_timeout}</td></tr>
- * <tr><td>db.application-name</td><td>DB_APPLICATION_NAME</td><td>switchboard</td><td>in {@code pg_stat_activity}</td></tr>
- * <tr><td>db.session-provider</td><td>DB_SESSION_PROVIDER</td><td>the only one</td><td>chooses a provider by name</td></tr>
- * </table>
+ * <p>Every key is declared once as a {@link ConfigKey}: {@code db.api}'s own in {@link DbKeys}, a provider
+ * module's through {@link db.api.spi.ConfigKeySource}. A key under {@code db.} that nobody declares is an
+ * error (with a "did you mean"), so a typo never goes unnoticed. The environment form of a key is the key
+ * in upper case with dots and dashes turned into underscores ({@code db.pool.max-size} →
+ * {@code DB_POOL_MAX_SIZE}). README.md's configuration table lists every key.
  *
- * <p>Durations accept ISO-8601 ({@code PT30S}) or {@code 500ms}/{@code 30s}/{@code 10m}/{@code 1h}.
- * Any other {@code db.*} key (for example {@code db.errors.include-detail} or {@code db.tracing.query-text})
- * is kept for providers and read with {@link #property(String)}; its environment form is the key in
- * upper case with dots and dashes turned into underscores.
+ * <p>Durations accept ISO-8601 ({@code PT30S}) or {@code 500ms}/{@code 30s}/{@code 10m}/{@code 1h}/{@code 1d}.
  *
- * <p>{@link #toString()} never shows the password, also not inside a URL or DSN.
+ * <p>Secrets (the password, {@code sslpassword}, any key whose name makes it secret: see
+ * {@link ConfigKey#isSecretName(String)}) never appear in {@link #toString()} or in a problem message, and
+ * reach the driver only as {@link #connectionProperties()}, never inside {@link #jdbcUrl()}.
  */
 public final class DbConfig {
 
-    /** Property-form names of the keys {@code DbConfig} itself interprets. */
-    public static final String URL = "db.url";
+    /** {@code db.url}. */
+    public static final String URL = DbKeys.URL.name();
     /** {@code db.user}. */
-    public static final String USER = "db.user";
+    public static final String USER = DbKeys.USER.name();
     /** {@code db.password}. */
-    public static final String PASSWORD = "db.password";
+    public static final String PASSWORD = DbKeys.PASSWORD.name();
     /** {@code db.pool.min-size}. */
-    public static final String POOL_MIN_SIZE = "db.pool.min-size";
+    public static final String POOL_MIN_SIZE = DbKeys.POOL_MIN_SIZE.name();
     /** {@code db.pool.max-size}. */
-    public static final String POOL_MAX_SIZE = "db.pool.max-size";
+    public static final String POOL_MAX_SIZE = DbKeys.POOL_MAX_SIZE.name();
     /** {@code db.pool.checkout-timeout}. */
-    public static final String POOL_CHECKOUT_TIMEOUT = "db.pool.checkout-timeout";
+    public static final String POOL_CHECKOUT_TIMEOUT = DbKeys.POOL_CHECKOUT_TIMEOUT.name();
     /** {@code db.pool.idle-timeout}. */
-    public static final String POOL_IDLE_TIMEOUT = "db.pool.idle-timeout";
+    public static final String POOL_IDLE_TIMEOUT = DbKeys.POOL_IDLE_TIMEOUT.name();
     /** {@code db.pool.max-lifetime}. */
-    public static final String POOL_MAX_LIFETIME = "db.pool.max-lifetime";
+    public static final String POOL_MAX_LIFETIME = DbKeys.POOL_MAX_LIFETIME.name();
     /** {@code db.pool.leak-threshold}. */
-    public static final String POOL_LEAK_THRESHOLD = "db.pool.leak-threshold";
+    public static final String POOL_LEAK_THRESHOLD = DbKeys.POOL_LEAK_THRESHOLD.name();
     /** {@code db.pool.name}. */
-    public static final String POOL_NAME = "db.pool.name";
+    public static final String POOL_NAME = DbKeys.POOL_NAME.name();
     /** {@code db.pool.fail-fast}. */
-    public static final String POOL_FAIL_FAST = "db.pool.fail-fast";
+    public static final String POOL_FAIL_FAST = DbKeys.POOL_FAIL_FAST.name();
     /** {@code db.connect-timeout}. */
-    public static final String CONNECT_TIMEOUT = "db.connect-timeout";
+    public static final String CONNECT_TIMEOUT = DbKeys.CONNECT_TIMEOUT.name();
     /** {@code db.statement-timeout}. */
-    public static final String STATEMENT_TIMEOUT = "db.statement-timeout";
+    public static final String STATEMENT_TIMEOUT = DbKeys.STATEMENT_TIMEOUT.name();
     /** {@code db.application-name}. */
-    public static final String APPLICATION_NAME = "db.application-name";
+    public static final String APPLICATION_NAME = DbKeys.APPLICATION_NAME.name();
     /** {@code db.session-provider}. */
-    public static final String SESSION_PROVIDER = "db.session-provider";
+    public static final String SESSION_PROVIDER = DbKeys.SESSION_PROVIDER.name();
 
-    private static final List<String> KNOWN_KEYS = List.of(URL, USER, PASSWORD, POOL_MIN_SIZE, POOL_MAX_SIZE,
-            POOL_CHECKOUT_TIMEOUT, POOL_IDLE_TIMEOUT, POOL_MAX_LIFETIME, POOL_LEAK_THRESHOLD, POOL_NAME,
-            POOL_FAIL_FAST, CONNECT_TIMEOUT, STATEMENT_TIMEOUT, APPLICATION_NAME, SESSION_PROVIDER);
+    private static final String PREFIX = "db.";
 
     private final ConnectionUrl url;
     private final String user;
     private final String password;
-    private final int minSize;
-    private final int maxSize;
-    private final Duration checkoutTimeout;
-    private final Duration idleTimeout;
-    private final Duration maxLifetime;
-    private final Duration leakThreshold;
-    private final String poolName;
-    private final boolean failFast;
-    private final Duration connectTimeout;
-    private final Duration statementTimeout;
     private final String applicationName;
-    private final String sessionProvider;
+    /** Raw values as set (builder, properties, system properties), in order. */
     private final Map<String, String> values;
+    /** Parsed values of the declared keys that were set (in values or the environment). */
+    private final Map<String, Object> typed;
+    /** The keys known when this config was built. */
+    private final Map<String, ConfigKey<?>> keys;
+    /** The URL's or DSN's parameters in pgjdbc's names. */
+    private final Map<String, String> parameters;
+    private final Map<String, String> driverProperties;
     private final Map<Class<?>, Object> extensions;
     /** The DB_* environment variables seen by fromEnvironment(): only those, so nothing else is held. */
     private final Map<String, String> environment;
+    private final List<ModuleLayer> layers;
+    private final List<ConfigKey<?>> declared;
 
-    private DbConfig(Parser p, Map<String, String> values, Map<Class<?>, Object> extensions,
-                     Map<String, String> environment) {
-        this.url = p.url;
-        this.user = p.user;
-        this.password = p.password;
-        this.minSize = p.minSize;
-        this.maxSize = p.maxSize;
-        this.checkoutTimeout = p.checkoutTimeout;
-        this.idleTimeout = p.idleTimeout;
-        this.maxLifetime = p.maxLifetime;
-        this.leakThreshold = p.leakThreshold;
-        this.poolName = p.poolName;
-        this.failFast = p.failFast;
-        this.connectTimeout = p.connectTimeout;
-        this.statementTimeout = p.statementTimeout;
-        this.applicationName = p.applicationName;
-        this.sessionProvider = p.sessionProvider;
-        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-        this.extensions = Map.copyOf(extensions);
-        this.environment = Map.copyOf(environment);
+    private DbConfig(Builder b, ConnectionUrl url, Map<String, String> parameters, String user, String password,
+                     String applicationName, Map<String, Object> typed, Map<String, ConfigKey<?>> keys) {
+        this.url = url;
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        this.user = user;
+        this.password = password;
+        this.applicationName = applicationName;
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(b.values));
+        this.typed = Collections.unmodifiableMap(new LinkedHashMap<>(typed));
+        this.keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
+        this.extensions = Map.copyOf(b.extensions);
+        this.environment = Map.copyOf(b.environment);
+        this.layers = List.copyOf(b.layers);
+        this.declared = List.copyOf(b.declared);
+        this.driverProperties = DriverProperties.of(this, this.parameters);
     }
 
     /** A new builder with every default set. */
@@ -130,12 +110,12 @@ public final class DbConfig {
         return new Builder();
     }
 
-    /** Reads the keys in property form ({@code db.url}, {@code db.pool.max-size} ...); other keys are ignored. */
+    /** Reads the keys in property form ({@code db.url}, {@code db.pool.max-size} ...); keys outside {@code db.} are ignored. */
     public static DbConfig fromProperties(Properties properties) {
         Objects.requireNonNull(properties, "properties");
         Builder b = builder();
         for (String name : properties.stringPropertyNames()) {
-            if (name.startsWith("db.")) {
+            if (name.startsWith(PREFIX)) {
                 b.property(name, properties.getProperty(name));
             }
         }
@@ -143,8 +123,8 @@ public final class DbConfig {
     }
 
     /**
-     * Reads environment variables ({@code DB_URL}, {@code DB_POOL_MAX_SIZE} ...), then system properties
-     * in property form ({@code -Ddb.url=...}) override them.
+     * Reads environment variables ({@code DB_URL}, {@code DB_POOL_MAX_SIZE} ...) of every declared key,
+     * then system properties in property form ({@code -Ddb.url=...}) override them.
      */
     public static DbConfig fromEnvironment() {
         return fromEnvironment(System.getenv(), System.getProperties());
@@ -157,26 +137,20 @@ public final class DbConfig {
 
     /**
      * A builder preloaded from the environment and system properties, for applications that add
-     * defaults or extensions before building: values set on the builder afterwards win.
+     * defaults or extensions before building: values set on the builder afterwards win. Only the
+     * environment variables of declared keys are read (others, such as {@code DB_TEST_URL}, are no error).
      */
     public static Builder builderFromEnvironment(Map<String, String> environment, Properties systemProperties) {
         Objects.requireNonNull(environment, "environment");
         Objects.requireNonNull(systemProperties, "systemProperties");
         Builder b = builder();
         for (Map.Entry<String, String> e : environment.entrySet()) {
-            String key = e.getKey();
-            if (key.startsWith("DB_")) {
-                b.environment.put(key, e.getValue());
-            }
-        }
-        for (String key : KNOWN_KEYS) {
-            String value = environment.get(envName(key));
-            if (value != null) {
-                b.property(key, value);
+            if (e.getKey().startsWith("DB_") && e.getValue() != null) {
+                b.environment.put(e.getKey(), e.getValue());
             }
         }
         for (String name : systemProperties.stringPropertyNames()) {
-            if (name.startsWith("db.")) {
+            if (name.startsWith(PREFIX)) {
                 b.property(name, systemProperties.getProperty(name));
             }
         }
@@ -185,18 +159,46 @@ public final class DbConfig {
 
     /** The environment-variable form of a property-form key: {@code db.pool.max-size} → {@code DB_POOL_MAX_SIZE}. */
     public static String envName(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return ConfigKey.envName(key);
     }
 
-    /** The JDBC URL the driver gets: {@code jdbc:postgresql://host:port/db?params}, with no user or password in it. */
+    /**
+     * The JDBC URL the driver gets: {@code jdbc:postgresql://host:port[,host:port...]/database}. It carries
+     * no parameter at all: user, password, every other secret and every driver setting travel in
+     * {@link #connectionProperties()}, so no driver log line that prints the URL can show a secret.
+     */
     public String jdbcUrl() {
         return url.toJdbcUrl();
     }
 
-    /** Where the pool connects (host, port, database, user), for log lines and error messages. */
+    /**
+     * The driver properties that go with {@link #jdbcUrl()}, for every provider: user, password and other
+     * secrets, the URL's or DSN's parameters translated to pgjdbc's names, connect and login timeouts,
+     * {@code ApplicationName}, TCP keepalive, {@code statement_timeout} through {@code options}. Never log it.
+     */
+    public Map<String, String> driverProperties() {
+        return driverProperties;
+    }
+
+    /** {@link #driverProperties()} as a fresh {@link Properties}, for {@code Driver.connect} and pools. */
+    public Properties connectionProperties() {
+        Properties p = new Properties();
+        p.putAll(driverProperties);
+        return p;
+    }
+
+    /** Where the pool connects (the first host, port, database, user), for log lines and error messages. */
     public DatabaseTarget target() {
-        ConnectionUrl.HostPort first = url.hosts().get(0);
-        return new DatabaseTarget(first.host(), first.port(), url.database(), user);
+        return targets().get(0);
+    }
+
+    /** Every host of a multi-host URL or DSN, in the order written, with the database and user. */
+    public List<DatabaseTarget> targets() {
+        List<DatabaseTarget> targets = new ArrayList<>();
+        for (ConnectionUrl.HostPort hp : url.hosts()) {
+            targets.add(new DatabaseTarget(hp.host(), hp.port(), url.database(), user));
+        }
+        return List.copyOf(targets);
     }
 
     /** The role name, if set (in {@code db.user} or in the URL). */
@@ -209,79 +211,106 @@ public final class DbConfig {
         return Optional.ofNullable(password);
     }
 
-    /** Driver properties from the URL's query or the DSN's other keys (e.g. {@code sslmode}). */
-    public Map<String, String> driverProperties() {
-        return url.parameters();
-    }
-
     /** {@code db.pool.min-size}, default 2. */
     public int minSize() {
-        return minSize;
+        return get(DbKeys.POOL_MIN_SIZE).orElseThrow();
     }
 
     /** {@code db.pool.max-size}, default 10. */
     public int maxSize() {
-        return maxSize;
+        return get(DbKeys.POOL_MAX_SIZE).orElseThrow();
     }
 
     /** {@code db.pool.checkout-timeout}, default 30s, never zero. */
     public Duration checkoutTimeout() {
-        return checkoutTimeout;
+        return get(DbKeys.POOL_CHECKOUT_TIMEOUT).orElseThrow();
     }
 
     /** {@code db.pool.idle-timeout}, default 10m; zero keeps idle connections. */
     public Duration idleTimeout() {
-        return idleTimeout;
+        return get(DbKeys.POOL_IDLE_TIMEOUT).orElseThrow();
     }
 
     /** {@code db.pool.max-lifetime}, default 30m; zero keeps connections forever. */
     public Duration maxLifetime() {
-        return maxLifetime;
+        return get(DbKeys.POOL_MAX_LIFETIME).orElseThrow();
     }
 
     /** {@code db.pool.leak-threshold}, default zero (off). */
     public Duration leakThreshold() {
-        return leakThreshold;
+        return get(DbKeys.POOL_LEAK_THRESHOLD).orElseThrow();
     }
 
     /** {@code db.pool.name}, default {@code switchboard}. */
     public String poolName() {
-        return poolName;
+        return get(DbKeys.POOL_NAME).orElseThrow();
     }
 
     /** {@code db.pool.fail-fast}, default true. */
     public boolean failFast() {
-        return failFast;
+        return get(DbKeys.POOL_FAIL_FAST).orElseThrow();
     }
 
     /** {@code db.connect-timeout}, default 10s. */
     public Duration connectTimeout() {
-        return connectTimeout;
+        return get(DbKeys.CONNECT_TIMEOUT).orElseThrow();
     }
 
     /** {@code db.statement-timeout}, if set (and not zero). */
     public Optional<Duration> statementTimeout() {
-        return Optional.ofNullable(statementTimeout);
+        return get(DbKeys.STATEMENT_TIMEOUT).filter(d -> !d.isZero());
     }
 
-    /** {@code db.application-name}, default {@code switchboard}. */
+    /**
+     * The {@code application_name} sent to the server: the URL's {@code application_name}, else
+     * {@code db.application-name}, else the URL's {@code fallback_application_name}, else {@code switchboard}.
+     */
     public String applicationName() {
         return applicationName;
     }
 
     /** {@code db.session-provider}, if set. */
     public Optional<String> sessionProvider() {
-        return Optional.ofNullable(sessionProvider);
+        return get(DbKeys.SESSION_PROVIDER);
     }
 
     /**
-     * Any {@code db.*} key in property form: the value set on the builder, in properties or as a
-     * system property, else the environment variable of the same name ({@link #envName(String)}).
+     * The value of a key, typed: as set (checked at build when the key was declared then), else its default.
+     *
+     * @throws ConfigException when the key was not declared at build and its value is invalid
+     */
+    public <T> Optional<T> get(ConfigKey<T> key) {
+        Objects.requireNonNull(key, "key");
+        ConfigKey<?> known = keys.get(key.name());
+        if (known != null && known.type() == key.type()) {
+            Object value = typed.get(key.name());
+            if (value != null) {
+                return Optional.of(key.type().cast(value));
+            }
+            if (known.defaultValue().isPresent() && key.defaultValue().isEmpty()) {
+                return Optional.of(key.type().cast(known.defaultValue().get()));
+            }
+            return key.defaultValue();
+        }
+        Optional<String> raw = property(key.name()).filter(v -> !v.isBlank());
+        if (raw.isEmpty()) {
+            return key.defaultValue();
+        }
+        try {
+            return Optional.of(key.parse(raw.get()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /**
+     * Any key in property form as text: the value set on the builder, in properties or as a system
+     * property, else the environment variable of the same name ({@link #envName(String)}).
      */
     public Optional<String> property(String key) {
         String value = values.get(key);
         if (value == null) {
-            value = environmentValue(key);
+            value = environment.get(envName(key));
         }
         return Optional.ofNullable(value);
     }
@@ -292,32 +321,21 @@ public final class DbConfig {
      * @throws ConfigException when set to something else
      */
     public boolean booleanProperty(String key, boolean defaultValue) {
-        Optional<String> value = property(key);
-        if (value.isEmpty() || value.get().isBlank()) {
-            return defaultValue;
-        }
-        Boolean parsed = parseBoolean(value.get());
-        if (parsed == null) {
-            throw new ConfigException(key + ": '" + value.get() + "' is not true or false");
-        }
-        return parsed;
+        return get(ConfigKey.flag(key, defaultValue)).orElse(defaultValue);
     }
 
     /**
      * A duration key (ISO-8601 or 30s/500ms/10m), else the default.
      *
-     * @throws ConfigException when set to something unparsable
+     * @throws ConfigException when set to something unparsable or negative
      */
     public Duration durationProperty(String key, Duration defaultValue) {
-        Optional<String> value = property(key);
-        if (value.isEmpty() || value.get().isBlank()) {
-            return defaultValue;
-        }
-        try {
-            return Durations.parse(value.get());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key + ": " + e.getMessage());
-        }
+        return get(ConfigKey.duration(key, defaultValue)).orElse(defaultValue);
+    }
+
+    /** The keys known when this config was built: {@link DbKeys}, then those of the modules found. */
+    public List<ConfigKey<?>> declaredKeys() {
+        return List.copyOf(keys.values());
     }
 
     /**
@@ -334,54 +352,46 @@ public final class DbConfig {
         b.values.putAll(values);
         b.extensions.putAll(extensions);
         b.environment.putAll(environment);
+        b.layers.addAll(layers);
+        b.declared.addAll(declared);
         return b;
     }
 
-    private String environmentValue(String key) {
-        return environment.get(envName(key));
+    /** Whether the value of {@code key} must never be shown. */
+    private boolean isSecret(String key) {
+        ConfigKey<?> known = keys.get(key);
+        return (known != null && known.isSecret()) || ConfigKey.isSecretName(key);
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("DbConfig[url=").append(jdbcUrl());
+        char sep = '?';
+        for (Map.Entry<String, String> e : parameters.entrySet()) {
+            sb.append(sep).append(e.getKey()).append('=').append(ConfigKey.isSecretName(e.getKey()) ? "****" : e.getValue());
+            sep = '&';
+        }
         sb.append(", user=").append(user);
         sb.append(", password=").append(password == null ? "(none)" : "****");
-        sb.append(", pool=").append(poolName).append(' ').append(minSize).append("..").append(maxSize);
-        sb.append(", checkoutTimeout=").append(Durations.format(checkoutTimeout));
-        sb.append(", idleTimeout=").append(Durations.format(idleTimeout));
-        sb.append(", maxLifetime=").append(Durations.format(maxLifetime));
-        sb.append(", leakThreshold=").append(Durations.format(leakThreshold));
-        sb.append(", failFast=").append(failFast);
-        sb.append(", connectTimeout=").append(Durations.format(connectTimeout));
-        if (statementTimeout != null) {
-            sb.append(", statementTimeout=").append(Durations.format(statementTimeout));
-        }
+        sb.append(", pool=").append(poolName()).append(' ').append(minSize()).append("..").append(maxSize());
+        sb.append(", checkoutTimeout=").append(Durations.format(checkoutTimeout()));
+        sb.append(", idleTimeout=").append(Durations.format(idleTimeout()));
+        sb.append(", maxLifetime=").append(Durations.format(maxLifetime()));
+        sb.append(", leakThreshold=").append(Durations.format(leakThreshold()));
+        sb.append(", failFast=").append(failFast());
+        sb.append(", connectTimeout=").append(Durations.format(connectTimeout()));
+        statementTimeout().ifPresent(t -> sb.append(", statementTimeout=").append(Durations.format(t)));
         sb.append(", applicationName=").append(applicationName);
-        if (sessionProvider != null) {
-            sb.append(", sessionProvider=").append(sessionProvider);
-        }
+        sessionProvider().ifPresent(p -> sb.append(", sessionProvider=").append(p));
+        List<String> shown = List.of(URL, USER, PASSWORD, POOL_MIN_SIZE, POOL_MAX_SIZE, POOL_CHECKOUT_TIMEOUT,
+                POOL_IDLE_TIMEOUT, POOL_MAX_LIFETIME, POOL_LEAK_THRESHOLD, POOL_NAME, POOL_FAIL_FAST, CONNECT_TIMEOUT,
+                STATEMENT_TIMEOUT, APPLICATION_NAME, SESSION_PROVIDER);
         values.forEach((k, v) -> {
-            if (!KNOWN_KEYS.contains(k)) {
+            if (!shown.contains(k)) {
                 sb.append(", ").append(k).append('=').append(isSecret(k) ? "****" : ConnectionUrl.mask(v));
             }
         });
         return sb.append(']').toString();
-    }
-
-    private static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("token");
-    }
-
-    static Boolean parseBoolean(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.equals("true")) {
-            return Boolean.TRUE;
-        }
-        if (t.equals("false")) {
-            return Boolean.FALSE;
-        }
-        return null;
     }
 
     /** Builds a {@link DbConfig}. Not thread-safe. Every setter stores the property form; {@link #build()} checks all. */
@@ -389,6 +399,8 @@ public final class DbConfig {
         private final Map<String, String> values = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final Map<Class<?>, Object> extensions = new LinkedHashMap<>();
+        private final List<ModuleLayer> layers = new ArrayList<>();
+        private final List<ConfigKey<?>> declared = new ArrayList<>();
 
         private Builder() {
         }
@@ -470,7 +482,8 @@ public final class DbConfig {
 
         /**
          * Any key in property form ({@code db.pool.max-size}, {@code db.errors.include-detail}), as text;
-         * {@code null} removes it.
+         * {@code null} removes it. Keys under {@code db.} must be declared ({@link DbKeys}, a module's
+         * {@link db.api.spi.ConfigKeySource}, or {@link #declare(ConfigKey[])}).
          */
         public Builder property(String key, String value) {
             Objects.requireNonNull(key, "key");
@@ -479,6 +492,33 @@ public final class DbConfig {
             } else {
                 values.put(key, value);
             }
+            return this;
+        }
+
+        /** Sets a declared key from a typed value ({@code null} removes it). */
+        public <T> Builder set(ConfigKey<T> key, T value) {
+            Objects.requireNonNull(key, "key");
+            if (!declared.contains(key) && !DbKeys.all().contains(key)) {
+                declared.add(key);
+            }
+            String text = value == null ? null : value instanceof Duration d ? d.toString() : String.valueOf(value);
+            return property(key.name(), text);
+        }
+
+        /** Declares keys the application itself reads (a provider module uses {@link db.api.spi.ConfigKeySource}). */
+        public Builder declare(ConfigKey<?>... keys) {
+            for (ConfigKey<?> key : keys) {
+                declared.add(Objects.requireNonNull(key, "key"));
+            }
+            return this;
+        }
+
+        /**
+         * Also knows the keys declared by the modules of {@code layer} (and its parents), for providers that
+         * {@link Database#open(DbConfig, ModuleLayer)} will find there rather than in the boot layer.
+         */
+        public Builder declareFrom(ModuleLayer layer) {
+            layers.add(Objects.requireNonNull(layer, "layer"));
             return this;
         }
 
@@ -499,151 +539,114 @@ public final class DbConfig {
 
         /** Validates and builds; throws {@link ConfigException} listing every problem. */
         public DbConfig build() {
-            Parser parser = new Parser(values);
-            parser.parse();
-            if (!parser.problems.isEmpty()) {
-                throw new ConfigException(parser.problems);
+            List<String> problems = new ArrayList<>();
+            Map<String, ConfigKey<?>> keys = ConfigRegistry.keys(declared, layers, problems);
+            Map<String, Object> typed = new LinkedHashMap<>();
+
+            for (String key : values.keySet()) {
+                if (key.startsWith(PREFIX) && !keys.containsKey(key)) {
+                    problems.add(ConfigRegistry.unknownKey(key, keys.keySet()));
+                }
             }
-            return new DbConfig(parser, values, extensions, environment);
-        }
-    }
+            for (ConfigKey<?> key : keys.values()) {
+                String raw = values.get(key.name());
+                if (raw == null) {
+                    raw = environment.get(key.envName());
+                }
+                if (raw == null || raw.isBlank()) {
+                    continue;
+                }
+                try {
+                    typed.put(key.name(), key.parse(raw));
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
+            }
 
-    /** Turns the property-form values into typed fields, collecting every problem. */
-    private static final class Parser {
-        private static final Set<String> SIZE_KEYS = Set.of(POOL_MIN_SIZE, POOL_MAX_SIZE);
-
-        private final Map<String, String> values;
-        private final List<String> problems = new ArrayList<>();
-        ConnectionUrl url;
-        String user;
-        String password;
-        int minSize;
-        int maxSize;
-        Duration checkoutTimeout;
-        Duration idleTimeout;
-        Duration maxLifetime;
-        Duration leakThreshold;
-        String poolName;
-        boolean failFast;
-        Duration connectTimeout;
-        Duration statementTimeout;
-        String applicationName;
-        String sessionProvider;
-
-        Parser(Map<String, String> values) {
-            this.values = values;
-        }
-
-        void parse() {
-            String rawUrl = text(URL);
+            ConnectionUrl url = null;
+            Map<String, String> parameters = Map.of();
+            String rawUrl = (String) typed.get(URL);
             if (rawUrl == null) {
-                problems.add(URL + " is required (a JDBC URL like jdbc:postgresql://localhost:5432/app, "
-                        + "a URI like postgresql://user@localhost/app, or a DSN like 'host=localhost dbname=app'; "
-                        + "environment variable " + envName(URL) + ")");
+                if (problems.stream().noneMatch(p -> p.startsWith(URL + ":"))) {
+                    problems.add(URL + " is required (a JDBC URL like jdbc:postgresql://localhost:5432/app, "
+                            + "a URI like postgresql://user@localhost/app, or a DSN like 'host=localhost dbname=app'; "
+                            + "environment variable " + envName(URL) + ")");
+                }
             } else {
                 try {
                     url = ConnectionUrl.parse(rawUrl);
                     if (url.database() == null || url.database().isEmpty()) {
-                        problems.add(URL + " names no database: '" + ConnectionUrl.mask(rawUrl) + "'");
+                        problems.add(URL + " names no database (add /name to a URL, or dbname=name to a DSN)");
                     }
+                    parameters = ConnectionParameters.translate(url.parameters(), problems);
                 } catch (IllegalArgumentException e) {
                     problems.add(URL + ": " + e.getMessage());
                 }
             }
-            user = text(USER);
-            if (user == null && url != null) {
-                user = url.user();
-            }
-            password = values.get(PASSWORD);
-            if (password == null && url != null) {
-                password = url.password();
-            }
-            minSize = integer(POOL_MIN_SIZE, 2, 0);
-            maxSize = integer(POOL_MAX_SIZE, 10, 1);
-            if (minSize > maxSize && noProblemAbout(SIZE_KEYS)) {
+
+            Integer min = (Integer) typed.get(POOL_MIN_SIZE);
+            Integer max = (Integer) typed.get(POOL_MAX_SIZE);
+            int minSize = min != null ? min : DbKeys.POOL_MIN_SIZE.defaultValue().orElseThrow();
+            int maxSize = max != null ? max : DbKeys.POOL_MAX_SIZE.defaultValue().orElseThrow();
+            boolean sizesValid = problems.stream().noneMatch(p -> p.startsWith(POOL_MIN_SIZE) || p.startsWith(POOL_MAX_SIZE));
+            if (minSize > maxSize && sizesValid) {
                 problems.add(POOL_MIN_SIZE + " (" + minSize + ") must not exceed " + POOL_MAX_SIZE + " (" + maxSize + ")");
             }
-            checkoutTimeout = duration(POOL_CHECKOUT_TIMEOUT, Duration.ofSeconds(30), false);
-            idleTimeout = duration(POOL_IDLE_TIMEOUT, Duration.ofMinutes(10), true);
-            maxLifetime = duration(POOL_MAX_LIFETIME, Duration.ofMinutes(30), true);
-            leakThreshold = duration(POOL_LEAK_THRESHOLD, Duration.ZERO, true);
-            connectTimeout = duration(CONNECT_TIMEOUT, Duration.ofSeconds(10), false);
-            Duration st = duration(STATEMENT_TIMEOUT, Duration.ZERO, true);
-            statementTimeout = st.isZero() ? null : st;
-            poolName = name(POOL_NAME, "switchboard");
-            applicationName = name(APPLICATION_NAME, "switchboard");
-            sessionProvider = text(SESSION_PROVIDER);
-            String ff = text(POOL_FAIL_FAST);
-            failFast = true;
-            if (ff != null) {
-                Boolean parsed = parseBoolean(ff);
-                if (parsed == null) {
-                    problems.add(POOL_FAIL_FAST + ": '" + ff + "' is not true or false");
-                } else {
-                    failFast = parsed;
+
+            if (!problems.isEmpty()) {
+                throw new ConfigException(Secrets.scrub(problems, secrets(keys, url)));
+            }
+            String user = (String) typed.get(USER);
+            if (user == null) {
+                user = url.user();
+            }
+            String password = values.get(PASSWORD);
+            if (password == null) {
+                password = environment.get(envName(PASSWORD));
+            }
+            if (password == null) {
+                password = url.password();
+            }
+            String applicationName = parameters.get("ApplicationName");
+            if (applicationName == null) {
+                applicationName = (String) typed.get(APPLICATION_NAME);
+            }
+            if (applicationName == null) {
+                applicationName = url.parameters().get("fallback_application_name");
+            }
+            if (applicationName == null) {
+                applicationName = DbKeys.APPLICATION_NAME.defaultValue().orElseThrow();
+            }
+            return new DbConfig(this, url, parameters, user, password, applicationName, typed, keys);
+        }
+
+        /** Every secret value this builder holds, to scrub from problem messages as a last line of defence. */
+        private List<String> secrets(Map<String, ConfigKey<?>> keys, ConnectionUrl url) {
+            List<String> secrets = new ArrayList<>();
+            Map<String, String> all = new LinkedHashMap<>();
+            environment.forEach((k, v) -> all.put(k.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v));
+            all.putAll(values);
+            all.forEach((k, v) -> {
+                ConfigKey<?> key = keys.get(k);
+                if ((key != null && key.isSecret()) || ConfigKey.isSecretName(k)) {
+                    secrets.add(v);
                 }
+            });
+            String rawUrl = values.getOrDefault(URL, environment.get(envName(URL)));
+            if (rawUrl != null) {
+                secrets.addAll(Secrets.candidates(rawUrl));
             }
-        }
-
-        /** Whether no problem was reported for these keys yet (a bad size makes min/max moot). */
-        private boolean noProblemAbout(Set<String> keys) {
-            return problems.stream().noneMatch(p -> keys.stream().anyMatch(p::startsWith));
-        }
-
-        private String text(String key) {
-            String v = values.get(key);
-            return v == null || v.isBlank() ? null : v.trim();
-        }
-
-        private int integer(String key, int defaultValue, int min) {
-            String v = text(key);
-            if (v == null) {
-                return defaultValue;
-            }
-            try {
-                int n = Integer.parseInt(v);
-                if (n < min) {
-                    problems.add(key + ": " + n + " is less than " + min);
-                    return defaultValue;
+            if (url != null) {
+                if (url.password() != null) {
+                    secrets.add(url.password());
                 }
-                return n;
-            } catch (NumberFormatException e) {
-                problems.add(key + ": '" + v + "' is not a whole number");
-                return defaultValue;
+                url.parameters().forEach((k, v) -> {
+                    if (ConfigKey.isSecretName(k)) {
+                        secrets.add(v);
+                    }
+                });
             }
-        }
-
-        private Duration duration(String key, Duration defaultValue, boolean zeroAllowed) {
-            String v = text(key);
-            if (v == null) {
-                return defaultValue;
-            }
-            try {
-                Duration d = Durations.parse(v);
-                if (d.isNegative()) {
-                    problems.add(key + ": '" + v + "' is negative");
-                    return defaultValue;
-                }
-                if (d.isZero() && !zeroAllowed) {
-                    problems.add(key + ": must be greater than zero (an infinite wait is never what you want)");
-                    return defaultValue;
-                }
-                return d;
-            } catch (IllegalArgumentException e) {
-                problems.add(key + ": " + e.getMessage());
-                return defaultValue;
-            }
-        }
-
-        private String name(String key, String defaultValue) {
-            String v = text(key);
-            if (v == null) {
-                return defaultValue;
-            }
-            if (v.length() > 63) {
-                problems.add(key + ": '" + v + "' is longer than 63 characters");
-            }
-            return v;
+            return secrets;
         }
     }
 }

@@ -3,6 +3,7 @@ package db.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import db.api.spi.ConfigKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -39,8 +40,9 @@ class DbConfigTest {
                 .build();
         assertThat(c.user()).contains("alice");
         assertThat(c.password()).contains(SECRET);
-        assertThat(c.driverProperties()).containsEntry("sslmode", "require").doesNotContainKeys("user", "password");
-        assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://h1:5432,h2:5433/app?sslmode=require");
+        assertThat(c.driverProperties()).containsEntry("sslmode", "require").containsEntry("user", "alice")
+                .containsEntry("password", SECRET);
+        assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://h1:5432,h2:5433/app");
         assertThat(c.target().toString()).isEqualTo("alice@h1:5432/app");
     }
 
@@ -52,7 +54,8 @@ class DbConfigTest {
         assertThat(c.target()).isEqualTo(new DatabaseTarget("db.internal", 6543, "orders", "bob"));
         assertThat(c.password()).contains(SECRET);
         assertThat(c.driverProperties()).containsEntry("sslmode", "require").containsEntry("ApplicationName", "svc");
-        assertThat(c.jdbcUrl()).startsWith("jdbc:postgresql://db.internal:6543/orders?").doesNotContain(SECRET);
+        assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/orders");
+        assertThat(c.applicationName()).isEqualTo("svc");
     }
 
     @Test
@@ -62,7 +65,8 @@ class DbConfigTest {
                 .build();
         assertThat(c.target()).isEqualTo(new DatabaseTarget("10.0.0.5", 5434, "inventory", "carol"));
         assertThat(c.password()).contains(SECRET + " x");
-        assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://10.0.0.5:5434/inventory?sslmode=disable");
+        assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://10.0.0.5:5434/inventory");
+        assertThat(c.driverProperties()).containsEntry("sslmode", "disable");
     }
 
     @Test
@@ -120,7 +124,8 @@ class DbConfigTest {
                 "jdbc:postgresql://h/db?password=" + SECRET,
                 "postgresql://u:" + SECRET + "@h/db",
                 "host=h dbname=db password=" + SECRET}) {
-            DbConfig c = DbConfig.builder().url(url).property("db.tracing.api-token", SECRET).build();
+            DbConfig c = DbConfig.builder().url(url).declare(ConfigKey.text("db.acme.api-token"))
+                    .property("db.acme.api-token", SECRET).build();
             assertThat(c.toString()).doesNotContain(SECRET).contains("password=****");
         }
         DbConfig explicit = DbConfig.builder().url("jdbc:postgresql://h/db").password(SECRET).build();
@@ -170,8 +175,8 @@ class DbConfigTest {
 
     @Test
     void typedPropertiesReportBadValues() {
-        DbConfig c = DbConfig.builder().url("jdbc:postgresql://h/db").property("db.x.flag", "yes").build();
-        assertThatThrownBy(() -> c.booleanProperty("db.x.flag", false)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("db.x.flag");
+        DbConfig c = DbConfig.builder().url("jdbc:postgresql://h/db").property("x.flag", "yes").build();
+        assertThatThrownBy(() -> c.booleanProperty("x.flag", false)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("x.flag");
     }
 }

@@ -17,7 +17,7 @@ class ModulePathTest {
                 .containsExactlyInAnyOrder("db.api", "db.api.spi");
         assertThat(api.getDescriptor().uses()).containsExactlyInAnyOrder(
                 "db.api.spi.SessionProvider", "db.api.spi.ErrorMapper", "db.api.spi.QueryInstrumenter",
-                "java.sql.Driver");
+                "java.sql.Driver", "db.api.spi.ConfigKeySource");
         assertThat(api.isExported("db.api.internal")).isFalse();
     }
 }

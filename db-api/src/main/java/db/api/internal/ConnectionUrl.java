@@ -1,6 +1,5 @@
 package db.api.internal;
 
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,29 +9,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A PostgreSQL connection target parsed from any of the three forms users write: a JDBC URL
  * ({@code jdbc:postgresql://host:5432/db?sslmode=require}), a libpq URI
  * ({@code postgresql://user:pw@host:5432/db?sslmode=require}) or a libpq key/value DSN
- * ({@code host=h port=5432 dbname=db user=u}). User and password are taken out of the parameters so
- * that {@link #toJdbcUrl()} never carries them.
+ * ({@code host=h port=5432 dbname=db user=u}). All three may name several hosts
+ * ({@code host=a,b port=5432,5433}, {@code postgresql://a:1,b:2/db}, {@code jdbc:postgresql://a:1,b:2/db}).
+ * User and password are taken out of the parameters; the other parameters are kept as written (their
+ * translation to pgjdbc is {@link ConnectionParameters}'s). Problems are reported without quoting any
+ * part of the text that could hold a password.
  */
 public final class ConnectionUrl {
 
-    /** libpq parameter names that pgjdbc spells differently. */
-    private static final Map<String, String> LIBPQ_TO_PGJDBC = Map.of(
-            "application_name", "ApplicationName",
-            "connect_timeout", "connectTimeout",
-            "target_session_attrs", "targetServerType",
-            "sslrootcert", "sslrootcert",
-            "keepalives", "tcpKeepAlive");
-
-    private static final Pattern MASK_URI_PASSWORD = Pattern.compile("(://[^:/@?#]*:)([^@/?#]*)(@)");
-    private static final Pattern MASK_PARAM_PASSWORD =
-            Pattern.compile("((?:^|[?&\\s;])password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|[^&\\s;]*)",
-                    Pattern.CASE_INSENSITIVE);
+    /** A secret-looking parameter in a URI query or a DSN: everything after its '=' is masked. */
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "(^|[?&;\\s])([A-Za-z0-9_.-]*(password|passwd|pwd|secret|token|credential|key)[A-Za-z0-9_.-]*)\\s*=",
+            Pattern.CASE_INSENSITIVE);
+    private static final int DEFAULT_PORT = 5432;
 
     private final List<HostPort> hosts;
     private final String database;
@@ -60,7 +56,7 @@ public final class ConnectionUrl {
     /**
      * Parses any of the three forms.
      *
-     * @throws IllegalArgumentException saying what is wrong, never echoing the password
+     * @throws IllegalArgumentException saying what is wrong, never quoting the password or text around it
      */
     public static ConnectionUrl parse(String text) {
         Objects.requireNonNull(text, "text");
@@ -73,7 +69,7 @@ public final class ConnectionUrl {
             return parseJdbc(s.substring("jdbc:postgresql:".length()));
         }
         if (lower.startsWith("postgresql://") || lower.startsWith("postgres://")) {
-            return parseUri(s.substring(s.indexOf("://") + 3), true);
+            return parseUri(s.substring(s.indexOf("://") + 3));
         }
         if (lower.startsWith("jdbc:")) {
             throw new IllegalArgumentException("'" + mask(s) + "' is not a PostgreSQL JDBC URL "
@@ -88,61 +84,95 @@ public final class ConnectionUrl {
 
     private static ConnectionUrl parseJdbc(String rest) {
         if (rest.startsWith("//")) {
-            return parseUri(rest.substring(2), false);
+            return parseUri(rest.substring(2));
         }
         // jdbc:postgresql:database  (localhost:5432)
         int q = rest.indexOf('?');
-        String db = decode(q < 0 ? rest : rest.substring(0, q));
-        Map<String, String> params = q < 0 ? new LinkedHashMap<>() : parseQuery(rest.substring(q + 1), false);
-        return build(List.of(new HostPort("localhost", 5432)), db, params, null, null);
+        String db = decode(q < 0 ? rest : rest.substring(0, q), "the database name");
+        Map<String, String> params = q < 0 ? new LinkedHashMap<>() : parseQuery(rest.substring(q + 1));
+        return build(List.of(new HostPort("localhost", DEFAULT_PORT)), db, params, null, null);
     }
 
-    /** Parses {@code [user[:password]@]host[:port][,host[:port]...][/database][?k=v&...]}. */
-    private static ConnectionUrl parseUri(String rest, boolean libpq) {
+    /**
+     * Parses {@code [user[:password]@]host[:port][,host[:port]...][/database][?k=v&...]}. The user info
+     * ends at the last '@' before the path, so an unencoded '@', '/', '#', '?' or ';' in a password does
+     * not spill it into the host or the query.
+     */
+    private static ConnectionUrl parseUri(String rest) {
+        String userInfo = null;
+        int at = lastUserInfoEnd(rest);
+        if (at >= 0) {
+            userInfo = rest.substring(0, at);
+            rest = rest.substring(at + 1);
+        }
         String query = "";
         int q = rest.indexOf('?');
         if (q >= 0) {
             query = rest.substring(q + 1);
             rest = rest.substring(0, q);
         }
-        String userInfo = null;
-        int at = rest.lastIndexOf('@');
-        if (at >= 0) {
-            userInfo = rest.substring(0, at);
-            rest = rest.substring(at + 1);
-        }
         String hostPart = rest;
         String db = null;
         int slash = rest.indexOf('/');
         if (slash >= 0) {
             hostPart = rest.substring(0, slash);
-            db = decode(rest.substring(slash + 1));
+            db = decode(rest.substring(slash + 1), "the database name");
         }
-        List<HostPort> hosts = parseHosts(hostPart);
         String user = null;
         String password = null;
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
-            user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-            password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
+            user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon), "the user name");
+            password = colon < 0 ? null : decode(userInfo.substring(colon + 1), "the password");
         }
-        Map<String, String> params = parseQuery(query, libpq);
+        Map<String, String> params = parseQuery(query);
+        List<HostPort> hosts;
+        String queryHost = params.remove("host");
+        String queryPort = params.remove("port");
+        String queryAddr = params.remove("hostaddr");
+        if (queryHost != null || queryAddr != null) {
+            if (!hostPart.isEmpty()) {
+                throw new IllegalArgumentException("hosts are given both before the path and as the 'host' parameter");
+            }
+            hosts = hostList(queryHost, queryAddr, queryPort);
+        } else {
+            hosts = parseHosts(hostPart, queryPort);
+        }
         return build(hosts, db, params, user, password);
     }
 
-    private static List<HostPort> parseHosts(String hostPart) {
+    /**
+     * Where the user info ends: the last '@', so that an unencoded '@', '/', '#' or ';' in a password stays
+     * in the password; but an '@' after the first '?' belongs to the query (options=-c x=a@b), and then
+     * the user info, if any, ends at the last '@' before that '?'. -1 when there is none.
+     */
+    private static int lastUserInfoEnd(String rest) {
+        int last = rest.lastIndexOf('@');
+        int q = rest.indexOf('?');
+        if (last < 0 || q < 0 || last < q) {
+            return last;
+        }
+        return rest.lastIndexOf('@', q);
+    }
+
+    private static List<HostPort> parseHosts(String hostPart, String portList) {
         List<HostPort> hosts = new ArrayList<>();
         if (hostPart.isEmpty()) {
-            hosts.add(new HostPort("localhost", 5432));
-            return hosts;
+            return hostList(null, null, portList);
         }
-        for (String one : hostPart.split(",")) {
+        String[] parts = hostPart.split(",", -1);
+        String[] ports = portList == null ? null : portList.split(",", -1);
+        if (ports != null && ports.length != 1 && ports.length != parts.length) {
+            throw portCount(ports.length, parts.length);
+        }
+        for (int i = 0; i < parts.length; i++) {
+            String one = parts[i];
             String host;
             String port = null;
             if (one.startsWith("[")) {
                 int close = one.indexOf(']');
                 if (close < 0) {
-                    throw new IllegalArgumentException("unclosed '[' in host '" + one + "'");
+                    throw new IllegalArgumentException("host " + (i + 1) + " opens '[' and never closes it");
                 }
                 host = one.substring(1, close);
                 if (one.length() > close + 1 && one.charAt(close + 1) == ':') {
@@ -153,31 +183,68 @@ public final class ConnectionUrl {
                 host = colon < 0 ? one : one.substring(0, colon);
                 port = colon < 0 ? null : one.substring(colon + 1);
             }
-            host = decode(host);
-            if (host.isEmpty()) {
-                host = "localhost";
+            if (port == null && ports != null) {
+                port = ports[ports.length == 1 ? 0 : i];
             }
-            hosts.add(new HostPort(host, parsePort(port)));
+            hosts.add(new HostPort(host(decode(host, "a host name"), i), parsePort(port, i)));
         }
         return hosts;
     }
 
-    private static int parsePort(String port) {
-        if (port == null || port.isEmpty()) {
-            return 5432;
+    /** libpq's lists: {@code host=a,b port=1,2}; one port for all hosts, or one per host. */
+    private static List<HostPort> hostList(String hostList, String addrList, String portList) {
+        if (hostList != null && addrList != null) {
+            throw new IllegalArgumentException("host and hostaddr are both given; pgjdbc cannot connect to one "
+                    + "address and check another name, so give only one of them");
+        }
+        String list = hostList != null ? hostList : addrList;
+        String[] names = list == null ? new String[] {""} : list.split(",", -1);
+        String[] ports = portList == null ? null : portList.split(",", -1);
+        if (ports != null && ports.length != 1 && ports.length != names.length) {
+            throw portCount(ports.length, names.length);
+        }
+        List<HostPort> hosts = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            String port = ports == null ? null : ports[ports.length == 1 ? 0 : i];
+            hosts.add(new HostPort(host(names[i].trim(), i), parsePort(port, i)));
+        }
+        return hosts;
+    }
+
+    private static String host(String host, int index) {
+        if (host.isEmpty()) {
+            return "localhost";
+        }
+        if (host.startsWith("/") || host.startsWith("@")) {
+            throw new IllegalArgumentException("host " + (index + 1) + " is a Unix-domain socket directory; "
+                    + "pgjdbc connects over TCP only (use localhost)");
+        }
+        return host;
+    }
+
+    private static IllegalArgumentException portCount(int ports, int hosts) {
+        return new IllegalArgumentException(ports + " ports for " + hosts + " hosts (give one port for all "
+                + "hosts, or one per host)");
+    }
+
+    private static int parsePort(String port, int index) {
+        if (port == null || port.isBlank()) {
+            return DEFAULT_PORT;
         }
         try {
-            int p = Integer.parseInt(port);
+            int p = Integer.parseInt(port.trim());
             if (p < 1 || p > 65535) {
                 throw new NumberFormatException();
             }
             return p;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("port '" + port + "' is not a number between 1 and 65535");
+            // Not quoted: with an unencoded '?' or '/' in a password, this may be a piece of it.
+            throw new IllegalArgumentException("the port of host " + (index + 1)
+                    + " is not a number between 1 and 65535");
         }
     }
 
-    private static Map<String, String> parseQuery(String query, boolean libpq) {
+    private static Map<String, String> parseQuery(String query) {
         Map<String, String> params = new LinkedHashMap<>();
         if (query.isEmpty()) {
             return params;
@@ -187,18 +254,24 @@ public final class ConnectionUrl {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            params.put(libpq ? LIBPQ_TO_PGJDBC.getOrDefault(key, key) : key, value);
+            if (eq < 0) {
+                // Not quoted: most likely the rest of a value that held an unencoded '&'.
+                throw new IllegalArgumentException("a query parameter has no '=' (is an '&' inside a value, "
+                        + "for example a password, not percent-encoded as %26?)");
+            }
+            String key = decode(pair.substring(0, eq), "a parameter name");
+            String value = decode(pair.substring(eq + 1), "the value of a parameter");
+            params.put(key, value);
         }
         return params;
     }
 
-    /** Parses {@code key=value key='quoted value' ...} as libpq does (backslash escapes in quotes). */
+    /** Parses {@code key=value key='quoted value' ...} as libpq does (backslash escapes). */
     private static ConnectionUrl parseKeyValue(String s) {
         Map<String, String> values = new LinkedHashMap<>();
         int i = 0;
         int n = s.length();
+        String previous = null;
         while (i < n) {
             while (i < n && Character.isWhitespace(s.charAt(i))) {
                 i++;
@@ -215,7 +288,10 @@ public final class ConnectionUrl {
                 i++;
             }
             if (i >= n || s.charAt(i) != '=') {
-                throw new IllegalArgumentException("missing '=' after '" + key + "' in the key/value DSN");
+                // The word is not quoted: it may be the rest of an unquoted value with a space (a password).
+                throw new IllegalArgumentException("a word without '=' follows "
+                        + (previous == null ? "the start" : "the value of " + previous)
+                        + " in the key/value DSN (quote values with spaces: key='a b')");
             }
             i++;
             while (i < n && Character.isWhitespace(s.charAt(i))) {
@@ -237,7 +313,8 @@ public final class ConnectionUrl {
                     }
                 }
                 if (!closed) {
-                    throw new IllegalArgumentException("unterminated quoted value for '" + key + "' in the key/value DSN");
+                    throw new IllegalArgumentException("the quoted value of " + safeName(key)
+                            + " is never closed in the key/value DSN");
                 }
             } else {
                 while (i < n && !Character.isWhitespace(s.charAt(i))) {
@@ -250,27 +327,17 @@ public final class ConnectionUrl {
                 }
             }
             values.put(key, value.toString());
+            previous = safeName(key);
         }
-        String hostList = values.remove("host");
-        if (hostList == null) {
-            hostList = values.remove("hostaddr");
-        } else {
-            values.remove("hostaddr");
-        }
-        String portList = values.remove("port");
-        List<HostPort> hosts = new ArrayList<>();
-        String[] hostNames = hostList == null ? new String[] {"localhost"} : hostList.split(",");
-        String[] ports = portList == null ? new String[0] : portList.split(",");
-        for (int h = 0; h < hostNames.length; h++) {
-            String port = ports.length == 0 ? null : ports[Math.min(h, ports.length - 1)];
-            hosts.add(new HostPort(hostNames[h].isEmpty() ? "localhost" : hostNames[h], parsePort(port)));
-        }
+        List<HostPort> hosts = hostList(values.remove("host"), values.remove("hostaddr"), values.remove("port"));
         String db = values.remove("dbname");
         String user = values.remove("user");
         String password = values.remove("password");
-        Map<String, String> params = new LinkedHashMap<>();
-        values.forEach((k, v) -> params.put(LIBPQ_TO_PGJDBC.getOrDefault(k, k), v));
-        return build(hosts, db, params, user, password);
+        return build(hosts, db, values, user, password);
+    }
+
+    private static String safeName(String key) {
+        return key.matches("[A-Za-z_][A-Za-z0-9_.-]{0,63}") ? "'" + key + "'" : "a parameter";
     }
 
     private static ConnectionUrl build(List<HostPort> hosts, String db, Map<String, String> params,
@@ -284,12 +351,45 @@ public final class ConnectionUrl {
         return new ConnectionUrl(hosts, db, user != null ? user : u, password != null ? password : p, params);
     }
 
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad percent-encoding in '" + mask(s) + "'");
+    /** Percent-decoding as libpq does it ('+' stays '+'); a bad escape is reported by part, never quoted. */
+    private static String decode(String s, String part) {
+        if (s.indexOf('%') < 0) {
+            return s;
         }
+        byte[] out = new byte[s.length()];
+        int len = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                int hi = i + 1 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
+                if (hi < 0 || lo < 0) {
+                    throw badEncoding(part);
+                }
+                out = ensure(out, len + 1);
+                out[len++] = (byte) (hi * 16 + lo);
+                i += 2;
+            } else {
+                byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+                    bytes = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                out = ensure(out, len + bytes.length);
+                System.arraycopy(bytes, 0, out, len, bytes.length);
+                len += bytes.length;
+            }
+        }
+        return new String(out, 0, len, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] ensure(byte[] a, int size) {
+        return size <= a.length ? a : java.util.Arrays.copyOf(a, Math.max(size, a.length * 2));
+    }
+
+    private static IllegalArgumentException badEncoding(String part) {
+        return new IllegalArgumentException("bad percent-encoding in " + part
+                + " (a '%' must be followed by two hex digits; write a literal '%' as %25)");
     }
 
     private static String encode(String s) {
@@ -297,15 +397,30 @@ public final class ConnectionUrl {
     }
 
     /**
-     * Hides the password in any of the three forms: {@code user:****@host}, {@code password=****}.
-     * Used wherever a URL the user wrote must be shown.
+     * Hides every possible secret in any of the three forms: the user info's password up to the last '@'
+     * ({@code user:****@host}), and everything after a secret-looking parameter ({@code password=****},
+     * {@code sslpassword=****}), since an unquoted or unencoded secret may run on past a separator.
+     * Over-masking is the price of never showing a password.
      */
     public static String mask(String text) {
         if (text == null) {
             return null;
         }
-        String masked = MASK_URI_PASSWORD.matcher(text).replaceAll("$1****$3");
-        return MASK_PARAM_PASSWORD.matcher(masked).replaceAll("$1****");
+        String masked = text;
+        int scheme = masked.indexOf("://");
+        if (scheme >= 0) {
+            int start = scheme + 3;
+            int at = masked.lastIndexOf('@');
+            int colon = masked.indexOf(':', start);
+            if (at > start && colon >= 0 && colon < at) {
+                masked = masked.substring(0, colon + 1) + "****" + masked.substring(at);
+            }
+        }
+        Matcher m = SECRET_PARAMETER.matcher(masked);
+        if (m.find()) {
+            masked = masked.substring(0, m.end()) + "****";
+        }
+        return masked;
     }
 
     /** The hosts, in order. */
@@ -328,14 +443,14 @@ public final class ConnectionUrl {
         return password;
     }
 
-    /** Driver parameters, without user and password. */
+    /** The other parameters as written (libpq or pgjdbc names), without host, port, database, user, password. */
     public Map<String, String> parameters() {
         return parameters;
     }
 
     /**
-     * The pgjdbc URL: {@code jdbc:postgresql://host:port[,host:port]/database?k=v}, with this URL's
-     * parameters (in the order written) and never a user or password.
+     * The pgjdbc URL: {@code jdbc:postgresql://host:port[,host:port]/database}, without any parameter
+     * (they travel as driver properties) and never a user or password.
      */
     public String toJdbcUrl() {
         StringBuilder sb = new StringBuilder("jdbc:postgresql://");
@@ -345,13 +460,7 @@ public final class ConnectionUrl {
             }
             sb.append(hosts.get(i));
         }
-        sb.append('/').append(database == null ? "" : encode(database));
-        char sep = '?';
-        for (Map.Entry<String, String> e : parameters.entrySet()) {
-            sb.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
-            sep = '&';
-        }
-        return sb.toString();
+        return sb.append('/').append(database == null ? "" : encode(database)).toString();
     }
 
     @Override

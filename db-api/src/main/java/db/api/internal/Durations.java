@@ -9,9 +9,11 @@ import java.util.regex.Pattern;
 /**
  * Parses configuration durations: ISO-8601 ({@code PT30S}) or a number with a unit
  * ({@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 1d}); a bare {@code 0} means zero.
+ * A sign is parsed so that {@code -5s} is reported as negative rather than as "not a duration"; a
+ * duration too large to count in milliseconds is refused, so nothing downstream overflows.
  */
 public final class Durations {
-    private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern SHORT = Pattern.compile("([-+]?\\d+)\\s*(ms|s|m|h|d)");
 
     private Durations() {
     }
@@ -19,42 +21,59 @@ public final class Durations {
     /**
      * Parses {@code text}.
      *
-     * @throws IllegalArgumentException with a message fit for a config problem list
+     * @throws IllegalArgumentException whose message completes "'value' ..." (it never quotes the value)
      */
     public static Duration parse(String text) {
         String trimmed = text.trim().toLowerCase(Locale.ROOT);
         if (trimmed.equals("0")) {
             return Duration.ZERO;
         }
-        if (trimmed.startsWith("p") || trimmed.startsWith("-p")) {
+        Duration d;
+        if (trimmed.startsWith("p") || trimmed.startsWith("-p") || trimmed.startsWith("+p")) {
             try {
-                return Duration.parse(trimmed.toUpperCase(Locale.ROOT));
+                d = Duration.parse(trimmed.toUpperCase(Locale.ROOT));
             } catch (DateTimeParseException e) {
-                throw invalid(text);
+                throw e.getCause() instanceof ArithmeticException ? tooLarge() : invalid();
+            }
+        } else {
+            Matcher m = SHORT.matcher(trimmed);
+            if (!m.matches()) {
+                throw invalid();
+            }
+            long amount;
+            try {
+                amount = Long.parseLong(m.group(1));
+            } catch (NumberFormatException e) {
+                throw tooLarge(); // the pattern admits only digits: it is a number, just a huge one
+            }
+            try {
+                switch (m.group(2)) {
+                    case "ms":
+                        d = Duration.ofMillis(amount);
+                        break;
+                    case "s":
+                        d = Duration.ofSeconds(amount);
+                        break;
+                    case "m":
+                        d = Duration.ofMinutes(amount);
+                        break;
+                    case "h":
+                        d = Duration.ofHours(amount);
+                        break;
+                    default:
+                        d = Duration.ofDays(amount);
+                        break;
+                }
+            } catch (ArithmeticException e) {
+                throw tooLarge();
             }
         }
-        Matcher m = SHORT.matcher(trimmed);
-        if (!m.matches()) {
-            throw invalid(text);
-        }
-        long amount;
         try {
-            amount = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            throw invalid(text);
+            d.toMillis();
+        } catch (ArithmeticException e) {
+            throw tooLarge();
         }
-        switch (m.group(2)) {
-            case "ms":
-                return Duration.ofMillis(amount);
-            case "s":
-                return Duration.ofSeconds(amount);
-            case "m":
-                return Duration.ofMinutes(amount);
-            case "h":
-                return Duration.ofHours(amount);
-            default:
-                return Duration.ofDays(amount);
-        }
+        return d;
     }
 
     /** A compact rendering for logs: {@code 30s}, {@code 500ms}, {@code 10m}. */
@@ -62,7 +81,12 @@ public final class Durations {
         if (d.isZero()) {
             return "0";
         }
-        long ms = d.toMillis();
+        long ms;
+        try {
+            ms = d.toMillis();
+        } catch (ArithmeticException e) {
+            return d.toString();
+        }
         if (ms % 60_000 == 0) {
             return (ms / 60_000) + "m";
         }
@@ -72,8 +96,13 @@ public final class Durations {
         return ms + "ms";
     }
 
-    private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("'" + text + "' is not a duration (use ISO-8601 like PT30S, "
-                + "or a number with a unit: 500ms, 30s, 10m, 1h)");
+    private static IllegalArgumentException invalid() {
+        return new IllegalArgumentException("is not a duration (use ISO-8601 like PT30S, "
+                + "or a number with a unit: 500ms, 30s, 10m, 1h, 1d)");
+    }
+
+    private static IllegalArgumentException tooLarge() {
+        return new IllegalArgumentException("is too large for a duration (at most about 292 million years, "
+                + "and every key has a far smaller useful range)");
     }
 }

@@ -244,33 +244,9 @@ public final class PhysicalConnector implements DataSource {
 
     // ---- the driver ----
 
-    /**
-     * The driver's properties: everything a provider used to set itself, in one place.
-     * (Configuration owner: the DbConfig to Properties mapping; keep in step with it.)
-     */
+    /** The driver's properties: {@link DbConfig#connectionProperties()}, the one translation of the config. */
     Properties driverProperties() {
-        Properties p = new Properties();
-        config.driverProperties().forEach(p::setProperty);
-        config.user().ifPresent(u -> p.setProperty("user", u));
-        config.password().ifPresent(pw -> p.setProperty("password", pw));
-        String connectSeconds = Long.toString(Math.max(1, ceilSeconds(config.connectTimeout())));
-        p.putIfAbsent("connectTimeout", connectSeconds);
-        // connectTimeout bounds the TCP connect only; loginTimeout also bounds a server that accepts and stalls.
-        p.putIfAbsent("loginTimeout", connectSeconds);
-        p.putIfAbsent("ApplicationName", config.applicationName());
-        // With a 9.0+ server assumed, pgjdbc sends application_name in the startup packet instead of a SET
-        // after connecting: one round trip less per connection, and the name is part of the session's
-        // defaults, so the session reset's RESET ALL keeps it.
-        p.putIfAbsent("assumeMinServerVersion", "9.0");
-        p.putIfAbsent("tcpKeepAlive", "true");
-        p.putIfAbsent("logServerErrorDetail", "false");
-        // Bounds on a silent network (socket read timeout, keepalive in seconds): see NetworkSettings.
-        NetworkSettings.driverProperties(config).forEach(p::putIfAbsent);
-        if (!p.containsKey("options")) {
-            config.statementTimeout().filter(t -> !t.isZero())
-                    .ifPresent(t -> p.setProperty("options", "-c statement_timeout=" + t.toMillis()));
-        }
-        return p;
+        return config.connectionProperties();
     }
 
     private static long ceilSeconds(Duration d) {

@@ -6,6 +6,7 @@ import com.mchange.v2.c3p0.WrapperConnectionPoolDataSource;
 import db.api.ConfigException;
 import db.api.ConnectionException;
 import db.api.DbConfig;
+import db.api.DbKeys;
 import db.api.ErrorDetails;
 import db.api.spi.ConnectionPool;
 import db.api.spi.PoolContext;
@@ -39,13 +40,11 @@ import org.apache.logging.log4j.Logger;
  *   <li>c3p0's {@code FixedThreadPoolExecutorTaskRunnerFactory}: a plain executor of the helper
  *       threads, without the legacy thread pool's "APPARENT DEADLOCK" detector; a hanging connect is
  *       bounded by the driver's {@code loginTimeout} instead;</li>
- *   <li>pgjdbc gets {@code connectTimeout} and {@code loginTimeout} from {@code db.connect-timeout},
- *       {@code ApplicationName}, {@code tcpKeepAlive=true}, {@code logServerErrorDetail=false} (row
- *       values in a server DETAIL stay out of driver messages) and, with {@code db.statement-timeout},
- *       {@code options=-c statement_timeout=...}. Anything the URL sets itself wins. No
- *       {@code socketTimeout}: it would kill legitimately long queries.</li>
+ *   <li>physical connections come from the core's {@code PoolContext.connections()}, which hands pgjdbc
+ *       {@link DbConfig#jdbcUrl()} and {@link DbConfig#connectionProperties()}, the one translation every
+ *       provider uses (secrets as properties, never in the URL).</li>
  * </ul>
- * Extra key: {@code db.pool.close-timeout} (default 10s), how long {@code close()} waits for lent
+ * {@code db.pool.close-timeout} (default 10s) bounds how long {@code close()} waits for lent
  * connections before aborting them.
  */
 public final class C3p0SessionProvider implements SessionProvider {
@@ -54,8 +53,6 @@ public final class C3p0SessionProvider implements SessionProvider {
     /** The pgjdbc driver, named so that c3p0 instantiates it itself (DriverManager misses it in a child layer). */
     static final String DRIVER_CLASS = "org.postgresql.Driver";
     private static final String MLOG_KEY = "com.mchange.v2.log.MLog";
-    private static final String CLOSE_TIMEOUT_KEY = "db.pool.close-timeout";
-    private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     private static final int ACQUIRE_RETRY_ATTEMPTS = 3;
     private static final int ACQUIRE_RETRY_DELAY_MS = 250;
     private static final int IDLE_TEST_PERIOD_SECONDS = 30;
@@ -75,13 +72,7 @@ public final class C3p0SessionProvider implements SessionProvider {
     public ConnectionPool start(PoolContext context) {
         DbConfig config = context.config();
         routeC3p0LoggingToLog4j2();
-        Duration closeTimeout = config.durationProperty(CLOSE_TIMEOUT_KEY, DEFAULT_CLOSE_TIMEOUT);
-        if (closeTimeout.isNegative()) {
-            throw new ConfigException(CLOSE_TIMEOUT_KEY + ": must not be negative");
-        }
-        if (config.statementTimeout().isPresent() && config.driverProperties().containsKey("options")) {
-            LOG.warn("db.statement-timeout is ignored: the URL sets the driver's 'options' itself, which wins");
-        }
+        Duration closeTimeout = config.get(DbKeys.POOL_CLOSE_TIMEOUT).orElseThrow();
 
         PhysicalConnections physical = new PhysicalConnections(context.connections(),
                 "pgjdbc " + config.target() + " (" + DRIVER_CLASS + ")");

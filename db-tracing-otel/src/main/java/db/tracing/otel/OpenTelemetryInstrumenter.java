@@ -24,7 +24,8 @@ import java.util.function.Function;
  * once the application has registered it (or right away under the OpenTelemetry Java agent): opening
  * a database before the telemetry is set up neither fails nor registers a no-op global in its place.
  * Options are {@code db.*} configuration keys: {@link #QUERY_TEXT}, {@link #REQUIRE_PARENT},
- * {@link #SQL_COMMENTER}. Query parameter values are never recorded.
+ * {@link #SQL_COMMENTER}, {@link #SLOW_CHECKOUT}, {@link #CHECKOUT_SPANS}. Query parameter values are never
+ * recorded.
  */
 public final class OpenTelemetryInstrumenter implements QueryInstrumenter {
 
@@ -50,6 +51,20 @@ public final class OpenTelemetryInstrumenter implements QueryInstrumenter {
      */
     public static final String SQL_COMMENTER = "db.tracing.sqlcommenter";
 
+    /**
+     * {@code db.tracing.slow-checkout} (default {@code 100ms}; {@code 0} turns it off): when a session
+     * waited at least this long for its connection, the first statement's span gets a
+     * {@code db.client.connection.slow_checkout} event with the wait and the pool's state at that moment.
+     */
+    public static final String SLOW_CHECKOUT = "db.tracing.slow-checkout";
+
+    /**
+     * {@code db.tracing.checkout-spans} (default {@code false}): also record each slow checkout (see
+     * {@link #SLOW_CHECKOUT}) as a short INTERNAL span {@code checkout} covering the wait, under the
+     * caller's span.
+     */
+    public static final String CHECKOUT_SPANS = "db.tracing.checkout-spans";
+
     /** How often, at most, to look for a global OpenTelemetry registered after the database opened. */
     private static final Duration GLOBAL_RECHECK = Duration.ofSeconds(1);
 
@@ -69,7 +84,9 @@ public final class OpenTelemetryInstrumenter implements QueryInstrumenter {
         TracingOptions options = new TracingOptions(
                 config.booleanProperty(QUERY_TEXT, true),
                 config.booleanProperty(REQUIRE_PARENT, false),
-                config.booleanProperty(SQL_COMMENTER, false));
+                config.booleanProperty(SQL_COMMENTER, false),
+                config.durationProperty(SLOW_CHECKOUT, TracingOptions.DEFAULT_SLOW_CHECKOUT),
+                config.booleanProperty(CHECKOUT_SPANS, false));
         String namespace = OtelInstrumentation.namespace(context.target().database(), config.driverProperties());
         Function<OpenTelemetry, Instrumentation> factory = openTelemetry -> new OtelInstrumentation(openTelemetry,
                 options, context.target(), namespace, context.poolName(), context.stats());

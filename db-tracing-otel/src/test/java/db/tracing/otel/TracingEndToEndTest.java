@@ -257,6 +257,47 @@ class TracingEndToEndTest {
     }
 
     @Test
+    void slowCheckoutShowsOnTheFirstStatementsSpan() throws Exception {
+        database.close();
+        database = Database.open(config("otel-e2e-slow").maxSize(1).minSize(1)
+                .property(OpenTelemetryInstrumenter.SLOW_CHECKOUT, "100ms")
+                .property(OpenTelemetryInstrumenter.CHECKOUT_SPANS, "true").build());
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (Session session = database.openSession()) {
+                session.query("SELECT 1", rs -> rs.getInt(1));
+                held.countDown();
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        holder.start();
+        assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Span parent = sdk.getTracer("test").spanBuilder("request").startSpan();
+        try (Scope ignored = parent.makeCurrent(); Session session = database.openSession()) {
+            session.query("SELECT id FROM users", rs -> rs.getInt(1));
+            session.query("SELECT id FROM users", rs -> rs.getInt(1));
+        } finally {
+            parent.end();
+        }
+        holder.join(10_000);
+        List<SpanData> mine = spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getParentSpanId().equals(parent.getSpanContext().getSpanId()))
+                .collect(Collectors.toList());
+        assertThat(mine).extracting(SpanData::getName).containsExactly("checkout", "SELECT users", "SELECT users");
+        assertThat(mine.get(0).getEndEpochNanos() - mine.get(0).getStartEpochNanos()).isGreaterThanOrEqualTo(100_000_000L);
+        assertThat(mine.get(1).getEvents()).singleElement().satisfies(event -> {
+            assertThat(event.getName()).isEqualTo("db.client.connection.slow_checkout");
+            assertThat(event.getAttributes().get(AttributeKey.doubleKey("switchboard.checkout.wait")))
+                    .isGreaterThanOrEqualTo(0.1).isLessThan(30.0);
+            assertThat(event.getAttributes().get(AttributeKey.longKey("switchboard.pool.max"))).isEqualTo(1L);
+            assertThat(event.getAttributes().get(POOL_NAME)).isEqualTo("otel-e2e-slow");
+        });
+        assertThat(mine.get(2).getEvents()).isEmpty();
+    }
+
+    @Test
     void checkoutTimeoutsAreCounted() {
         database.close();
         database = Database.open(config("otel-e2e-timeouts").maxSize(1).minSize(1)

@@ -26,7 +26,10 @@ import io.opentelemetry.context.Context;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -82,6 +85,18 @@ public final class OtelInstrumentation implements Instrumentation {
     static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
     static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
     static final AttributeKey<String> EXCEPTION_STACKTRACE = AttributeKey.stringKey("exception.stacktrace");
+    /** Switchboard's own attributes of a slow checkout (the conventions define none). */
+    static final AttributeKey<Double> CHECKOUT_WAIT = AttributeKey.doubleKey("switchboard.checkout.wait");
+    static final AttributeKey<Long> POOL_TOTAL = AttributeKey.longKey("switchboard.pool.total");
+    static final AttributeKey<Long> POOL_IDLE = AttributeKey.longKey("switchboard.pool.idle");
+    static final AttributeKey<Long> POOL_BUSY = AttributeKey.longKey("switchboard.pool.busy");
+    static final AttributeKey<Long> POOL_PENDING = AttributeKey.longKey("switchboard.pool.pending");
+    static final AttributeKey<Long> POOL_MAX = AttributeKey.longKey("switchboard.pool.max");
+
+    /** The event on the first statement's span after a slow checkout. */
+    static final String SLOW_CHECKOUT_EVENT = "db.client.connection.slow_checkout";
+    /** The opt-in span of a slow checkout. */
+    static final String CHECKOUT_SPAN = "checkout";
 
     /** The conventions' bucket advice for every duration histogram here. */
     static final List<Double> DURATION_BUCKETS = List.of(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0);
@@ -105,6 +120,16 @@ public final class OtelInstrumentation implements Instrumentation {
     private final DoubleHistogram waitTime;
     private final DoubleHistogram useTime;
     private final BatchCallback poolCallback;
+    private final Supplier<PoolStats> stats;
+    private final long slowCheckoutNanos;
+    /**
+     * A slow checkout not yet reported, per borrowing thread: the session's first statement runs on the
+     * thread that borrowed it in the common case, so the event lands on that statement's span. Cleared
+     * when the session is released without a statement. {@link #pendingSlowCheckouts} keeps the hot
+     * path at one volatile read while no slow checkout is pending anywhere.
+     */
+    private final ThreadLocal<Attributes> slowCheckout = new ThreadLocal<>();
+    private final AtomicInteger pendingSlowCheckouts = new AtomicInteger();
 
     /**
      * Binds the instrumentation to one database.
@@ -133,8 +158,9 @@ public final class OtelInstrumentation implements Instrumentation {
     public OtelInstrumentation(OpenTelemetry openTelemetry, TracingOptions options, DatabaseTarget target,
                                String namespace, String poolName, Supplier<PoolStats> stats) {
         Objects.requireNonNull(openTelemetry, "openTelemetry");
-        Objects.requireNonNull(stats, "stats");
+        this.stats = Objects.requireNonNull(stats, "stats");
         this.options = Objects.requireNonNull(options, "options");
+        this.slowCheckoutNanos = options.slowCheckout().isZero() ? Long.MAX_VALUE : options.slowCheckout().toNanos();
         this.tracer = openTelemetry.tracerBuilder(SCOPE)
                 .setInstrumentationVersion(Version.LIBRARY)
                 .setSchemaUrl(SCHEMA_URL)
@@ -187,6 +213,19 @@ public final class OtelInstrumentation implements Instrumentation {
                 .setUnit("{request}")
                 .setDescription("The number of current pending requests for an open connection.")
                 .buildObserver();
+        // Switchboard's own pool counters (the conventions define none for these).
+        ObservableLongMeasurement rejected = meter.counterBuilder("switchboard.pool.rejected")
+                .setUnit("{request}")
+                .setDescription("Checkouts refused at once because db.pool.max-waiting callers already waited.")
+                .buildObserver();
+        ObservableLongMeasurement connectAttempts = meter.counterBuilder("switchboard.pool.connect_attempts")
+                .setUnit("{attempt}")
+                .setDescription("Physical connection attempts, successful or not.")
+                .buildObserver();
+        ObservableLongMeasurement connectFailures = meter.counterBuilder("switchboard.pool.connect_failures")
+                .setUnit("{attempt}")
+                .setDescription("Physical connection attempts that failed.")
+                .buildObserver();
         // One callback for all pool gauges, so the pool's statistics are read once per collection.
         this.poolCallback = meter.batchCallback(() -> {
             PoolStats s;
@@ -201,11 +240,14 @@ public final class OtelInstrumentation implements Instrumentation {
             idleMin.record(s.min(), poolAttributes);
             idleMax.record(s.max(), poolAttributes);
             pending.record(s.pending(), poolAttributes);
-        }, count, max, idleMin, idleMax, pending);
+            rejected.record(s.rejected(), poolAttributes);
+            connectAttempts.record(s.connectAttempts(), poolAttributes);
+            connectFailures.record(s.connectFailures(), poolAttributes);
+        }, count, max, idleMin, idleMax, pending, rejected, connectAttempts, connectFailures);
     }
 
     /** The {@code db.namespace} of a database, given its connection URL's driver parameters (see {@link Namespace}). */
-    public static String namespace(String database, java.util.Map<String, String> parameters) {
+    public static String namespace(String database, Map<String, String> parameters) {
         return Namespace.of(database, parameters);
     }
 
@@ -262,6 +304,12 @@ public final class OtelInstrumentation implements Instrumentation {
                     .setSpanKind(SpanKind.CLIENT)
                     .setAllAttributes(spanAttributes)
                     .startSpan();
+        }
+        if (pendingSlowCheckouts.get() > 0) {
+            Attributes checkout = takeSlowCheckout();
+            if (checkout != null && span != null) {
+                span.addEvent(SLOW_CHECKOUT_EVENT, checkout);
+            }
         }
         // Started last, like the span, so that both measure the JDBC call and not the analysis above.
         return new Observation(span, metricAttributes, System.nanoTime());
@@ -336,9 +384,15 @@ public final class OtelInstrumentation implements Instrumentation {
             switch (event.kind()) {
                 case CHECKOUT:
                     waitTime.record(seconds(event.duration()), poolAttributes);
+                    if (event.duration().toNanos() >= slowCheckoutNanos) {
+                        slowCheckout(event.duration());
+                    }
                     break;
                 case RELEASE:
                     useTime.record(seconds(event.duration()), poolAttributes);
+                    if (pendingSlowCheckouts.get() > 0) {
+                        takeSlowCheckout(); // the session ran no statement: nothing to attach it to
+                    }
                     break;
                 case TIMEOUT:
                     timeouts.add(1, poolAttributes);
@@ -358,6 +412,43 @@ public final class OtelInstrumentation implements Instrumentation {
     @Override
     public void close() {
         poolCallback.close();
+    }
+
+    /** Records a slow checkout: remembered for the thread's next statement, and as a span when asked. */
+    private void slowCheckout(Duration wait) {
+        AttributesBuilder b = poolAttributes.toBuilder().put(CHECKOUT_WAIT, seconds(wait));
+        try {
+            PoolStats s = stats.get();
+            b.put(POOL_TOTAL, s.total()).put(POOL_IDLE, s.idle()).put(POOL_BUSY, s.busy())
+                    .put(POOL_PENDING, s.pending()).put(POOL_MAX, s.max());
+        } catch (RuntimeException e) {
+            // a closing pool: the wait alone is still worth reporting
+        }
+        Attributes attributes = b.build();
+        if (slowCheckout.get() == null) {
+            pendingSlowCheckouts.incrementAndGet();
+        }
+        slowCheckout.set(attributes);
+        if (options.checkoutSpans() && (!options.requireParent() || Span.current().getSpanContext().isValid())) {
+            java.time.Instant now = java.time.Instant.now();
+            long end = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            tracer.spanBuilder(CHECKOUT_SPAN)
+                    .setSpanKind(SpanKind.INTERNAL)
+                    .setStartTimestamp(end - wait.toNanos(), TimeUnit.NANOSECONDS)
+                    .setAllAttributes(attributes)
+                    .startSpan()
+                    .end(end, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The calling thread's unreported slow checkout, removed; {@code null} when there is none. */
+    private Attributes takeSlowCheckout() {
+        Attributes attributes = slowCheckout.get();
+        if (attributes != null) {
+            slowCheckout.remove();
+            pendingSlowCheckouts.decrementAndGet();
+        }
+        return attributes;
     }
 
     private static double seconds(Duration d) {

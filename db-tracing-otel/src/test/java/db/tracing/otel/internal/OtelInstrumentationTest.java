@@ -67,7 +67,7 @@ class OtelInstrumentationTest {
     private final AtomicInteger statsCalls = new AtomicInteger();
     private final Supplier<PoolStats> stats = () -> {
         statsCalls.incrementAndGet();
-        return new PoolStats("orders-pool", 5, 3, 2, 1, 10, 2, 0, 0, 5, 0);
+        return new PoolStats("orders-pool", 5, 3, 2, 1, 10, 2, 0, 0, 5, 0, 4, 9, 3, Duration.ZERO, false);
     };
 
     @BeforeEach
@@ -248,6 +248,68 @@ class OtelInstrumentationTest {
                 .isEqualTo("shop");
         assertThat(OtelInstrumentation.namespace("shop",
                 java.util.Map.of("currentSchema", "x", "options", "-c search_path=y"))).isEqualTo("shop|x");
+    }
+
+    @Test
+    void slowCheckoutIsAnEventOnTheFirstStatementsSpanOnly() {
+        try (OtelInstrumentation instrumentation = open()) {
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofMillis(250)));
+            run(instrumentation, new QueryContext("SELECT 1", false, 0), QueryOutcome.success(-1));
+            run(instrumentation, new QueryContext("SELECT 2", false, 0), QueryOutcome.success(-1));
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.RELEASE, Duration.ofMillis(5)));
+            // fast: no event
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofMillis(99)));
+            run(instrumentation, new QueryContext("SELECT 3", false, 0), QueryOutcome.success(-1));
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.RELEASE, Duration.ofMillis(5)));
+            // slow, but released without a statement: nothing carries over to the next session
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofSeconds(1)));
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.RELEASE, Duration.ofMillis(5)));
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ZERO));
+            run(instrumentation, new QueryContext("SELECT 4", false, 0), QueryOutcome.success(-1));
+        }
+        List<SpanData> finished = spans.getFinishedSpanItems();
+        assertThat(finished).hasSize(4);
+        assertThat(finished.get(0).getEvents()).singleElement().satisfies(event -> {
+            assertThat(event.getName()).isEqualTo("db.client.connection.slow_checkout");
+            assertThat(event.getAttributes().get(AttributeKey.doubleKey("switchboard.checkout.wait"))).isEqualTo(0.25);
+            assertThat(event.getAttributes().get(AttributeKey.stringKey("db.client.connection.pool.name")))
+                    .isEqualTo("orders-pool");
+            assertThat(event.getAttributes().get(AttributeKey.longKey("switchboard.pool.busy"))).isEqualTo(2L);
+            assertThat(event.getAttributes().get(AttributeKey.longKey("switchboard.pool.pending"))).isEqualTo(1L);
+            assertThat(event.getAttributes().get(AttributeKey.longKey("switchboard.pool.max"))).isEqualTo(10L);
+        });
+        assertThat(finished.subList(1, 4)).allSatisfy(span -> assertThat(span.getEvents()).isEmpty());
+    }
+
+    @Test
+    void slowCheckoutSpanIsOptInAndCoversTheWait() {
+        TracingOptions options = new TracingOptions(true, false, false, Duration.ofMillis(50), true);
+        Span parent = sdk.getTracer("test").spanBuilder("request").startSpan();
+        try (OtelInstrumentation instrumentation = open(options, TARGET); Scope ignored = parent.makeCurrent()) {
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofMillis(40)));
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofMillis(300)));
+            run(instrumentation, new QueryContext("SELECT 1", false, 0), QueryOutcome.success(-1));
+        } finally {
+            parent.end();
+        }
+        List<SpanData> checkouts = spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("checkout")).collect(java.util.stream.Collectors.toList());
+        assertThat(checkouts).singleElement().satisfies(span -> {
+            assertThat(span.getKind()).isEqualTo(SpanKind.INTERNAL);
+            assertThat(span.getParentSpanId()).isEqualTo(parent.getSpanContext().getSpanId());
+            assertThat(span.getEndEpochNanos() - span.getStartEpochNanos()).isEqualTo(300_000_000L);
+            assertThat(span.getAttributes().get(AttributeKey.doubleKey("switchboard.checkout.wait"))).isEqualTo(0.3);
+        });
+    }
+
+    @Test
+    void slowCheckoutReportingCanBeTurnedOff() {
+        TracingOptions options = new TracingOptions(true, false, false, Duration.ZERO, true);
+        try (OtelInstrumentation instrumentation = open(options, TARGET)) {
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofSeconds(5)));
+            run(instrumentation, new QueryContext("SELECT 1", false, 0), QueryOutcome.success(-1));
+        }
+        assertThat(onlySpan().getEvents()).isEmpty();
     }
 
     @Test
@@ -451,6 +513,17 @@ class OtelInstrumentationTest {
         assertGauge(collected, "db.client.connection.idle.max", "{connection}", 10);
         assertGauge(collected, "db.client.connection.idle.min", "{connection}", 2);
         assertGauge(collected, "db.client.connection.pending_requests", "{request}", 1);
+        for (String[] counter : new String[][] {{"switchboard.pool.rejected", "{request}", "4"},
+            {"switchboard.pool.connect_attempts", "{attempt}", "9"}, {"switchboard.pool.connect_failures", "{attempt}", "3"}}) {
+            MetricData m = find(collected, counter[0]).orElseThrow();
+            assertThat(m.getUnit()).isEqualTo(counter[1]);
+            assertThat(m.getLongSumData().isMonotonic()).as(counter[0]).isTrue();
+            assertThat(m.getLongSumData().getPoints()).singleElement().satisfies(p -> {
+                assertThat(p.getValue()).isEqualTo(Long.parseLong(counter[2]));
+                assertThat(p.getAttributes().get(AttributeKey.stringKey("db.client.connection.pool.name")))
+                        .isEqualTo("orders-pool");
+            });
+        }
         assertThat(statsCalls.get()).as("one stats read per collection").isEqualTo(1);
 
         instrumentation.close();

@@ -1,0 +1,107 @@
+package db.benchmarks.stub;
+
+import db.api.DbConfig;
+import db.api.PoolStats;
+import db.api.spi.ConnectionPool;
+import db.api.spi.PoolContext;
+import db.api.spi.SessionProvider;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Switchboard session provider named {@code "stub"} that lends {@link StubJdbc} connections: the core,
+ * its wrappers and the instrumentation run for real, the driver and the network do not.
+ */
+public final class StubSessionProvider implements SessionProvider {
+
+    @Override
+    public String name() {
+        return "stub";
+    }
+
+    @Override
+    public ConnectionPool start(PoolContext context) {
+        return new StubPool(context.config());
+    }
+
+    private static final class StubPool implements ConnectionPool {
+        private final DbConfig config;
+        private final AtomicInteger busy = new AtomicInteger();
+
+        StubPool(DbConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public String name() {
+            return config.poolName();
+        }
+
+        @Override
+        public Connection borrow(long deadlineNanos) {
+            busy.incrementAndGet();
+            return new Returning(StubJdbc.connection(), busy);
+        }
+
+        @Override
+        public Duration checkoutTimeout() {
+            return config.checkoutTimeout();
+        }
+
+        @Override
+        public void discard(Connection lent) {
+            try {
+                lent.close();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e); // the stub never fails
+            }
+        }
+
+        @Override
+        public void resize(int minSize, int maxSize) {
+            // nothing is held
+        }
+
+        @Override
+        public void evictAll() {
+            // nothing is held
+        }
+
+        @Override
+        public PoolStats stats() {
+            int b = busy.get();
+            return new PoolStats(config.poolName(), config.maxSize(), config.maxSize() - b, b, 0, config.maxSize(),
+                    config.minSize(), 0, 0, config.maxSize(), 0);
+        }
+
+        @Override
+        public void close() {
+            // nothing is held
+        }
+    }
+
+    /** Counts the connection as returned when closed, as a pool's proxy does. */
+    private static final class Returning extends db.api.spi.ForwardingConnection {
+        private final AtomicInteger busy;
+        private boolean returned;
+
+        Returning(Connection delegate, AtomicInteger busy) {
+            super(delegate);
+            this.busy = busy;
+        }
+
+        @Override
+        public void close() {
+            if (!returned) {
+                returned = true;
+                busy.decrementAndGet();
+            }
+        }
+
+        @Override
+        public boolean isClosed() {
+            return returned;
+        }
+    }
+}

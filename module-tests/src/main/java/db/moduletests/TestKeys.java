@@ -1,0 +1,16 @@
+package db.moduletests;
+
+import db.api.spi.ConfigKey;
+import db.api.spi.ConfigKeySource;
+import java.util.List;
+
+/** The keys of this test module, declared as any module declares the keys it reads. */
+public final class TestKeys implements ConfigKeySource {
+    /** {@link RecordingInstrumenter#RECORD}. */
+    public static final ConfigKey<Boolean> RECORD = ConfigKey.flag(RecordingInstrumenter.RECORD, false);
+
+    @Override
+    public List<ConfigKey<?>> configKeys() {
+        return List.of(RECORD);
+    }
+}
