@@ -267,7 +267,12 @@ class TracingEndToEndTest {
             try (Session session = database.openSession()) {
                 session.query("SELECT 1", rs -> rs.getInt(1));
                 held.countDown();
-                Thread.sleep(300);
+                // hold the only connection until the test's checkout is seen waiting, then 200 ms more
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                while (database.stats().pending() < 1 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
