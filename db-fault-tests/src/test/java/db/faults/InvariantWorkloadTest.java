@@ -156,13 +156,20 @@ class InvariantWorkloadTest {
         long unknownPresent = calls.stream().filter(c -> c.outcome() == Outcome.UNKNOWN && present.contains(c.id()))
                 .count();
         long maxCallMs = calls.stream().mapToLong(Call::millis).max().orElse(0);
-        Call first = Workload.firstSuccessStartedAfter(calls, faultStart);
-        long firstSuccessMs = first == null ? -1 : (first.endNanos() - faultStart) / 1_000_000;
+        Call first = Workload.firstSuccessStartedAfter(calls, faultEnd);
+        long firstSuccessMs = first == null ? -1 : (first.endNanos() - faultEnd) / 1_000_000;
+        long[] commitEnds = calls.stream().filter(c -> c.outcome() == Outcome.COMMITTED).mapToLong(Call::endNanos)
+                .sorted().toArray();
+        long longestGapMs = 0;
+        for (int i = 1; i < commitEnds.length; i++) {
+            longestGapMs = Math.max(longestGapMs, (commitEnds[i] - commitEnds[i - 1]) / 1_000_000);
+        }
         System.out.printf("[faults] %-28s fault took %5d ms | calls %6d: committed %6d, failed %4d, unknown %2d "
-                        + "(%d of them committed) | lost %d, phantom %d | first success %5d ms after the fault | "
-                        + "longest call %5d ms (bound %d ms) | errors %s%n",
+                        + "(%d of them committed) | lost %d, phantom %d | no commit for %5d ms (longest gap) | first success "
+                        + "%4d ms after the fault ended | longest call %5d ms (bound %d ms) | errors %s%n",
                 name, (faultEnd - faultStart) / 1_000_000, calls.size(), committed, failed, unknown, unknownPresent,
-                lost, phantom, firstSuccessMs, maxCallMs, CALL_BOUND.toMillis(), Workload.errorsByClass(calls));
+                lost, phantom, longestGapMs, firstSuccessMs, maxCallMs, CALL_BOUND.toMillis(),
+                Workload.errorsByClass(calls));
 
         assertThat(stopped).as("every workload thread ended within the call bound").isTrue();
         assertThat(lost).as("acknowledged commits missing after '" + name + "'").isZero();
