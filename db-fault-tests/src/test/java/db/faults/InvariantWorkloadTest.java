@@ -94,6 +94,14 @@ class InvariantWorkloadTest {
     }
 
     @Test
+    void crashAndStart() throws SQLException {
+        phase("crash (kill -9) + start", () -> {
+            cluster.crash();
+            cluster.startAgain(); // crash recovery replays the WAL
+        });
+    }
+
+    @Test
     void cutAll() throws SQLException {
         phase("cut all connections", proxy::cut);
     }
