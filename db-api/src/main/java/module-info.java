@@ -11,6 +11,7 @@ module db.api {
     requires org.apache.logging.log4j;
     // TCP keepalive timers for the socket factory handed to pgjdbc (KeepAliveSocketFactory)
     requires jdk.net;
+    requires java.management;
 
     exports db.api;
     exports db.api.spi;

@@ -23,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * close() under load: every connection runs {@code UPDATE …; SELECT pg_sleep(15)} in a transaction and
@@ -55,11 +56,14 @@ class CloseUnderLoadTest {
         }
     }
 
-    @Test
-    void closeCancelsRunningStatementsAndWakesWaiters() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"c3p0", "hikari"})
+    void closeCancelsRunningStatementsAndWakesWaiters(String provider) throws Exception {
         String app = "faults-close-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
         TestDatabase test = TestDatabase.get();
+        schema.execute("UPDATE item SET v = 0");
         DbConfig.Builder config = DbConfig.builder()
+                .sessionProvider(provider)
                 .url(schema.jdbcUrl())
                 .minSize(0)
                 .maxSize(POOL)
@@ -120,10 +124,10 @@ class CloseUnderLoadTest {
             t.join(20_000);
         }
         long wakeMs = (lastWaiterWokeNanos.get() - closeStart) / 1_000_000;
-        System.out.printf("[faults] close() under load: returned after %d ms (close timeout %d ms) | active backends "
+        System.out.printf("[faults] close() under load (%s): returned after %d ms (close timeout %d ms) | active backends "
                         + "of the pool after close: %d | another client's UPDATE of a locked row waited %d ms | waiters "
                         + "woken %d ms after close() began: %s | long statements: %s%n",
-                closeMs, CLOSE_TIMEOUT.toMillis(), activeAfter, lockWaitMs, wakeMs, new TreeMap<>(waiterErrors),
+                provider, closeMs, CLOSE_TIMEOUT.toMillis(), activeAfter, lockWaitMs, wakeMs, new TreeMap<>(waiterErrors),
                 new TreeMap<>(workerErrors));
 
         assertThat(threads).as("every thread ended").noneMatch(Thread::isAlive);

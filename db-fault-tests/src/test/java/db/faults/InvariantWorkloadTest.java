@@ -53,6 +53,7 @@ class InvariantWorkloadTest {
         }
         proxy = TcpProxy.start(cluster.port(), TcpProxy.Mode.FORWARD);
         db = Database.open(DbConfig.builder()
+                .sessionProvider("c3p0")
                 .url(proxy.rewrite(cluster.jdbcUrl()))
                 .user(PgCluster.USER)
                 .minSize(4)

@@ -41,6 +41,7 @@ class NetworkTimeoutTest {
         schema.execute("CREATE TABLE t (id int PRIMARY KEY)");
         proxy = TcpProxy.forJdbcUrl(test.jdbcUrl(), TcpProxy.Mode.FORWARD);
         DbConfig.Builder config = DbConfig.builder()
+                .sessionProvider("c3p0")
                 .url(proxy.rewrite(schema.jdbcUrl()))
                 .minSize(1)
                 .maxSize(2)

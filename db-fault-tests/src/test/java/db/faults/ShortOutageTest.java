@@ -48,6 +48,7 @@ class ShortOutageTest {
         cluster = PgCluster.start();
         proxy = TcpProxy.start(cluster.port(), TcpProxy.Mode.FORWARD);
         db = Database.open(DbConfig.builder()
+                .sessionProvider("c3p0")
                 .url(proxy.rewrite(cluster.jdbcUrl()))
                 .user(PgCluster.USER)
                 .minSize(2)

@@ -57,6 +57,7 @@ class SoakTest {
     void thirtyTwoThreadsOnEightConnectionsForTwentySeconds() throws InterruptedException {
         TestDatabase test = TestDatabase.get();
         DbConfig.Builder config = DbConfig.builder()
+                .sessionProvider("c3p0")
                 .url(schema.jdbcUrl())
                 .minSize(POOL)
                 .maxSize(POOL)

@@ -47,6 +47,7 @@ class VirtualThreadsTest {
                 .isGreaterThanOrEqualTo(21);
         TestDatabase test = TestDatabase.get();
         DbConfig.Builder config = DbConfig.builder()
+                .sessionProvider("c3p0")
                 .url(test.jdbcUrl())
                 .minSize(POOL)
                 .maxSize(POOL)

@@ -86,6 +86,7 @@ public final class Core {
     /** The pool's name, unique among the open databases of this process (see {@link PoolNames}). */
     private final String uniquePoolName;
     private volatile ConnectionPool pool;
+    private volatile PoolJmx jmx;
 
     private Core(DbConfig config, SessionProvider sessionProvider, List<ErrorMapper> mappers,
                  List<QueryInstrumenter> instrumenters, ModuleLayer layer) {
@@ -135,6 +136,9 @@ public final class Core {
                 throw mapped;
             }
             throw e;
+        }
+        if (config.get(DbKeys.POOL_JMX).orElse(false)) {
+            core.jmx = PoolJmx.register(core, core.uniquePoolName);
         }
         LOG.info("Switchboard opened pool '{}' for {} (size {}..{}) with session provider {}, error mappers {}, "
                         + "instrumenters {}", config.poolName(), config.target(), config.minSize(), config.maxSize(),
@@ -223,6 +227,10 @@ public final class Core {
         if (refusal == CheckoutGate.Refusal.CLOSED) {
             throw new PoolClosedException("Database pool '" + config.poolName() + "' was closed while waiting "
                     + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms for a connection");
+        }
+        if (closed.get()) {
+            // The pool closed while this caller waited: that, not exhaustion, is why it got nothing.
+            throw new PoolClosedException("Database pool '" + config.poolName() + "' is closed");
         }
         if (refusal == CheckoutGate.Refusal.REJECTED) {
             // No call into the pool here: shedding load must stay cheap when the pool is busiest.
@@ -564,6 +572,10 @@ public final class Core {
     }
 
     private void releaseResources() {
+        PoolJmx view = jmx;
+        if (view != null) {
+            view.unregister();
+        }
         PoolNames.release(uniquePoolName);
         for (Instrumentation instrumentation : instrumentations) {
             try {

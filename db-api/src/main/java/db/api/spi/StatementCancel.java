@@ -21,9 +21,9 @@ import org.apache.logging.log4j.Logger;
  * aborting only closes the socket, and the server would keep running the statement (and holding its
  * locks) until it next writes to the client.
  *
- * <p>Uses pgjdbc's {@code cancelQuery()} on the driver's connection (reached with
- * {@code unwrap(Connection.class)}), looked up by name so that this module needs no driver at compile
- * time; for another driver nothing is sent. A cancel of a connection that runs nothing is ignored by
+ * <p>Uses pgjdbc's {@code cancelQuery()} on the driver's connection (reached through
+ * {@link ForwardingConnection}s and {@code unwrap(Connection.class)}), looked up by name so that this
+ * module needs no driver at compile time; for another driver nothing is sent. A cancel of a connection that runs nothing is ignored by
  * the server.
  */
 public final class StatementCancel {
@@ -72,13 +72,18 @@ public final class StatementCancel {
     /** Sends the driver's cancel request for what {@code connection} runs; false when it could not. */
     public static boolean cancel(Connection connection) {
         try {
-            Connection driver = connection.isWrapperFor(Connection.class) ? connection.unwrap(Connection.class)
-                    : connection;
-            Method cancelQuery = driver.getClass().getMethod("cancelQuery");
-            cancelQuery.invoke(driver);
-            return true;
-        } catch (NoSuchMethodException e) {
-            LOG.debug("The driver's connection ({}) has no cancel request; nothing sent", connection.getClass().getName());
+            Connection c = connection;
+            // Down through the pool's wrappers to the driver's connection (a few levels at most).
+            for (int depth = 0; c != null && depth < 8; depth++) {
+                Method cancelQuery = publicCancelQuery(c);
+                if (cancelQuery != null) {
+                    cancelQuery.invoke(c);
+                    return true;
+                }
+                c = inner(c);
+            }
+            LOG.debug("The driver's connection under {} has no cancel request; nothing sent",
+                    connection.getClass().getName());
             return false;
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
@@ -89,5 +94,25 @@ public final class StatementCancel {
             LOG.debug("Cancel request not sent", e);
             return false;
         }
+    }
+
+    private static Method publicCancelQuery(Connection c) {
+        try {
+            return c.getClass().getMethod("cancelQuery");
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    /** The connection {@code c} wraps, or null. */
+    private static Connection inner(Connection c) throws SQLException {
+        if (c instanceof ForwardingConnection) {
+            return ((ForwardingConnection) c).delegate();
+        }
+        if (c.isWrapperFor(Connection.class)) {
+            Connection unwrapped = c.unwrap(Connection.class);
+            return unwrapped == c ? null : unwrapped;
+        }
+        return null;
     }
 }
