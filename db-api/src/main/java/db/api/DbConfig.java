@@ -495,6 +495,14 @@ public final class DbConfig {
             return this;
         }
 
+        /**
+         * Asks {@code supplier} for the password of every new physical connection instead of using
+         * {@code db.password} (rotated passwords, short-lived tokens). The value is never logged.
+         */
+        public Builder passwordSupplier(db.api.spi.PasswordSupplier supplier) {
+            return extension(db.api.spi.PasswordSupplier.class, supplier);
+        }
+
         /** Sets a declared key from a typed value ({@code null} removes it). */
         public <T> Builder set(ConfigKey<T> key, T value) {
             Objects.requireNonNull(key, "key");

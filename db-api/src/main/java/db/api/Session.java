@@ -3,6 +3,7 @@ package db.api;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * A connection lent from the pool, for one repository call or one transaction. Not thread-safe.
@@ -42,11 +43,39 @@ public interface Session extends AutoCloseable {
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... params);
 
     /**
-     * Runs a query expected to return at most one row.
+     * Runs a query expected to return at most one row. Empty means "no row", never "a row the mapper
+     * turned into null": that case throws, because an {@link Optional} cannot carry it (use
+     * {@link #querySingle} for values that may be {@code null}, such as {@code select max(x)}).
      *
      * @throws IncorrectResultSizeException when it returns more than one
+     * @throws IllegalStateException        when the mapper returns {@code null} for the row
      */
     <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params);
+
+    /**
+     * Runs a query expected to return exactly one row and returns what the mapper made of it, which may
+     * be {@code null}.
+     *
+     * @throws EmptyResultException         when it returns no row
+     * @throws IncorrectResultSizeException when it returns more than one
+     */
+    <T> T querySingle(String sql, RowMapper<T> mapper, Object... params);
+
+    /**
+     * Streams a large result instead of loading it into a list: rows are fetched {@code fetchSize} at a
+     * time from a server-side cursor when the session is inside a transaction (pgjdbc needs one for a
+     * cursor; in autocommit mode the driver reads the whole result first). The stream holds a statement
+     * open: close it, with try-with-resources; the session closes any left open when it closes. A failure
+     * while reading is thrown mapped from the stream's terminal operation.
+     */
+    <T> Stream<T> stream(String sql, int fetchSize, RowMapper<T> mapper, Object... params);
+
+    /**
+     * Runs an {@code INSERT} (or {@code UPDATE}) without a {@code RETURNING} clause and maps the rows it
+     * wrote, as the driver reports them as generated keys (pgjdbc appends {@code RETURNING *}, so the
+     * mapper may read any column, such as {@code row.getLong("id")}).
+     */
+    <T> List<T> executeAndReturnKeys(String sql, RowMapper<T> keyMapper, Object... params);
 
     /** Whether this session is inside a transaction the core manages. */
     boolean inTransaction();

@@ -54,6 +54,16 @@ public final class Main {
             "  DB_POOL_MIN_SIZE, DB_POOL_MAX_SIZE, DB_POOL_CHECKOUT_TIMEOUT, DB_CONNECT_TIMEOUT, ...",
             "                      every other Switchboard key; see the README",
             "",
+            "Pool controls (psycopg_pool / HikariCP style; keys as environment variables or -D properties):",
+            "  DB_POOL_INIT_SQL    SQL run on every new physical connection before it is lent, e.g.",
+            "                      \"SET TIME ZONE 'UTC'\": the connection's baseline, restored after each session",
+            "  DB_POOL_MAX_WAITING callers allowed to wait for a connection; one more fails at once with",
+            "                      PoolExhaustedException (load shedding); 0 = unbounded (default)",
+            "  in code: Database.resize(min, max), evictAll(), pause(), resume(),",
+            "           DbConfig.builder().passwordSupplier(...) (asked for each new connection),",
+            "           DbConfig.builder().extension(ConnectionInitializer.class, ...);",
+            "           stats() shows pending, rejected, connect attempts/failures, back-off, paused",
+            "",
             "Exit codes: 0 done, 1 failed, 2 database unreachable or login refused, 64 bad option.");
 
     private Main() {

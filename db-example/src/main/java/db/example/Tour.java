@@ -124,7 +124,8 @@ final class Tour {
         out.println("  pool " + stats.poolName() + ": total=" + stats.total() + " idle=" + stats.idle()
                 + " busy=" + stats.busy() + " pending=" + stats.pending() + " min=" + stats.min()
                 + " max=" + stats.max() + " timeouts=" + stats.timeouts() + " leaks=" + stats.leaks()
-                + " created=" + stats.created() + " closed=" + stats.closed());
+                + " created=" + stats.created() + " closed=" + stats.closed() + " rejected=" + stats.rejected()
+                + " connectAttempts=" + stats.connectAttempts() + " connectFailures=" + stats.connectFailures());
         Health health = db.health();
         out.println("  health: " + (health.healthy() ? "healthy" : "unhealthy") + " in "
                 + health.latency().toMillis() + " ms");

@@ -104,7 +104,8 @@ class MainTest {
 
         assertThat(code).isZero();
         assertThat(out()).contains("--help").contains("DB_URL").contains("DB_USER").contains("DB_PASSWORD")
-                .contains(Main.DEFAULT_URL);
+                .contains(Main.DEFAULT_URL).contains("DB_POOL_INIT_SQL").contains("DB_POOL_MAX_WAITING")
+                .contains("resize(min, max)").contains("passwordSupplier");
         assertThat(err()).isEmpty();
     }
 

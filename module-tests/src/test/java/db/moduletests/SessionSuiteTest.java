@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import db.api.ConnectionException;
 import db.api.Database;
 import db.api.DbConfig;
+import db.api.DataAccessException;
 import db.api.DuplicateKeyException;
+import db.api.EmptyResultException;
+import db.api.IncorrectResultSizeException;
 import db.api.Isolation;
 import db.api.Session;
 import db.api.TxOptions;
@@ -474,6 +477,79 @@ class SessionSuiteTest {
                 assertThat(tables.next()).isTrue();
             }
         });
+    }
+
+    // ---- the API a JDBI or Spring user expects ----
+
+    @Test
+    void aStreamReadsFromAServerSideCursorInsideATransaction() {
+        schema.execute("insert into items select i, 'n' || i from generate_series(1, 1000) i");
+        counted.runInTransaction(s -> {
+            try (Stream<Integer> ids = s.stream("select id from items order by id", 100, r -> r.getInt(1))) {
+                java.util.Iterator<Integer> it = ids.iterator();
+                List<TcpProxy.Exchange> fetches = exchangesDuring(() -> {
+                    int sum = 0;
+                    while (it.hasNext()) {
+                        sum += it.next();
+                    }
+                    assertThat(sum).isEqualTo(500_500);
+                });
+                assertThat(fetches.size()).as("batches of 100 fetched while reading: %s", fetches)
+                        .isGreaterThanOrEqualTo(9);
+            }
+        });
+        try (Session s = counted.openSession();
+             Stream<String> names = s.stream("select name from items where id <= ? order by id", 10,
+                     r -> r.getString(1), 3)) {
+            assertThat(names).containsExactly("n1", "n2", "n3");
+        }
+    }
+
+    @Test
+    void aStreamLeftOpenIsClosedWithTheSession() {
+        schema.execute("insert into items select i, 'n' || i from generate_series(1, 50) i");
+        db.runInTransaction(s -> {
+            Stream<Integer> ids = s.stream("select id from items", 10, r -> r.getInt(1));
+            assertThat(ids.limit(5).count()).isEqualTo(5);
+        });
+        Session s = db.openSession();
+        Stream<Integer> ids = s.stream("select id from items", 10, r -> r.getInt(1));
+        assertThat(ids.findFirst()).isPresent();
+        s.close();
+        assertThat(db.stats().busy()).isZero();
+        try (Session next = db.openSession()) {
+            Integer count = next.querySingle("select count(*) from items", r -> r.getInt(1));
+            assertThat(count).isEqualTo(50);
+        }
+    }
+
+    @Test
+    void queryOneTellsNoRowFromARowMappedToNull() {
+        try (Session s = db.openSession()) {
+            assertThat(s.queryOne("select name from items where id = ?", r -> r.getString(1), 1)).isEmpty();
+            assertThatThrownBy(() -> s.queryOne("select max(name) from items", r -> r.getString(1)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("querySingle");
+            String max = s.querySingle("select max(name) from items", r -> r.getString(1));
+            assertThat(max).isNull();
+            assertThatThrownBy(() -> s.querySingle("select name from items", r -> r.getString(1)))
+                    .isInstanceOf(EmptyResultException.class);
+            s.execute("insert into items values (1, 'a'), (2, 'b')");
+            assertThatThrownBy(() -> s.querySingle("select name from items", r -> r.getString(1)))
+                    .isInstanceOf(IncorrectResultSizeException.class).isNotInstanceOf(EmptyResultException.class);
+        }
+    }
+
+    @Test
+    void generatedKeysWithoutReturning() {
+        try (Session s = db.openSession()) {
+            List<Integer> ids = s.executeAndReturnKeys("insert into serial_items (name) values (?), (?)",
+                    r -> r.getInt("id"), "a", "b");
+            assertThat(ids).hasSize(2).doesNotHaveDuplicates();
+            String name = s.querySingle("select name from serial_items where id = ?", r -> r.getString(1), ids.get(1));
+            assertThat(name).isEqualTo("b");
+            assertThatThrownBy(() -> s.executeAndReturnKeys("insert into items (id) values (?)", r -> 1, 1))
+                    .isInstanceOf(DataAccessException.class);
+        }
     }
 
     // ---- broken connections ----

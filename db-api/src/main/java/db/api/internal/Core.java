@@ -1,10 +1,10 @@
 package db.api.internal;
 
 import db.api.CheckoutInterruptedException;
-import db.api.ConfigException;
 import db.api.ConnectionException;
 import db.api.DataAccessException;
 import db.api.DbConfig;
+import db.api.DbKeys;
 import db.api.Health;
 import db.api.PoolClosedException;
 import db.api.PoolExhaustedException;
@@ -23,6 +23,7 @@ import db.api.spi.PoolEvent;
 import db.api.spi.PoolEvents;
 import db.api.spi.QueryInstrumenter;
 import db.api.spi.SessionProvider;
+import db.api.spi.SqlStateFamily;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -56,8 +57,6 @@ public final class Core {
     private static final Logger LOG = LogManager.getLogger(Core.class);
     private static final String INCLUDE_DETAIL = "db.errors.include-detail";
     private static final String HEALTH_TIMEOUT = "db.health-timeout";
-    /** Load shedding: how many callers may wait for a connection; 0 = unbounded. */
-    public static final String MAX_WAITING = "db.pool.max-waiting";
     /** While reconnecting without a back-off step to wait for, how often a waiter asks the pool again. */
     private static final long RECONNECT_POLL_NANOS = Duration.ofMillis(50).toNanos();
     /** The shortest pause between two borrow attempts of one waiter while the database is unreachable. */
@@ -128,6 +127,13 @@ public final class Core {
             core.pool = sessionProvider.start(core.connector.context());
         } catch (RuntimeException e) {
             core.releaseResources();
+            SQLException setUp = core.connector.setUpFailure();
+            if (setUp != null) {
+                // The database answered, the baseline failed: say which statement, mapped by its SQLSTATE.
+                DataAccessException mapped = core.setUpFailed(setUp);
+                mapped.addSuppressed(e);
+                throw mapped;
+            }
             throw e;
         }
         LOG.info("Switchboard opened pool '{}' for {} (size {}..{}) with session provider {}, error mappers {}, "
@@ -214,13 +220,14 @@ public final class Core {
         if (refusal == null) {
             return;
         }
-        PoolStats s = stats();
         if (refusal == CheckoutGate.Refusal.REJECTED) {
+            // No call into the pool here: shedding load must stay cheap when the pool is busiest.
             rejected.incrementAndGet();
             throw new PoolExhaustedException("Pool '" + config.poolName() + "' rejected the checkout at once: "
-                    + s.pending() + " callers already wait (db.pool.max-waiting=" + maxWaiting + "; max size "
-                    + s.max() + ", busy " + s.busy() + ")");
+                    + gate.waiting() + " callers already wait (db.pool.max-waiting=" + maxWaiting + "; max size "
+                    + gate.permits() + ", all busy)");
         }
+        PoolStats s = stats();
         throw timedOut(start, gate.paused()
                 ? new PoolExhaustedException("Pool '" + config.poolName() + "' is paused: no connection within "
                         + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (checkout timeout "
@@ -258,6 +265,14 @@ public final class Core {
             } catch (SQLException e) {
                 failure = translator.translate(e);
             }
+            SQLException setUp = connector.setUpFailure();
+            if (setUp != null) {
+                // The database answered but the connection's baseline (init SQL, an initializer) failed:
+                // waiting will not help, and the statement that failed is what the caller needs to see.
+                DataAccessException mapped = setUpFailed(setUp);
+                mapped.addSuppressed(failure);
+                throw mapped;
+            }
             if (!(failure instanceof ConnectionException) || closed.get()) {
                 throw failure;
             }
@@ -277,6 +292,14 @@ public final class Core {
                         + "; no connection was taken (the interrupt flag is set again)");
             }
         }
+    }
+
+    /** A failed baseline set-up, mapped by its SQLSTATE, with the step that failed named. */
+    private DataAccessException setUpFailed(SQLException setUp) {
+        DataAccessException mapped = translator.translate(setUp);
+        return SqlStateFamily.of(mapped.sqlState()).newException("Creating a connection for pool '"
+                + config.poolName() + "' failed in " + connector.setUpStep() + ": " + mapped.getMessage(), setUp,
+                mapped.details());
     }
 
     private ConnectionException unreachable(long start, DataAccessException last) {
@@ -445,16 +468,7 @@ public final class Core {
     }
 
     private static int maxWaiting(DbConfig config) {
-        String value = config.property(MAX_WAITING).orElse("0").trim();
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(MAX_WAITING + ": must be a whole number >= 0 (0 = unbounded), was '" + value + "'");
+        return config.get(DbKeys.POOL_MAX_WAITING).orElse(0); // validated by the key registry; 0 = unbounded
     }
 
     /** A bounded round trip. */

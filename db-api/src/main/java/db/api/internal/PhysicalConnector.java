@@ -1,7 +1,9 @@
 package db.api.internal;
 
 import db.api.DbConfig;
+import db.api.DbKeys;
 import db.api.spi.ConnectionInitializer;
+import db.api.spi.PasswordSupplier;
 import db.api.spi.PoolContext;
 import db.api.spi.PoolEvents;
 import java.io.PrintWriter;
@@ -44,6 +46,11 @@ public final class PhysicalConnector implements DataSource {
     private final String initSql;
     private final List<ConnectionInitializer> initializers;
     private final long backoffCapNanos;
+    private final PasswordSupplier passwordSupplier;
+    /** Whether the last failure was the baseline set-up (init SQL, an initializer), not the connect. */
+    private volatile boolean lastFailureWasSetUp;
+    /** What failed in the last set-up: the init SQL with its statement, or an initializer's class. */
+    private volatile String lastSetUpStep = "the connection set-up";
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     /** While failing: the nanoTime before which no attempt is made; claimed by CAS so one caller probes. */
@@ -58,10 +65,11 @@ public final class PhysicalConnector implements DataSource {
         this.config = config;
         this.events = events;
         this.layer = layer;
-        this.initSql = config.property(INIT_SQL).filter(s -> !s.isBlank()).orElse(null);
+        this.initSql = config.get(DbKeys.POOL_INIT_SQL).filter(s -> !s.isBlank()).orElse(null);
         List<ConnectionInitializer> all = new ArrayList<>(initializers);
         config.extension(ConnectionInitializer.class).ifPresent(all::add);
         this.initializers = List.copyOf(all);
+        this.passwordSupplier = config.extension(PasswordSupplier.class).orElse(null);
         // Never wait longer between attempts than a quarter of the checkout timeout: a waiter must see
         // several attempts before it gives up.
         this.backoffCapNanos = Math.max(Duration.ofMillis(10).toNanos(),
@@ -112,14 +120,14 @@ public final class PhysicalConnector implements DataSource {
                 throw new SQLException("The driver does not accept " + config.target(), "08001");
             }
         } catch (SQLException | RuntimeException e) {
-            failed(e);
+            failed(e, false);
             throw e;
         }
         try {
             setUp(connection);
         } catch (SQLException | RuntimeException e) {
             abortQuietly(connection);
-            failed(e);
+            failed(e, true);
             throw e;
         }
         succeeded();
@@ -140,11 +148,17 @@ public final class PhysicalConnector implements DataSource {
             try (Statement statement = connection.createStatement()) {
                 statement.execute(initSql);
             } catch (SQLException e) {
+                lastSetUpStep = INIT_SQL + " (" + initSql + ")";
                 throw new SQLException(INIT_SQL + " failed (" + initSql + "): " + e.getMessage(), e.getSQLState(), e);
             }
         }
         for (ConnectionInitializer initializer : initializers) {
-            initializer.initialize(connection);
+            try {
+                initializer.initialize(connection);
+            } catch (SQLException | RuntimeException e) {
+                lastSetUpStep = "the ConnectionInitializer " + initializer.getClass().getName();
+                throw e;
+            }
         }
         if (!connection.getAutoCommit()) {
             throw new SQLException("A ConnectionInitializer left the connection outside autocommit mode", "55000");
@@ -156,9 +170,10 @@ public final class PhysicalConnector implements DataSource {
         return initSql != null || !initializers.isEmpty();
     }
 
-    private void failed(Throwable e) {
+    private void failed(Throwable e, boolean setUp) {
         failures.incrementAndGet();
         lastFailure = e;
+        lastFailureWasSetUp = setUp;
         int n = consecutiveFailures + 1;
         consecutiveFailures = n;
         long nominal = BACKOFF_INITIAL_NANOS << Math.min(n - 1, 20);
@@ -237,6 +252,20 @@ public final class PhysicalConnector implements DataSource {
         return consecutiveFailures > 0 ? lastFailure : null;
     }
 
+    /**
+     * The set-up failure (init SQL or an initializer) of the last attempt, while failing that way: a
+     * connection was made and its baseline could not be set; the message names the statement.
+     */
+    SQLException setUpFailure() {
+        Throwable last = lastFailure;
+        return consecutiveFailures > 0 && lastFailureWasSetUp && last instanceof SQLException ? (SQLException) last : null;
+    }
+
+    /** Which set-up step failed last (configuration text, never a secret). */
+    String setUpStep() {
+        return lastSetUpStep;
+    }
+
     /** When (nanoTime) the next connect attempt is allowed; meaningful while {@link #failing()}. */
     long nextAttemptNanos() {
         return nextAttemptNanos.get();
@@ -246,7 +275,16 @@ public final class PhysicalConnector implements DataSource {
 
     /** The driver's properties: {@link DbConfig#connectionProperties()}, the one translation of the config. */
     Properties driverProperties() {
-        return config.connectionProperties();
+        Properties p = config.connectionProperties();
+        if (passwordSupplier != null) {
+            String pw = passwordSupplier.password();
+            if (pw != null) {
+                p.setProperty("password", pw);
+            } else {
+                p.remove("password");
+            }
+        }
+        return p;
     }
 
     private static long ceilSeconds(Duration d) {

@@ -1,6 +1,7 @@
 package db.api.internal;
 
 import db.api.DataAccessException;
+import db.api.EmptyResultException;
 import db.api.IncorrectResultSizeException;
 import db.api.RowMapper;
 import db.api.Session;
@@ -16,6 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -44,6 +50,7 @@ final class SessionImpl implements Session {
     private boolean mayHaveOpenTransaction;
     private boolean broken;
     private int savepoints;
+    private final List<RowStream<?>> openStreams = new ArrayList<>(0);
     private SQLException lastFailure;
     private DataAccessException lastMapped;
     /** How many helpers ({@link #prepared}) are running: their caller receives mapped exceptions. */
@@ -119,9 +126,124 @@ final class SessionImpl implements Session {
                 if (rs.next()) {
                     throw new IncorrectResultSizeException("Expected at most one row, got more");
                 }
-                return Optional.ofNullable(value);
+                if (value == null) {
+                    throw new IllegalStateException("The row mapper turned the row into null, which an Optional "
+                            + "cannot tell from no row; use querySingle(...) for values that may be null");
+                }
+                return Optional.of(value);
             }
         });
+    }
+
+    @Override
+    public <T> T querySingle(String sql, RowMapper<T> mapper, Object... params) {
+        Objects.requireNonNull(mapper, "mapper");
+        return prepared(sql, params, ps -> {
+            ps.setMaxRows(2);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new EmptyResultException("Expected exactly one row, got none");
+                }
+                T value = mapper.map(rs);
+                if (rs.next()) {
+                    throw new IncorrectResultSizeException("Expected exactly one row, got more");
+                }
+                return value;
+            }
+        });
+    }
+
+    @Override
+    public <T> List<T> executeAndReturnKeys(String sql, RowMapper<T> keyMapper, Object... params) {
+        Objects.requireNonNull(keyMapper, "keyMapper");
+        Objects.requireNonNull(sql, "sql");
+        long start = System.nanoTime();
+        try (PreparedStatement ps = connection().prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            bind(ps, params);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                List<T> rows = new ArrayList<>();
+                while (keys.next()) {
+                    rows.add(keyMapper.map(keys));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw translate(e, Duration.ofNanos(System.nanoTime() - start), 0);
+        }
+    }
+
+    @Override
+    public <T> Stream<T> stream(String sql, int fetchSize, RowMapper<T> mapper, Object... params) {
+        Objects.requireNonNull(sql, "sql");
+        Objects.requireNonNull(mapper, "mapper");
+        if (fetchSize < 0) {
+            throw new IllegalArgumentException("fetchSize must be 0 (the driver's default) or more, not " + fetchSize);
+        }
+        long start = System.nanoTime();
+        PreparedStatement ps = null;
+        try {
+            ps = connection().prepareStatement(sql);
+            bind(ps, params);
+            ps.setFetchSize(fetchSize);
+            RowStream<T> rows = new RowStream<>(ps, ps.executeQuery(), mapper);
+            openStreams.add(rows);
+            return StreamSupport.stream(rows, false).onClose(rows::close);
+        } catch (SQLException e) {
+            DataAccessException mapped = translate(e, Duration.ofNanos(System.nanoTime() - start), 0);
+            if (ps != null) {
+                try {
+                    ps.close();
+                } catch (SQLException closing) {
+                    mapped.addSuppressed(closing);
+                }
+            }
+            throw mapped;
+        }
+    }
+
+    /** The rows of a result set, one at a time, for {@link #stream}; closing it closes the statement. */
+    private final class RowStream<T> extends Spliterators.AbstractSpliterator<T> {
+        private final PreparedStatement statement;
+        private final ResultSet rows;
+        private final RowMapper<T> mapper;
+        private boolean closed;
+
+        RowStream(PreparedStatement statement, ResultSet rows, RowMapper<T> mapper) {
+            super(Long.MAX_VALUE, Spliterator.ORDERED);
+            this.statement = statement;
+            this.rows = rows;
+            this.mapper = mapper;
+        }
+
+        @Override
+        public boolean tryAdvance(Consumer<? super T> action) {
+            if (closed) {
+                return false;
+            }
+            try {
+                if (!rows.next()) {
+                    return false;
+                }
+                action.accept(mapper.map(rows));
+                return true;
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+        }
+
+        void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            openStreams.remove(this);
+            try {
+                statement.close(); // closes the result set and, in a transaction, the server-side portal
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+        }
     }
 
     /** Work on a prepared statement whose parameters are bound. */
@@ -353,6 +475,7 @@ final class SessionImpl implements Session {
         closed = true;
         managedTransaction = false;
         leakWatch.cancel();
+        closeOpenStreams();
         boolean discard = broken;
         if (!discard) {
             try {
@@ -373,6 +496,16 @@ final class SessionImpl implements Session {
             LOG.debug("Closing a pooled connection failed", e);
         } finally {
             core.sessionClosed(this);
+        }
+    }
+
+    private void closeOpenStreams() {
+        for (RowStream<?> stream : List.copyOf(openStreams)) {
+            try {
+                stream.close();
+            } catch (RuntimeException e) {
+                LOG.debug("Closing a stream the application left open failed", e);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package db.api.internal;
 
 import db.api.ConfigException;
 import db.api.DbConfig;
+import db.api.DbKeys;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -20,8 +21,7 @@ import java.util.Optional;
  * Immutable.
  */
 final class SessionReset {
-    /** The policy key. */
-    static final String KEY = "db.pool.reset";
+    private static final String KEY = DbKeys.POOL_RESET.name();
 
     /** {@code db.pool.reset}. */
     enum Policy { AUTO, ALWAYS, NEVER }
@@ -33,7 +33,7 @@ final class SessionReset {
     }
 
     static SessionReset from(DbConfig config) {
-        return new SessionReset(policy(config.property(KEY)));
+        return new SessionReset(policy(config.get(DbKeys.POOL_RESET)));
     }
 
     static Policy policy(Optional<String> value) {

@@ -321,16 +321,23 @@ final class C3p0Pool implements ConnectionPool {
 
     // ---- controls ----
 
+    /**
+     * Starts a fresh c3p0 pool with the same bounds and retires the current one, as {@link #resize} does:
+     * no later borrow can get a connection opened before this call (c3p0's soft reset replaces idle
+     * connections asynchronously, so a checkout right after it could still get an old one).
+     */
     @Override
     public void evictAll() {
-        if (closed.get()) {
-            return;
-        }
+        resizeLock.lock();
         try {
-            // c3p0's soft reset: idle connections are destroyed now, lent ones when checked in.
-            current.c3p0.softResetDefaultUser();
-        } catch (SQLException e) {
-            LOG.warn("Pool '{}': c3p0 refused to evict its connections (SQLSTATE {})", name, e.getSQLState());
+            if (closed.get()) {
+                return;
+            }
+            Generation old = current;
+            current = new Generation(factory.apply(old.min, old.max), old.min, old.max);
+            retire(old);
+        } finally {
+            resizeLock.unlock();
         }
         LOG.info("Pool '{}': evicted all connections (lent ones close when given back)", name);
     }

@@ -42,7 +42,11 @@ import org.apache.logging.log4j.Logger;
  *       bounded by the driver's {@code loginTimeout} instead;</li>
  *   <li>physical connections come from the core's {@code PoolContext.connections()}, which hands pgjdbc
  *       {@link DbConfig#jdbcUrl()} and {@link DbConfig#connectionProperties()}, the one translation every
- *       provider uses (secrets as properties, never in the URL).</li>
+ *       provider uses (secrets as properties, never in the URL); the password supplier, init SQL and
+ *       initializers, and the back-off while the database is unreachable are the same for every provider;</li>
+ *   <li>c3p0 waits at most {@value C3p0Pool#C3P0_WAIT_SLICE_MS} ms at a time; the pool waits again up to
+ *       the checkout's one deadline. {@code resize} starts a c3p0 pool with the new bounds and drains the
+ *       old one (c3p0 fixes a pool's bounds); {@code evictAll} does the same with unchanged bounds.</li>
  * </ul>
  * {@code db.pool.close-timeout} (default 10s) bounds how long {@code close()} waits for lent
  * connections before aborting them.
