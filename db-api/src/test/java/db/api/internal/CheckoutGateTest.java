@@ -167,9 +167,10 @@ class CheckoutGateTest {
         for (Thread t : threads) {
             t.join(10_000);
         }
-        assertThat(admitted).hasSize(4);
-        // two permits: the first two start together, every later one only after an earlier one left
-        assertThat(admitted.subList(2, 4)).containsExactlyInAnyOrder(2, 3);
+        // With two permits the waiters record their admission in an order the scheduler picks (one admitted
+        // first may record after a later one), so only "all four, none before resume" is certain here; the
+        // order of admission is what the one-permit tests assert.
+        assertThat(admitted).containsExactlyInAnyOrder(0, 1, 2, 3);
         assertThat(gate.available()).isEqualTo(2);
     }
 
