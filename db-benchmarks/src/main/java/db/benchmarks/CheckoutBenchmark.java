@@ -31,6 +31,12 @@ public class CheckoutBenchmark {
     }
 
     @Benchmark
+    public void switchboardHikari(PoolStates.SwitchboardHikariPool pool) {
+        Session session = pool.db.openSession();
+        session.close();
+    }
+
+    @Benchmark
     public void c3p0Comparable(PoolStates.C3p0Comparable pool) throws SQLException {
         Connection c = pool.ds.getConnection();
         c.close();

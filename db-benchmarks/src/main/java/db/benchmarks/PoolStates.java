@@ -38,6 +38,23 @@ public final class PoolStates {
         }
     }
 
+    /** Switchboard with the HikariCP provider and no instrumenter. */
+    @State(Scope.Benchmark)
+    public static class SwitchboardHikariPool {
+        Database db;
+
+        @Setup(Level.Trial)
+        public void open() {
+            db = NoInstrumenters.open(Pools.switchboard("bench-switchboard-hikari", "hikari").build());
+            fill(db);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            db.close();
+        }
+    }
+
     /** Raw c3p0 configured like Switchboard's provider. */
     @State(Scope.Benchmark)
     public static class C3p0Comparable {

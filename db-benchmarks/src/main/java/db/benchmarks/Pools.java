@@ -22,7 +22,13 @@ final class Pools {
 
     /** Switchboard with its c3p0 provider; everything else left at Switchboard's defaults. */
     static DbConfig.Builder switchboard(String poolName) {
+        return switchboard(poolName, "c3p0");
+    }
+
+    /** Switchboard with the named session provider; everything else left at Switchboard's defaults. */
+    static DbConfig.Builder switchboard(String poolName, String sessionProvider) {
         DbConfig.Builder b = DbConfig.builder()
+                .sessionProvider(sessionProvider)
                 .url(BenchTarget.URL)
                 .user(BenchTarget.USER)
                 .minSize(BenchTarget.POOL_SIZE)

@@ -131,7 +131,7 @@ class LayerSwapTest {
     }
 
     private static DbConfig.Builder config() {
-        return Fixtures.config(schema);
+        return Fixtures.configChoosingNoProvider(schema);
     }
 
     /** The module-path entries (jar or classes folder) of the named Maven modules. */

@@ -308,7 +308,8 @@ class PoolControlsTest {
             }
             AtomicReference<String> current = new AtomicReference<>(oldPassword);
             AtomicInteger asked = new AtomicInteger();
-            DbConfig config = DbConfig.builder().url(cluster.jdbcUrl()).user("rotating").poolName("sb-rotating")
+            DbConfig config = DbConfig.builder().sessionProvider(Fixtures.DEFAULT_PROVIDER)
+                    .url(cluster.jdbcUrl()).user("rotating").poolName("sb-rotating")
                     .minSize(1).maxSize(2).checkoutTimeout(Duration.ofSeconds(5))
                     .passwordSupplier(() -> {
                         asked.incrementAndGet();

@@ -20,6 +20,7 @@ record SessionProviders(String name, boolean pooled, Function<DbConfig.Builder, 
     static Stream<SessionProviders> all() {
         return Stream.of(
                 new SessionProviders("c3p0", true, b -> Database.open(b.sessionProvider("c3p0").build())),
+                new SessionProviders("hikari", true, b -> Database.open(b.sessionProvider("hikari").build())),
                 new SessionProviders("direct", false, b -> Database.open(b.sessionProvider("direct").build(),
                         DirectLayer.LAYER)));
     }

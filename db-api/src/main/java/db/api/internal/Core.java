@@ -220,6 +220,10 @@ public final class Core {
         if (refusal == null) {
             return;
         }
+        if (closed.get()) {
+            // The pool closed while this caller waited: that, not exhaustion, is why it got nothing.
+            throw new PoolClosedException("Database pool '" + config.poolName() + "' is closed");
+        }
         if (refusal == CheckoutGate.Refusal.REJECTED) {
             // No call into the pool here: shedding load must stay cheap when the pool is busiest.
             rejected.incrementAndGet();

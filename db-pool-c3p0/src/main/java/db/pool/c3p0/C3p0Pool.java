@@ -4,12 +4,11 @@ import com.mchange.v2.c3p0.PoolBackedDataSource;
 import com.mchange.v2.resourcepool.TimeoutException;
 import db.api.ConnectionException;
 import db.api.DatabaseTarget;
-import db.api.ErrorDetails;
 import db.api.PoolClosedException;
-import db.api.PoolExhaustedException;
 import db.api.PoolStats;
 import db.api.spi.ConnectionPool;
 import db.api.spi.ForwardingConnection;
+import db.api.spi.PoolFailures;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -289,34 +288,20 @@ final class C3p0Pool implements ConnectionPool {
             timeouts.incrementAndGet();
             int busy = count(g, Counter.BUSY);
             if (busy >= 0 && busy < g.max) {
-                // Not exhausted: a connection could have been made but was not, in time. Saying
-                // that the database is slow or unreachable is what helps, not "pool exhausted".
-                throw new ConnectionException("Pool '" + name + "' got no connection to " + target
-                        + " within " + waitedMs + " ms (busy " + busy + " of max size " + g.max + "): "
-                        + (acquireFailure == null ? "connecting takes longer than the checkout timeout"
-                        : "last connect failure: " + C3p0SessionProvider.reason(
-                                C3p0SessionProvider.driverCause(acquireFailure))), e);
+                throw PoolFailures.noConnectionInTime(name, target, waitedMs, busy, g.max, acquireFailure, e);
             }
-            throw new PoolExhaustedException("Pool '" + name + "' exhausted: no connection became free within "
-                    + waitedMs + " ms (checkout timeout " + checkoutTimeout.toMillis() + " ms; max size " + g.max
-                    + ", busy " + busy + ", waiting " + count(g, Counter.PENDING) + ")", e);
+            throw PoolFailures.exhausted(name, waitedMs, checkoutTimeout, g.max, busy, count(g, Counter.PENDING), e);
         }
         // c3p0 gave up acquiring (its retries failed): its exception nests the driver's.
-        Throwable reason = C3p0SessionProvider.hasDriverCause(e) || acquireFailure == null ? e : acquireFailure;
-        Throwable driverFailure = C3p0SessionProvider.driverCause(reason);
-        String message = "Pool '" + name + "' cannot connect to " + target + ": "
-                + C3p0SessionProvider.reason(driverFailure);
-        String sqlState = driverFailure instanceof SQLException ? ((SQLException) driverFailure).getSQLState() : null;
-        if (sqlState != null && !sqlState.startsWith("08")) {
-            // The server answered and refused (authentication, unknown database, too many
-            // connections...): the core's error mappers pick the right family from the SQLSTATE.
-            return new SQLException(message, sqlState, driverFailure);
+        Throwable reason = PoolFailures.hasDriverCause(e) || acquireFailure == null ? e : acquireFailure;
+        Exception failure = PoolFailures.cannotConnect(name, target, reason);
+        if (failure instanceof SQLException) {
+            return (SQLException) failure;
         }
-        ConnectionException ex = new ConnectionException(message, driverFailure, ErrorDetails.ofSqlState(sqlState));
-        if (driverFailure != e) {
-            ex.addSuppressed(e);
+        if (reason != e) {
+            failure.addSuppressed(e);
         }
-        throw ex;
+        throw (RuntimeException) failure;
     }
 
     // ---- controls ----

@@ -7,8 +7,8 @@ import db.api.ConfigException;
 import db.api.ConnectionException;
 import db.api.DbConfig;
 import db.api.DbKeys;
-import db.api.ErrorDetails;
 import db.api.spi.ConnectionPool;
+import db.api.spi.PoolFailures;
 import db.api.spi.PoolContext;
 import db.api.spi.SessionProvider;
 import java.beans.PropertyVetoException;
@@ -185,35 +185,7 @@ public final class C3p0SessionProvider implements SessionProvider {
     }
 
     private static ConnectionException cannotConnect(DbConfig config, Throwable failure) {
-        Throwable driverFailure = driverCause(failure);
-        String sqlState = driverFailure instanceof SQLException ? ((SQLException) driverFailure).getSQLState() : null;
-        return new ConnectionException("Cannot connect to PostgreSQL at " + config.target() + " (pool '"
-                + config.poolName() + "', connect timeout " + config.connectTimeout().toMillis() + " ms): "
-                + reason(driverFailure), driverFailure, ErrorDetails.ofSqlState(sqlState));
-    }
-
-    /** The driver's own exception inside c3p0's wrappers, else the first SQLException with a SQLSTATE, else {@code t}. */
-    static Throwable driverCause(Throwable t) {
-        Throwable withState = null;
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c.getClass().getName().startsWith("org.postgresql.")) {
-                return c;
-            }
-            if (withState == null && c instanceof SQLException && ((SQLException) c).getSQLState() != null) {
-                withState = c;
-            }
-        }
-        return withState != null ? withState : t;
-    }
-
-    static boolean hasDriverCause(Throwable t) {
-        return driverCause(t).getClass().getName().startsWith("org.postgresql.");
-    }
-
-    /** The driver's message; pgjdbc never puts the password in it. */
-    static String reason(Throwable t) {
-        String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+        return PoolFailures.cannotConnectAtStart(config, failure);
     }
 
     /**

@@ -1,0 +1,121 @@
+package db.api.spi;
+
+import db.api.ConnectionException;
+import db.api.DatabaseTarget;
+import db.api.DbConfig;
+import db.api.ErrorDetails;
+import db.api.PoolExhaustedException;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * The exceptions a pool provider throws when it cannot connect or lend, built in one place so that
+ * every provider says the same thing in the same words. Messages name host, port, database and user,
+ * never the password, and carry the driver's own reason (pgjdbc never puts the password in it).
+ */
+public final class PoolFailures {
+    private PoolFailures() {
+    }
+
+    /**
+     * A fail-fast start that could not connect: a {@link ConnectionException} naming the target, the
+     * pool, the connect timeout and the driver's reason, with the driver's SQLSTATE when it sent one.
+     *
+     * @param config  the configuration the pool was started with
+     * @param failure what the connect attempt threw (wrapped or not)
+     */
+    public static ConnectionException cannotConnectAtStart(DbConfig config, Throwable failure) {
+        Throwable driverFailure = driverCause(failure);
+        return new ConnectionException("Cannot connect to PostgreSQL at " + config.target() + " (pool '"
+                + config.poolName() + "', connect timeout " + config.connectTimeout().toMillis() + " ms): "
+                + reason(driverFailure), driverFailure, ErrorDetails.ofSqlState(sqlState(driverFailure)));
+    }
+
+    /**
+     * No connection became free within the checkout timeout while every connection was lent out.
+     *
+     * @param pool            the pool's name
+     * @param waitedMs        how long the caller waited
+     * @param checkoutTimeout the configured checkout timeout
+     * @param max             the pool's maximum size
+     * @param busy            connections lent out
+     * @param waiting         callers waiting besides this one
+     * @param cause           the pool library's own exception, or null
+     */
+    public static PoolExhaustedException exhausted(String pool, long waitedMs, Duration checkoutTimeout, int max,
+                                                   int busy, int waiting, Throwable cause) {
+        return new PoolExhaustedException("Pool '" + pool + "' exhausted: no connection became free within "
+                + waitedMs + " ms (checkout timeout " + checkoutTimeout.toMillis() + " ms; max size " + max
+                + ", busy " + busy + ", waiting " + waiting + ")", cause);
+    }
+
+    /**
+     * The checkout timed out although the pool was not full: a connection could have been made but was
+     * not, in time. Saying that the database is slow or unreachable is what helps, not "exhausted".
+     *
+     * @param lastConnectFailure the pool's last failed connect attempt, or null when none failed
+     */
+    public static ConnectionException noConnectionInTime(String pool, DatabaseTarget target, long waitedMs, int busy,
+                                                         int max, Throwable lastConnectFailure, Throwable cause) {
+        return new ConnectionException("Pool '" + pool + "' got no connection to " + target + " within " + waitedMs
+                + " ms (busy " + busy + " of max size " + max + "): "
+                + (lastConnectFailure == null ? "connecting takes longer than the checkout timeout"
+                : "last connect failure: " + reason(driverCause(lastConnectFailure))), cause);
+    }
+
+    /**
+     * A checkout that needed a new connection and could not make one. When the server answered and
+     * refused (authentication, unknown database, too many connections...) this is a {@link SQLException}
+     * with the server's SQLSTATE, which the core's error mappers turn into the right family; otherwise
+     * a {@link ConnectionException}.
+     *
+     * @param failure what the pool library threw, with the driver's exception somewhere in its causes
+     * @return the exception to throw: either a {@link ConnectionException} or a {@link SQLException}
+     */
+    public static Exception cannotConnect(String pool, DatabaseTarget target, Throwable failure) {
+        Throwable driverFailure = driverCause(failure);
+        String message = "Pool '" + pool + "' cannot connect to " + target + ": " + reason(driverFailure);
+        String sqlState = sqlState(driverFailure);
+        if (sqlState != null && !sqlState.startsWith("08")) {
+            return new SQLException(message, sqlState, driverFailure);
+        }
+        ConnectionException ex = new ConnectionException(message, driverFailure, ErrorDetails.ofSqlState(sqlState));
+        if (driverFailure != failure) {
+            ex.addSuppressed(failure);
+        }
+        return ex;
+    }
+
+    /**
+     * The driver's own exception inside a pool library's wrappers, else the first {@link SQLException}
+     * with a SQLSTATE, else {@code t} itself.
+     */
+    public static Throwable driverCause(Throwable t) {
+        Throwable withState = null;
+        int depth = 0;
+        for (Throwable c = t; c != null && depth < 32; c = c.getCause() == c ? null : c.getCause(), depth++) {
+            if (c.getClass().getName().startsWith("org.postgresql.")) {
+                return c;
+            }
+            if (withState == null && c instanceof SQLException && ((SQLException) c).getSQLState() != null) {
+                withState = c;
+            }
+        }
+        return withState != null ? withState : t;
+    }
+
+    /** Whether a driver (pgjdbc) exception is among {@code t}'s causes. */
+    public static boolean hasDriverCause(Throwable t) {
+        return driverCause(t).getClass().getName().startsWith("org.postgresql.");
+    }
+
+    /** The exception's message, or its class's simple name when it has none. */
+    public static String reason(Throwable t) {
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+    }
+
+    private static String sqlState(Throwable t) {
+        return t instanceof SQLException ? ((SQLException) t).getSQLState() : null;
+    }
+}

@@ -1,0 +1,234 @@
+package db.pool.hikari;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.pool.HikariPool;
+import db.api.DatabaseTarget;
+import db.api.PoolClosedException;
+import db.api.PoolStats;
+import db.api.spi.ConnectionPool;
+import db.api.spi.PoolFailures;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/** A started HikariCP pool as the core sees it. Thread-safe. */
+final class HikariConnectionPool implements ConnectionPool {
+    private static final Logger LOG = LogManager.getLogger(HikariConnectionPool.class);
+
+    private final String name;
+    private final DatabaseTarget target;
+    private volatile int min;
+    private volatile int max;
+    private final Duration checkoutTimeout;
+    private final Duration closeTimeout;
+    private final HikariConfig settings;
+    private final HikariPool hikari;
+    private final PhysicalConnections physical;
+    private final Runnable releaseName;
+    private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    HikariConnectionPool(String name, DatabaseTarget target, int min, int max, Duration checkoutTimeout,
+                         Duration closeTimeout, HikariConfig settings, HikariPool hikari, PhysicalConnections physical, Runnable releaseName) {
+        this.name = name;
+        this.target = target;
+        this.min = min;
+        this.max = max;
+        this.checkoutTimeout = checkoutTimeout;
+        this.closeTimeout = closeTimeout;
+        this.settings = settings;
+        this.hikari = hikari;
+        this.physical = physical;
+        this.releaseName = releaseName;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Duration checkoutTimeout() {
+        return checkoutTimeout;
+    }
+
+    /**
+     * Lends HikariCP's own proxy connection: closing it gives it back. HikariCP validates a connection
+     * idle past 500 ms before lending it and replaces a dead one within the same deadline.
+     */
+    @Override
+    public Connection borrow(long deadlineNanos) throws SQLException {
+        if (closed.get()) {
+            throw closedException(null);
+        }
+        // Rounded up: a deadline less than a millisecond away still gets one try.
+        return checkout((deadlineNanos - System.nanoTime() + 999_999) / 1_000_000);
+    }
+
+    /**
+     * Evicts the connection: HikariCP closes the physical connection now (it is still lent, so it is the
+     * caller's) and frees its slot; the proxy is not given back afterwards. A connection already given
+     * back is ignored, since its pool entry may have been lent again.
+     */
+    @Override
+    public void discard(Connection lent) {
+        try {
+            if (lent == null || lent.isClosed()) {
+                return;
+            }
+            hikari.evictConnection(lent);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Pool '{}': discarding a connection failed", name, e);
+        }
+    }
+
+    /**
+     * New bounds through HikariCP's runtime settings. Shrinking below the connections open now retires
+     * every connection (HikariCP has no "close idle above n" call): idle ones close at once, lent ones
+     * when given back, and the pool refills up to the new minimum only.
+     */
+    @Override
+    public synchronized void resize(int minSize, int maxSize) {
+        if (minSize < 0 || maxSize < 1 || minSize > maxSize) {
+            throw new IllegalArgumentException("need 0 <= min <= max and max >= 1, got min " + minSize
+                    + ", max " + maxSize);
+        }
+        boolean shrinking = maxSize < settings.getMaximumPoolSize();
+        if (maxSize >= settings.getMaximumPoolSize()) {
+            settings.setMaximumPoolSize(maxSize);
+            settings.setMinimumIdle(minSize);
+        } else {
+            settings.setMinimumIdle(minSize);
+            settings.setMaximumPoolSize(maxSize);
+        }
+        min = minSize;
+        max = maxSize;
+        if (shrinking && hikari.getTotalConnections() > maxSize) {
+            hikari.softEvictConnections();
+        }
+        LOG.info("Pool '{}' resized to min {}, max {}", name, minSize, maxSize);
+    }
+
+    /** Every connection retired: idle ones now, lent ones when given back (HikariCP's soft eviction). */
+    @Override
+    public void evictAll() {
+        hikari.softEvictConnections();
+    }
+
+    private Connection checkout(long timeoutMs) throws SQLException {
+        long start = System.nanoTime();
+        try {
+            return hikari.getConnection(Math.max(1, timeoutMs));
+        } catch (SQLException e) {
+            if (closed.get() || hikari.poolState == HikariPool.POOL_SHUTDOWN) {
+                throw closedException(e);
+            }
+            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                throw e;
+            }
+            if (!(e instanceof SQLTransientConnectionException)) {
+                throw e;
+            }
+            // HikariCP's timeout: its cause is the pool's last connect failure, if any.
+            timeouts.incrementAndGet();
+            long waitedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            Throwable connectFailure = e.getCause();
+            int busy = hikari.getActiveConnections();
+            if (busy < max) {
+                if (connectFailure != null && PoolFailures.hasDriverCause(connectFailure)) {
+                    Exception failure = PoolFailures.cannotConnect(name, target, connectFailure);
+                    failure.addSuppressed(e);
+                    if (failure instanceof SQLException) {
+                        throw (SQLException) failure;
+                    }
+                    throw (RuntimeException) failure;
+                }
+                throw PoolFailures.noConnectionInTime(name, target, waitedMs, busy, max, connectFailure, e);
+            }
+            throw PoolFailures.exhausted(name, waitedMs, checkoutTimeout, max, busy,
+                    hikari.getThreadsAwaitingConnection(), e);
+        }
+    }
+
+    @Override
+    public PoolStats stats() {
+        if (!closed.get()) {
+            // Each HikariCP counter is read separately; total is derived so that a snapshot always
+            // satisfies total == idle + busy.
+            int idle = hikari.getIdleConnections();
+            int busy = hikari.getActiveConnections();
+            int pending = hikari.getThreadsAwaitingConnection();
+            return new PoolStats(name, idle + busy, idle, busy, pending, max, min, timeouts.get(), 0,
+                    physical.createdCount(), physical.closedCount());
+        }
+        int open = physical.openCount();
+        return new PoolStats(name, open, 0, open, 0, max, min, timeouts.get(), 0,
+                physical.createdCount(), physical.closedCount());
+    }
+
+    /**
+     * Drains: no new checkouts; idle connections close at once, lent ones when they come back; after
+     * the grace period ({@code db.pool.close-timeout}) HikariCP's shutdown aborts whatever is still lent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            // No refill while draining: HikariCP tops up to minimumIdle after every close otherwise.
+            settings.setMinimumIdle(0);
+        } catch (RuntimeException e) {
+            LOG.debug("Pool '{}': could not lower the minimum before draining", name, e);
+        }
+        // No new physical connections from now on: a connect HikariCP started just before fails or is aborted.
+        physical.shutDown();
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
+        boolean interrupted = false;
+        while (true) {
+            // Marks every connection evicted: idle ones close now, lent ones when they are given back. Again
+            // on every turn, for a connection whose connect finished just before the shutdown.
+            hikari.softEvictConnections();
+            if (hikari.getTotalConnections() == 0 || System.nanoTime() - deadline >= 0) {
+                break;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                break;
+            }
+        }
+        int lent = hikari.getActiveConnections();
+        try {
+            hikari.shutdown();
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        int aborted = physical.abortRemaining();
+        if (lent > 0 || aborted > 0) {
+            LOG.warn("Pool '{}': {} connection(s) still lent out {} ms after close; aborted them", name,
+                    Math.max(lent, aborted), closeTimeout.toMillis());
+        }
+        releaseName.run();
+        LOG.info("Pool '{}' to {} closed ({} connections opened, {} closed)", name, target,
+                physical.createdCount(), physical.closedCount());
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private PoolClosedException closedException(Throwable cause) {
+        return new PoolClosedException("Pool '" + name + "' is closed", cause);
+    }
+
+    @Override
+    public String toString() {
+        return "HikariConnectionPool[" + name + " -> " + target + "]";
+    }
+}

@@ -1,0 +1,102 @@
+package db.moduletests;
+
+import db.api.Session;
+import db.testkit.TestDatabase;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * What the pool-behaviour suite looks at behind the pool's back: the server's view of the backends a
+ * pool owns (filtered by its unique application name, since other suites share the server), killing
+ * them, and waiting for a condition with a deadline.
+ */
+final class PoolProbe {
+    /** A password that must never show up in a message or a log line. */
+    static final String PASSWORD_SENTINEL = "pw-SENTINEL-4b7e02";
+
+    private PoolProbe() {
+    }
+
+    /** A unique application (and pool) name, so pg_stat_activity tells this pool's backends apart. */
+    static String uniqueAppName(String provider, String prefix) {
+        return ("sbpool-" + provider + "-" + prefix + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL)).toLowerCase(Locale.ROOT);
+    }
+
+    /** Backends with this application name, counted by the server. */
+    static int backends(TestDatabase db, String appName) {
+        return count(db, "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()",
+                appName);
+    }
+
+    /** Kills every backend with this application name; returns how many. */
+    static int killBackends(TestDatabase db, String appName) {
+        return count(db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                + "WHERE application_name = ? AND pid <> pg_backend_pid()", appName);
+    }
+
+    private static int count(TestDatabase db, String sql, String appName) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, appName);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a trivial query in the session. */
+    static int selectOne(Session s) {
+        return s.queryOne("SELECT 1", r -> r.getInt(1)).orElseThrow();
+    }
+
+    /** Waits until the condition holds, at most {@code timeout}; returns whether it did. */
+    static boolean eventually(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** A loopback port nobody listens on. */
+    static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Names of the live threads whose name contains {@code part}. */
+    static Set<String> threadsNamed(String part) {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(n -> n.contains(part))
+                .collect(Collectors.toSet());
+    }
+
+    /** Longer than both providers' validation window (500 ms): a connection idle this long is validated. */
+    static void sleepPastValidationWindow() throws InterruptedException {
+        Thread.sleep(600);
+    }
+}

@@ -1,0 +1,221 @@
+package db.moduletests;
+
+import static db.moduletests.PoolProbe.PASSWORD_SENTINEL;
+import static db.moduletests.PoolProbe.closedPort;
+import static db.moduletests.PoolProbe.eventually;
+import static db.moduletests.PoolProbe.selectOne;
+import static db.moduletests.PoolProbe.uniqueAppName;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import db.api.ConnectionException;
+import db.api.DataAccessException;
+import db.api.Database;
+import db.api.DbConfig;
+import db.api.Session;
+import db.testkit.TcpProxy;
+import db.testkit.TestDatabase;
+import db.testkit.TestSchema;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Pool behaviour, for every session provider: starting against a database that is not there fails fast
+ * with one clear message, or (fail-fast off) starts and heals once the database answers.
+ */
+@Execution(ExecutionMode.SAME_THREAD)
+class PoolStartTest {
+    private static TestSchema schema;
+
+    @BeforeAll
+    static void schema() {
+        schema = TestDatabase.get().createSchema("poolstart");
+    }
+
+    @AfterAll
+    static void drop() {
+        schema.close();
+    }
+
+    private static DbConfig.Builder config(String provider, String app) {
+        return Fixtures.config(schema, provider).poolName(app).applicationName(app);
+    }
+
+    private static void assertNoSecretAnywhere(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            assertThat(String.valueOf(t.getMessage())).doesNotContain(PASSWORD_SENTINEL);
+            assertThat(t.toString()).doesNotContain(PASSWORD_SENTINEL);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void aClosedPortFailsWithinTheConnectTimeoutNamingTheTargetButNotThePassword(String provider) throws Exception {
+        int port = closedPort();
+        String app = uniqueAppName(provider, "refused");
+        DbConfig config = config(provider, app).url("jdbc:postgresql://127.0.0.1:" + port + "/test")
+                .user("postgres").password(PASSWORD_SENTINEL).connectTimeout(Duration.ofSeconds(2)).build();
+
+        long start = System.nanoTime();
+        Throwable failure = catchThrowable(() -> Database.open(config).close());
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(failure).isInstanceOf(ConnectionException.class);
+        assertThat(failure.getMessage()).startsWith("Cannot connect to PostgreSQL at postgres@127.0.0.1:" + port + "/test")
+                .contains("pool '" + app + "'").contains("connect timeout 2000 ms").contains("refused");
+        assertThat(((ConnectionException) failure).isRetryable()).isTrue();
+        assertThat(((ConnectionException) failure).sqlState()).isEqualTo("08001");
+        assertNoSecretAnywhere(failure);
+        assertThat(tookMs).isLessThan(2_000 + 2_000);
+        // Nothing of the pool was left running.
+        assertThat(eventually(Duration.ofSeconds(5), () -> PoolProbe.threadsNamed(app).isEmpty()))
+                .as("threads left: %s", PoolProbe.threadsNamed(app)).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void aServerThatAcceptsButNeverAnswersFailsWithinTheConnectTimeout(String provider) {
+        String app = uniqueAppName(provider, "stalled");
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(schema.jdbcUrl(), TcpProxy.Mode.STALL)) {
+            DbConfig config = config(provider, app).url(proxy.rewrite(schema.jdbcUrl())).password(PASSWORD_SENTINEL)
+                    .connectTimeout(Duration.ofSeconds(1)).build();
+            long start = System.nanoTime();
+            Throwable failure = catchThrowable(() -> Database.open(config).close());
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(failure).isInstanceOf(ConnectionException.class);
+            assertThat(failure.getMessage()).contains("127.0.0.1:" + proxy.port()).contains("/test");
+            assertNoSecretAnywhere(failure);
+            assertThat(tookMs).isLessThan(1_000 + 2_000);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void withoutFailFastThePoolStartsAndServesOnceTheDatabaseAnswers(String provider) {
+        String app = uniqueAppName(provider, "lazy");
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(schema.jdbcUrl(), TcpProxy.Mode.REFUSE);
+             Database db = Database.open(config(provider, app).url(proxy.rewrite(schema.jdbcUrl())).failFast(false)
+                     .minSize(1).maxSize(2).connectTimeout(Duration.ofSeconds(1))
+                     .checkoutTimeout(Duration.ofSeconds(3)).build())) {
+            // Down: a checkout fails with a connection error naming the target (not "exhausted"), in time.
+            long start = System.nanoTime();
+            assertThatThrownBy(db::openSession).isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("127.0.0.1:" + proxy.port());
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000 + 2_000);
+
+            proxy.mode(TcpProxy.Mode.FORWARD);
+            // Up: the pool serves without a restart, and from then on every checkout works.
+            assertThat(eventually(Duration.ofSeconds(15), () -> {
+                try (Session s = db.openSession()) {
+                    return selectOne(s) == 1;
+                } catch (DataAccessException e) {
+                    return false;
+                }
+            })).isTrue();
+            for (int i = 0; i < 5; i++) {
+                try (Session s = db.openSession()) {
+                    assertThat(selectOne(s)).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void withoutFailFastAStalledServerIsReportedAsAConnectionProblemNotAsExhaustion(String provider) {
+        String app = uniqueAppName(provider, "hung");
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(schema.jdbcUrl(), TcpProxy.Mode.STALL);
+             Database db = Database.open(config(provider, app).url(proxy.rewrite(schema.jdbcUrl())).failFast(false)
+                     .minSize(1).maxSize(2).connectTimeout(Duration.ofSeconds(1))
+                     .checkoutTimeout(Duration.ofMillis(500)).build())) {
+            long start = System.nanoTime();
+            Throwable failure = catchThrowable(db::openSession);
+            assertThat(failure).isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("127.0.0.1:" + proxy.port()).hasMessageContaining("of max size 2");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(500 + 2_000);
+
+            proxy.mode(TcpProxy.Mode.FORWARD);
+            proxy.cut(); // the stalled sockets go; new connects are forwarded
+            assertThat(eventually(Duration.ofSeconds(20), () -> {
+                try (Session s = db.openSession()) {
+                    return selectOne(s) == 1;
+                } catch (DataAccessException e) {
+                    return false;
+                }
+            })).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void withoutFailFastAnUnreachableDatabaseFailsCheckoutsWithoutShowingThePassword(String provider) throws Exception {
+        int port = closedPort();
+        String app = uniqueAppName(provider, "unreach");
+        try (LogCapture log = LogCapture.start();
+             Database db = Database.open(config(provider, app).url("jdbc:postgresql://127.0.0.1:" + port + "/test")
+                     .user("postgres").password(PASSWORD_SENTINEL).failFast(false).minSize(1).maxSize(1)
+                     .connectTimeout(Duration.ofSeconds(1)).checkoutTimeout(Duration.ofSeconds(3)).build())) {
+            Throwable failure = catchThrowable(db::openSession);
+            assertThat(failure).isInstanceOf(ConnectionException.class)
+                    .hasMessageContaining("postgres@127.0.0.1:" + port + "/test");
+            assertNoSecretAnywhere(failure);
+            assertThat(db.stats().toString()).doesNotContain(PASSWORD_SENTINEL);
+            assertThat(log.text()).doesNotContain(PASSWORD_SENTINEL);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void aWorkingDatabaseStartsWithTheFailFastConnectionInThePool(String provider) {
+        String app = uniqueAppName(provider, "ok");
+        try (Database db = Database.open(config(provider, app).minSize(1).maxSize(3).build())) {
+            assertThat(eventually(Duration.ofSeconds(5), () -> db.stats().total() == 1)).isTrue();
+            // The connection made to check the database is the pool's first one, not an extra.
+            assertThat(db.stats().created()).isEqualTo(1);
+            try (Session s = db.openSession()) {
+                assertThat(selectOne(s)).isEqualTo(1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void withMinimumZeroTheFailFastCheckLeavesNoConnectionBehind(String provider) {
+        String app = uniqueAppName(provider, "zero");
+        try (Database db = Database.open(config(provider, app).minSize(0).maxSize(2).build())) {
+            assertThat(db.stats().created()).isEqualTo(1);
+            assertThat(db.stats().closed()).isEqualTo(1);
+            assertThat(db.stats().total()).isZero();
+            assertThat(eventually(Duration.ofSeconds(5), () -> PoolProbe.backends(schema.database(), app) == 0))
+                    .isTrue();
+            try (Session s = db.openSession()) {
+                assertThat(selectOne(s)).isEqualTo(1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void aServerThatRefusesTheLoginKeepsItsSqlState(String provider) {
+        String app = uniqueAppName(provider, "nodb");
+        String url = schema.database().jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/no_such_database_sb$1");
+        // Fail-fast: a ConnectionException carrying the server's SQLSTATE.
+        Throwable atStart = catchThrowable(() -> Database.open(config(provider, app).url(url).build()).close());
+        assertThat(atStart).isInstanceOf(ConnectionException.class).hasMessageContaining("/no_such_database_sb");
+        assertThat(((ConnectionException) atStart).sqlState()).isEqualTo("3D000");
+        // Not fail-fast: checkouts fail with the server's SQLSTATE, which the core maps to its family.
+        try (Database db = Database.open(config(provider, app).url(url).failFast(false).minSize(0).maxSize(1)
+                .checkoutTimeout(Duration.ofSeconds(3)).build())) {
+            Throwable failure = catchThrowable(db::openSession);
+            assertThat(failure).isInstanceOf(DataAccessException.class).hasMessageContaining("no_such_database_sb");
+            assertThat(((DataAccessException) failure).sqlState()).isEqualTo("3D000");
+        }
+    }
+}
