@@ -21,11 +21,12 @@ import java.util.concurrent.locks.ReentrantLock;
 final class CheckoutGate {
 
     /** Why {@link #acquire} did not admit the caller. */
-    enum Refusal { TIMEOUT, REJECTED }
+    enum Refusal { TIMEOUT, REJECTED, CLOSED }
 
     private static final int WAITING = 0;
     private static final int GRANTED = 1;
     private static final int CANCELLED = 2;
+    private static final int CLOSED = 3;
 
     /** A parked caller. */
     private static final class Waiter {
@@ -41,6 +42,7 @@ final class CheckoutGate {
     /** FIFO of waiters; guarded by {@link #lock}. */
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private volatile boolean paused;
+    private volatile boolean closed;
     private volatile int permits;
     private volatile int maxWaiting;
 
@@ -57,6 +59,9 @@ final class CheckoutGate {
      * @throws InterruptedException when interrupted while waiting (no permit is kept)
      */
     Refusal acquire(long deadlineNanos) throws InterruptedException {
+        if (closed) {
+            return Refusal.CLOSED;
+        }
         if (waiting.get() == 0 && !paused && tryTake()) {
             return null;
         }
@@ -79,6 +84,9 @@ final class CheckoutGate {
         Waiter me = new Waiter();
         lock.lock();
         try {
+            if (closed) {
+                return Refusal.CLOSED;
+            }
             if (queue.isEmpty() && !paused && tryTake()) {
                 return null;
             }
@@ -94,8 +102,12 @@ final class CheckoutGate {
             lock.unlock();
         }
         while (true) {
-            if (me.state.get() == GRANTED) {
+            int state = me.state.get();
+            if (state == GRANTED) {
                 return null;
+            }
+            if (state == CLOSED) {
+                return Refusal.CLOSED;
             }
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
@@ -156,6 +168,22 @@ final class CheckoutGate {
             } else {
                 available.incrementAndGet(); // it had just given up: the permit goes to the next one
             }
+        }
+    }
+
+    /** Admits nobody any more: every waiter leaves at once with {@link Refusal#CLOSED}. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            for (Waiter w; (w = queue.pollFirst()) != null; ) {
+                waiting.decrementAndGet();
+                if (w.state.compareAndSet(WAITING, CLOSED)) {
+                    LockSupport.unpark(w.thread);
+                }
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

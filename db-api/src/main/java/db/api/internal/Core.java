@@ -224,6 +224,9 @@ public final class Core {
         if (refusal == null) {
             return;
         }
+        if (refusal == CheckoutGate.Refusal.CLOSED) {
+            throw new PoolClosedException("Database pool '" + config.poolName() + "' is closed");
+        }
         if (closed.get()) {
             // The pool closed while this caller waited: that, not exhaustion, is why it got nothing.
             throw new PoolClosedException("Database pool '" + config.poolName() + "' is closed");
@@ -539,6 +542,7 @@ public final class Core {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        gate.close(); // threads waiting for a connection leave now, with PoolClosedException
         ConnectionPool current = pool;
         try {
             if (current != null) {
