@@ -23,10 +23,15 @@ final class CheckoutGate {
     /** Why {@link #acquire} did not admit the caller. */
     enum Refusal { TIMEOUT, REJECTED, CLOSED }
 
+    /**
+     * Loads the waiter's class with the gate, on the thread that opens the pool: loaded later, inside the
+     * first contended checkout of a virtual thread, class loading pins that thread's carrier (JFR
+     * {@code jdk.VirtualThreadPinned}, "Freeze or preempt failed").
+     */
+    private static final Class<?> WAITER_CLASS = Waiter.class;
     private static final int WAITING = 0;
     private static final int GRANTED = 1;
     private static final int CANCELLED = 2;
-    private static final int CLOSED = 3;
 
     /** A parked caller. */
     private static final class Waiter {
@@ -84,9 +89,6 @@ final class CheckoutGate {
         Waiter me = new Waiter();
         lock.lock();
         try {
-            if (closed) {
-                return Refusal.CLOSED;
-            }
             if (queue.isEmpty() && !paused && tryTake()) {
                 return null;
             }
@@ -102,11 +104,14 @@ final class CheckoutGate {
             lock.unlock();
         }
         while (true) {
-            int state = me.state.get();
-            if (state == GRANTED) {
+            if (me.state.get() == GRANTED) {
                 return null;
             }
-            if (state == CLOSED) {
+            if (closed) {
+                if (cancel(me)) {
+                    return Refusal.CLOSED;
+                }
+                release(); // granted at the same moment: the pool is closing, nobody needs the permit
                 return Refusal.CLOSED;
             }
             long remaining = deadlineNanos - System.nanoTime();
@@ -171,16 +176,16 @@ final class CheckoutGate {
         }
     }
 
-    /** Admits nobody any more: every waiter leaves at once with {@link Refusal#CLOSED}. */
+    /**
+     * Closes the gate for good: every waiter leaves at once with {@link Refusal#CLOSED} and later callers
+     * get it without waiting (the pool is closing; nobody should wait for its drain).
+     */
     void close() {
+        closed = true;
         lock.lock();
         try {
-            closed = true;
-            for (Waiter w; (w = queue.pollFirst()) != null; ) {
-                waiting.decrementAndGet();
-                if (w.state.compareAndSet(WAITING, CLOSED)) {
-                    LockSupport.unpark(w.thread);
-                }
+            for (Waiter w : queue) {
+                LockSupport.unpark(w.thread);
             }
         } finally {
             lock.unlock();

@@ -225,7 +225,8 @@ public final class Core {
             return;
         }
         if (refusal == CheckoutGate.Refusal.CLOSED) {
-            throw new PoolClosedException("Database pool '" + config.poolName() + "' is closed");
+            throw new PoolClosedException("Database pool '" + config.poolName() + "' was closed while waiting "
+                    + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms for a connection");
         }
         if (closed.get()) {
             // The pool closed while this caller waited: that, not exhaustion, is why it got nothing.
@@ -284,7 +285,11 @@ public final class Core {
                 mapped.addSuppressed(failure);
                 throw mapped;
             }
-            if (!(failure instanceof ConnectionException) || closed.get()) {
+            if (closed.get()) {
+                throw new PoolClosedException("Database pool '" + config.poolName() + "' was closed while waiting "
+                        + "for it to reconnect", failure);
+            }
+            if (!(failure instanceof ConnectionException)) {
                 throw failure;
             }
             Throwable lastConnect = connector.lastFailure();
@@ -521,9 +526,20 @@ public final class Core {
     private void roundTrip(Duration timeout) {
         // The physical connection, not the instrumented one: readiness probes every few seconds must
         // not flood traces and query metrics.
-        try (SessionImpl session = borrowSession(); Statement statement = session.physical().createStatement()) {
-            statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
-            statement.execute("SELECT 1");
+        try (SessionImpl session = borrowSession()) {
+            Connection physical = session.physical();
+            // The probe's socket reads are bounded by the health timeout, not the (much longer) network
+            // timeout: during a stall, probes every few seconds must not pile up holding connections.
+            int networkTimeout = physical.getNetworkTimeout();
+            physical.setNetworkTimeout(Runnable::run, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+            try (Statement statement = physical.createStatement()) {
+                statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
+                statement.execute("SELECT 1");
+            } finally {
+                if (!physical.isClosed()) {
+                    physical.setNetworkTimeout(Runnable::run, networkTimeout);
+                }
+            }
         } catch (SQLException e) {
             throw translator.translate(e);
         }
@@ -552,7 +568,8 @@ public final class Core {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        gate.close(); // threads waiting for a connection leave now, with PoolClosedException
+        // Callers waiting for a connection learn at once that none will come (not after the drain).
+        gate.close();
         ConnectionPool current = pool;
         try {
             if (current != null) {
