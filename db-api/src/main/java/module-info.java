@@ -9,6 +9,7 @@
 module db.api {
     requires transitive java.sql;
     requires org.apache.logging.log4j;
+    requires java.management;
 
     exports db.api;
     exports db.api.spi;

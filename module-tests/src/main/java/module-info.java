@@ -5,6 +5,7 @@
  */
 module db.moduletests {
     requires db.api;
+    requires java.management; // the JMX view test reads the platform MBean server, as an operator's tool would
 
     exports db.moduletests;
 

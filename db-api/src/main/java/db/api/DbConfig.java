@@ -586,7 +586,7 @@ public final class DbConfig {
                     if (url.database() == null || url.database().isEmpty()) {
                         problems.add(URL + " names no database (add /name to a URL, or dbname=name to a DSN)");
                     }
-                    parameters = ConnectionParameters.translate(url.parameters(), problems);
+                    parameters = ConnectionParameters.translate(url.parameters(), url.parametersAfterSecret(), problems);
                 } catch (IllegalArgumentException e) {
                     problems.add(URL + ": " + e.getMessage());
                 }

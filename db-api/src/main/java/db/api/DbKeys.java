@@ -72,6 +72,8 @@ public final class DbKeys {
     public static final ConfigKey<Integer> POOL_MAX_WAITING = declare(ConfigKey.integer("db.pool.max-waiting", null, 0, Integer.MAX_VALUE));
     /** SQL run on every new connection (its baseline, re-applied after a reset). */
     public static final ConfigKey<String> POOL_INIT_SQL = declare(ConfigKey.text("db.pool.init-sql"));
+    /** Register the pool's JMX view ({@link PoolMXBean}) under {@code dev.switchboard:type=Pool,name=...}. */
+    public static final ConfigKey<Boolean> POOL_JMX = declare(ConfigKey.flag("db.pool.jmx", false));
     /** The connection pooler in front of the server, if any. */
     public static final ConfigKey<String> POOLER = declare(ConfigKey.text("db.pooler"));
 

@@ -8,9 +8,11 @@ import java.util.List;
 public final class TestKeys implements ConfigKeySource {
     /** {@link RecordingInstrumenter#RECORD}. */
     public static final ConfigKey<Boolean> RECORD = ConfigKey.flag(RecordingInstrumenter.RECORD, false);
+    /** A provider key that is secret by its name, as a third-party module would declare one. */
+    public static final ConfigKey<String> API_KEY = ConfigKey.text("db.test.api-key");
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(RECORD);
+        return List.of(RECORD, API_KEY);
     }
 }

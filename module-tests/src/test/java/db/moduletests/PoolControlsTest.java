@@ -14,6 +14,7 @@ import db.api.spi.ConnectionInitializer;
 import db.testkit.PgCluster;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +29,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,6 +109,32 @@ class PoolControlsTest {
             open.forEach(Session::close);
             assertThat(pids).hasSize(3);
             assertThat(initialized.get()).isEqualTo((int) db.stats().created());
+        }
+    }
+
+    @Test
+    void theSessionResetRestoresTheInitSqlBaselineNotTheServerDefault() throws SQLException {
+        try (Database db = Database.open(Fixtures.config(schema).minSize(1).maxSize(1)
+                .property("db.pool.init-sql", "SET TIME ZONE 'Pacific/Chatham'").build())) {
+            int pid;
+            try (Session s = db.openSession()) {
+                pid = pid(s);
+                s.execute("SET TIME ZONE 'UTC'");
+                assertThat(timezone(s)).isEqualTo("UTC");
+            }
+            try (Session s = db.openSession()) {
+                assertThat(pid(s)).isEqualTo(pid); // the same backend, reset
+                assertThat(timezone(s)).isEqualTo("Pacific/Chatham");
+            }
+            try (Session s = db.openSession()) {
+                s.connection().setAutoCommit(false);
+                s.execute("SET TIME ZONE 'Europe/Lisbon'");
+                s.connection().commit();
+            }
+            try (Session s = db.openSession()) {
+                assertThat(pid(s)).isEqualTo(pid);
+                assertThat(timezone(s)).isEqualTo("Pacific/Chatham");
+            }
         }
     }
 
@@ -293,6 +322,32 @@ class PoolControlsTest {
                 s.execute("select 1");
             }
         }
+    }
+
+    // ---- JMX ----
+
+    @Test
+    void theJmxViewShowsTheStatisticsAndDrivesTheControls() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name;
+        try (Database db = Database.open(Fixtures.config(schema).minSize(1).maxSize(3)
+                .property("db.pool.jmx", "true").build())) {
+            name = new ObjectName("dev.switchboard:type=Pool,name=" + ObjectName.quote(db.config().poolName()));
+            assertThat(server.isRegistered(name)).isTrue();
+            try (Session s = db.openSession()) {
+                assertThat(server.getAttribute(name, "ActiveConnections")).isEqualTo(1);
+                assertThat(server.getAttribute(name, "MaximumPoolSize")).isEqualTo(3);
+            }
+            server.invoke(name, "resize", new Object[] {1, 5}, new String[] {"int", "int"});
+            assertThat(db.stats().max()).isEqualTo(5);
+            server.invoke(name, "suspendPool", null, null);
+            assertThat(db.stats().paused()).isTrue();
+            assertThat(server.getAttribute(name, "Paused")).isEqualTo(true);
+            server.invoke(name, "resumePool", null, null);
+            assertThat(db.stats().paused()).isFalse();
+            assertThat((Long) server.getAttribute(name, "ConnectAttempts")).isPositive();
+        }
+        assertThat(server.isRegistered(name)).isFalse();
     }
 
     // ---- rotating credentials ----

@@ -206,10 +206,11 @@ class PoolStartTest {
     void aServerThatRefusesTheLoginKeepsItsSqlState(String provider) {
         String app = uniqueAppName(provider, "nodb");
         String url = schema.database().jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/no_such_database_sb$1");
-        // Fail-fast: a ConnectionException carrying the server's SQLSTATE.
+        // Fail-fast: the family of the server's SQLSTATE (the same as later), not retryable.
         Throwable atStart = catchThrowable(() -> Database.open(config(provider, app).url(url).build()).close());
-        assertThat(atStart).isInstanceOf(ConnectionException.class).hasMessageContaining("/no_such_database_sb");
-        assertThat(((ConnectionException) atStart).sqlState()).isEqualTo("3D000");
+        assertThat(atStart).isInstanceOf(db.api.BadSqlException.class).hasMessageContaining("/no_such_database_sb");
+        assertThat(((DataAccessException) atStart).sqlState()).isEqualTo("3D000");
+        assertThat(((DataAccessException) atStart).isRetryable()).isFalse();
         // Not fail-fast: checkouts fail with the server's SQLSTATE, which the core maps to its family.
         try (Database db = Database.open(config(provider, app).url(url).failFast(false).minSize(0).maxSize(1)
                 .checkoutTimeout(Duration.ofSeconds(3)).build())) {

@@ -23,7 +23,10 @@ final class BrokenConnections {
     }
 
     static boolean isFatalState(String sqlState) {
+        // 57P04 (database dropped), 57P05 (idle session timeout) and 25P03 (idle-in-transaction timeout)
+        // end the session as the shutdown codes do.
         return sqlState != null && (sqlState.startsWith("08") || "57P01".equals(sqlState)
-                || "57P02".equals(sqlState) || "57P03".equals(sqlState));
+                || "57P02".equals(sqlState) || "57P03".equals(sqlState) || "57P04".equals(sqlState)
+                || "57P05".equals(sqlState) || "25P03".equals(sqlState));
     }
 }

@@ -161,10 +161,18 @@ public final class ConnectionParameters {
      * pgjdbc properties for {@code parameters} (libpq or pgjdbc names, in the order written); every problem
      * goes to {@code problems}, naming the parameter and quoting its value only when it is not secret.
      */
-    public static Map<String, String> translate(Map<String, String> parameters, List<String> problems) {
+    public static Map<String, String> translate(Map<String, String> parameters, Set<String> afterSecret,
+                                                List<String> problems) {
         Map<String, String> out = new LinkedHashMap<>();
         parameters.forEach((name, value) -> {
-            String shown = ConfigKey.isSecretName(name) ? "(value hidden)" : "'" + value + "'";
+            boolean hidden = ConfigKey.isSecretName(name) || afterSecret.contains(name);
+            String shown = hidden ? "(value hidden)" : "'" + value + "'";
+            if (afterSecret.contains(name) && !LIBPQ.containsKey(name) && !PGJDBC.contains(name)
+                    && !HANDLED.contains(name)) {
+                problems.add("db.url: an unknown parameter follows a password parameter (its name is not shown: "
+                        + "is an '&' or a space inside the password not percent-encoded or quoted?)");
+                return;
+            }
             Rule rule = LIBPQ.get(name);
             if (HANDLED.contains(name)) {
                 return;

@@ -35,9 +35,12 @@ public final class ConnectionUrl {
     private final String user;
     private final String password;
     private final Map<String, String> parameters;
+    /** Parameter names written after a secret parameter: they may be spill-over of an unencoded secret. */
+    private final java.util.Set<String> afterSecret;
 
     private ConnectionUrl(List<HostPort> hosts, String database, String user, String password,
-                          Map<String, String> parameters) {
+                          Map<String, String> parameters, java.util.Set<String> afterSecret) {
+        this.afterSecret = java.util.Set.copyOf(afterSecret);
         this.hosts = List.copyOf(hosts);
         this.database = database;
         this.user = user;
@@ -89,8 +92,9 @@ public final class ConnectionUrl {
         // jdbc:postgresql:database  (localhost:5432)
         int q = rest.indexOf('?');
         String db = decode(q < 0 ? rest : rest.substring(0, q), "the database name");
-        Map<String, String> params = q < 0 ? new LinkedHashMap<>() : parseQuery(rest.substring(q + 1));
-        return build(List.of(new HostPort("localhost", DEFAULT_PORT)), db, params, null, null);
+        java.util.Set<String> afterSecret = new java.util.HashSet<>();
+        Map<String, String> params = q < 0 ? new LinkedHashMap<>() : parseQuery(rest.substring(q + 1), afterSecret);
+        return build(List.of(new HostPort("localhost", DEFAULT_PORT)), db, params, null, null, afterSecret);
     }
 
     /**
@@ -125,7 +129,8 @@ public final class ConnectionUrl {
             user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon), "the user name");
             password = colon < 0 ? null : decode(userInfo.substring(colon + 1), "the password");
         }
-        Map<String, String> params = parseQuery(query);
+        java.util.Set<String> afterSecret = new java.util.HashSet<>();
+        Map<String, String> params = parseQuery(query, afterSecret);
         List<HostPort> hosts;
         String queryHost = params.remove("host");
         String queryPort = params.remove("port");
@@ -138,7 +143,7 @@ public final class ConnectionUrl {
         } else {
             hosts = parseHosts(hostPart, queryPort);
         }
-        return build(hosts, db, params, user, password);
+        return build(hosts, db, params, user, password, afterSecret);
     }
 
     /**
@@ -244,8 +249,9 @@ public final class ConnectionUrl {
         }
     }
 
-    private static Map<String, String> parseQuery(String query) {
+    private static Map<String, String> parseQuery(String query, java.util.Set<String> afterSecret) {
         Map<String, String> params = new LinkedHashMap<>();
+        boolean secretSeen = false;
         if (query.isEmpty()) {
             return params;
         }
@@ -262,6 +268,10 @@ public final class ConnectionUrl {
             String key = decode(pair.substring(0, eq), "a parameter name");
             String value = decode(pair.substring(eq + 1), "the value of a parameter");
             params.put(key, value);
+            if (secretSeen) {
+                afterSecret.add(key);
+            }
+            secretSeen |= db.api.spi.ConfigKey.isSecretName(key);
         }
         return params;
     }
@@ -269,6 +279,8 @@ public final class ConnectionUrl {
     /** Parses {@code key=value key='quoted value' ...} as libpq does (backslash escapes). */
     private static ConnectionUrl parseKeyValue(String s) {
         Map<String, String> values = new LinkedHashMap<>();
+        java.util.Set<String> afterSecret = new java.util.HashSet<>();
+        boolean secretSeen = false;
         int i = 0;
         int n = s.length();
         String previous = null;
@@ -327,13 +339,17 @@ public final class ConnectionUrl {
                 }
             }
             values.put(key, value.toString());
+            if (secretSeen) {
+                afterSecret.add(key);
+            }
+            secretSeen |= db.api.spi.ConfigKey.isSecretName(key);
             previous = safeName(key);
         }
         List<HostPort> hosts = hostList(values.remove("host"), values.remove("hostaddr"), values.remove("port"));
         String db = values.remove("dbname");
         String user = values.remove("user");
         String password = values.remove("password");
-        return build(hosts, db, values, user, password);
+        return build(hosts, db, values, user, password, afterSecret);
     }
 
     private static String safeName(String key) {
@@ -341,14 +357,15 @@ public final class ConnectionUrl {
     }
 
     private static ConnectionUrl build(List<HostPort> hosts, String db, Map<String, String> params,
-                                      String user, String password) {
+                                      String user, String password, java.util.Set<String> afterSecret) {
         String u = params.remove("user");
         String p = params.remove("password");
         String dbParam = params.remove("dbname");
         if (db == null || db.isEmpty()) {
             db = dbParam;
         }
-        return new ConnectionUrl(hosts, db, user != null ? user : u, password != null ? password : p, params);
+        return new ConnectionUrl(hosts, db, user != null ? user : u, password != null ? password : p, params,
+                afterSecret);
     }
 
     /** Percent-decoding as libpq does it ('+' stays '+'); a bad escape is reported by part, never quoted. */
@@ -446,6 +463,15 @@ public final class ConnectionUrl {
     /** The other parameters as written (libpq or pgjdbc names), without host, port, database, user, password. */
     public Map<String, String> parameters() {
         return parameters;
+    }
+
+    /**
+     * Names of parameters written after a secret one ({@code password}, {@code sslpassword}...): when the
+     * secret held an unencoded '&amp;' or an unquoted space, they are pieces of it, so their names and
+     * values are never quoted.
+     */
+    public java.util.Set<String> parametersAfterSecret() {
+        return afterSecret;
     }
 
     /**

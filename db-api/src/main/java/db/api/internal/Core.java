@@ -86,6 +86,7 @@ public final class Core {
     /** The pool's name, unique among the open databases of this process (see {@link PoolNames}). */
     private final String uniquePoolName;
     private volatile ConnectionPool pool;
+    private volatile PoolJmx jmx;
 
     private Core(DbConfig config, SessionProvider sessionProvider, List<ErrorMapper> mappers,
                  List<QueryInstrumenter> instrumenters, ModuleLayer layer) {
@@ -135,6 +136,9 @@ public final class Core {
                 throw mapped;
             }
             throw e;
+        }
+        if (config.get(DbKeys.POOL_JMX).orElse(false)) {
+            core.jmx = PoolJmx.register(core, core.uniquePoolName);
         }
         LOG.info("Switchboard opened pool '{}' for {} (size {}..{}) with session provider {}, error mappers {}, "
                         + "instrumenters {}", config.poolName(), config.target(), config.minSize(), config.maxSize(),
@@ -547,6 +551,10 @@ public final class Core {
     }
 
     private void releaseResources() {
+        PoolJmx view = jmx;
+        if (view != null) {
+            view.unregister();
+        }
         PoolNames.release(uniquePoolName);
         for (Instrumentation instrumentation : instrumentations) {
             try {

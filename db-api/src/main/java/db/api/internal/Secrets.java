@@ -31,7 +31,12 @@ public final class Secrets {
             int at = url.lastIndexOf('@');
             int colon = url.indexOf(':', start);
             if (at > start && colon >= 0 && colon < at) {
-                out.add(url.substring(colon + 1, at));
+                String region = url.substring(colon + 1, at);
+                out.add(region);
+                // a parse that cut the user info at a '?', '/' or '#' inside the password leaves pieces
+                for (String piece : region.split("[?&=#/;\\s,@:%]+")) {
+                    out.add(piece);
+                }
             }
         }
         Matcher m = SECRET_PARAMETER.matcher(url);

@@ -1,6 +1,7 @@
 package db.api.spi;
 
 import db.api.ConnectionException;
+import db.api.DataAccessException;
 import db.api.DatabaseTarget;
 import db.api.DbConfig;
 import db.api.ErrorDetails;
@@ -18,17 +19,20 @@ public final class PoolFailures {
     }
 
     /**
-     * A fail-fast start that could not connect: a {@link ConnectionException} naming the target, the
-     * pool, the connect timeout and the driver's reason, with the driver's SQLSTATE when it sent one.
+     * A fail-fast start that could not connect, naming the target, the pool, the connect timeout and the
+     * driver's reason, in the family of the driver's SQLSTATE ({@link SqlStateFamily#connectFailure}): the
+     * same failure is the same exception at start and when the pool connects later. A refusal by the
+     * server or driver (class 28, 3D000, a rejected startup parameter, 08004) is not retryable; an
+     * unreachable server is a retryable {@link ConnectionException}.
      *
      * @param config  the configuration the pool was started with
      * @param failure what the connect attempt threw (wrapped or not)
      */
-    public static ConnectionException cannotConnectAtStart(DbConfig config, Throwable failure) {
+    public static DataAccessException cannotConnectAtStart(DbConfig config, Throwable failure) {
         Throwable driverFailure = driverCause(failure);
-        return new ConnectionException("Cannot connect to PostgreSQL at " + config.target() + " (pool '"
+        return SqlStateFamily.connectFailure("Cannot connect to PostgreSQL at " + config.target() + " (pool '"
                 + config.poolName() + "', connect timeout " + config.connectTimeout().toMillis() + " ms): "
-                + reason(driverFailure), driverFailure, ErrorDetails.ofSqlState(sqlState(driverFailure)));
+                + reason(driverFailure), driverFailure, sqlState(driverFailure));
     }
 
     /**
@@ -64,8 +68,9 @@ public final class PoolFailures {
     }
 
     /**
-     * A checkout that needed a new connection and could not make one. When the server answered and
-     * refused (authentication, unknown database, too many connections...) this is a {@link SQLException}
+     * A checkout that needed a new connection and could not make one. When the server or driver refused
+     * for a reason other than the connection itself (authentication, unknown database, a rejected setting,
+     * 08004) this is a {@link SQLException}
      * with the server's SQLSTATE, which the core's error mappers turn into the right family; otherwise
      * a {@link ConnectionException}.
      *
@@ -76,7 +81,8 @@ public final class PoolFailures {
         Throwable driverFailure = driverCause(failure);
         String message = "Pool '" + pool + "' cannot connect to " + target + ": " + reason(driverFailure);
         String sqlState = sqlState(driverFailure);
-        if (sqlState != null && !sqlState.startsWith("08")) {
+        if (sqlState != null && SqlStateFamily.of(sqlState) != SqlStateFamily.CONNECTION) {
+            // refused for a reason of its own (08004 included): the core's mappers pick the family
             return new SQLException(message, sqlState, driverFailure);
         }
         ConnectionException ex = new ConnectionException(message, driverFailure, ErrorDetails.ofSqlState(sqlState));

@@ -4,6 +4,7 @@ import db.api.AuthenticationException;
 import db.api.BadSqlException;
 import db.api.CheckViolationException;
 import db.api.ConnectionException;
+import db.api.ConnectionRejectedException;
 import db.api.DataAccessException;
 import db.api.DataException;
 import db.api.DeadlockDetectedException;
@@ -20,6 +21,8 @@ import db.api.QueryCanceledException;
 import db.api.QueryTimeoutException;
 import db.api.ResourceExhaustedException;
 import db.api.SerializationFailureException;
+import db.api.SystemErrorException;
+import db.api.TransactionOutcomeUnknownException;
 import db.api.TransactionStateException;
 import db.api.TransientDataAccessException;
 import db.api.UncategorizedDataAccessException;
@@ -34,8 +37,15 @@ import java.util.Locale;
  * <p>{@link #of(String)} follows the tree in {@code DESIGN.md}: it looks at the whole code first
  * (leaves such as {@code 23505}, and the exceptions to a class rule such as {@code 42501} or
  * {@code 53300}), then at the two-character class. Classes nobody would act on differently
- * ({@code 03}, {@code 09}, {@code 0F}, {@code 38}, {@code 39}, {@code 58}, {@code F0}, {@code HV},
+ * ({@code 03}, {@code 09}, {@code 0F}, {@code 38}, {@code 39}, {@code F0}, {@code HV},
  * {@code XX}, most of {@code P0}) are {@link #UNCATEGORIZED} on purpose.
+ *
+ * <p>Each code was checked against PostgreSQL's own use of it: {@code 08P01} protocol_violation is raised
+ * at ERROR for a client bug that repeats (a NUL byte in the SQL text) and leaves the connection usable,
+ * so it is {@link #BAD_SQL}; {@code 08004} (pgjdbc: SSL not supported, no password supplied) and
+ * {@code 57P04} database_dropped are {@link #CONNECTION_REJECTED}; {@code 08007} is
+ * {@link #TRANSACTION_OUTCOME_UNKNOWN}; {@code 25P03} idle_in_transaction_session_timeout ends the
+ * session as {@code 57P05} does, so it is {@link #CONNECTION}.
  */
 public enum SqlStateFamily {
     /** 23505 unique_violation. */
@@ -61,10 +71,16 @@ public enum SqlStateFamily {
     /** 57014 query_canceled as such: somebody cancelled the statement. Not retryable. */
     QUERY_CANCELED,
     /**
-     * Class 08, 57P01-57P05 (the server ended the session), 53300 too_many_connections and pgjdbc's
-     * 08S01. Retryable.
+     * Class 08 (but 08P01, 08004, 08007), 57P01-57P03 and 57P05 (the server ended the session), 25P03
+     * idle_in_transaction_session_timeout, 53300 too_many_connections and pgjdbc's 08S01. Retryable.
      */
     CONNECTION,
+    /** 08004 sqlserver_rejected_establishment and 57P04 database_dropped: a new connection fails the same way. */
+    CONNECTION_REJECTED,
+    /** 08007 transaction_resolution_unknown: whether the transaction committed is unknown. Never retried. */
+    TRANSACTION_OUTCOME_UNKNOWN,
+    /** Class 58 (system_error, io_error, undefined_file, duplicate_file): outside PostgreSQL itself. */
+    SYSTEM_ERROR,
     /**
      * Transient for no more specific reason: the rest of class 57 (57000 operator_intervention)
      * and class 72 (snapshot_too_old: a new transaction takes a new snapshot). Retryable.
@@ -72,7 +88,8 @@ public enum SqlStateFamily {
     TRANSIENT,
     /**
      * The statement cannot run as written: class 42 (but 42501) and 26, 34, 3D, 3F (names that do
-     * not exist), 0A (feature not supported), 0L, 0P, 0Z, 2B (dependent objects), 2F (SQL routine
+     * not exist; 3D000 also when the database named at connect does not exist), 08P01 (the client sent
+     * what the protocol does not allow, such as a NUL byte in the SQL text), 0A (feature not supported), 0L, 0P, 0Z, 2B (dependent objects), 2F (SQL routine
      * misuse), pgjdbc's 07 (parameter type), 0100E (rows where none were expected) and 02000 (no
      * rows where some were expected).
      */
@@ -116,7 +133,10 @@ public enum SqlStateFamily {
             case "55P03" -> LOCK_NOT_AVAILABLE;
             case "57014" -> QUERY_CANCELED;
             case "42501" -> PERMISSION_DENIED;
-            case "53300" -> CONNECTION;
+            case "53300", "25P03" -> CONNECTION;
+            case "08P01" -> BAD_SQL;
+            case "08004", "57P04" -> CONNECTION_REJECTED;
+            case "08007" -> TRANSACTION_OUTCOME_UNKNOWN;
             // pgjdbc raises these non-error states as errors when the statement and the execute
             // method disagree (executeUpdate got rows, executeQuery got none): fix the call.
             case "0100E", "02000" -> BAD_SQL;
@@ -150,7 +170,7 @@ public enum SqlStateFamily {
         return switch (sqlClass) {
             case "23", "27", "44" -> INTEGRITY_VIOLATION;
             case "08" -> CONNECTION;
-            // 57P01-57P05 (shutdown, crash, not accepting connections yet, database dropped,
+            // 57P01-57P03 and 57P05 (shutdown, crash, not accepting connections yet,
             // idle_session_timeout) end the session: a new connection may work.
             case "57" -> code.startsWith("57P") ? CONNECTION : TRANSIENT;
             case "72" -> TRANSIENT;
@@ -159,8 +179,24 @@ public enum SqlStateFamily {
             case "22", "21", "20" -> DATA;
             case "25", "2D", "3B", "0B", "24", "40", "55" -> TRANSACTION_STATE;
             case "53", "54" -> RESOURCE_EXHAUSTED;
+            case "58" -> SYSTEM_ERROR;
             default -> UNCATEGORIZED;
         };
+    }
+
+    /**
+     * The exception for a failure to open a connection, so that the same failure is the same exception
+     * at {@code Database.open} and later (a pool reconnecting): the family of {@code sqlState}, where a
+     * refusal by a server that answered (class 28, 3D000, a rejected startup parameter, 08004) is not
+     * retryable; {@link #CONNECTION} (retryable) when there is no SQLSTATE or it names no family
+     * (the host did not answer, an I/O error).
+     */
+    public static DataAccessException connectFailure(String message, Throwable cause, String sqlState) {
+        SqlStateFamily family = of(sqlState);
+        if (family == UNCATEGORIZED) {
+            family = CONNECTION;
+        }
+        return family.newException(message, cause, ErrorDetails.ofSqlState(sqlState));
     }
 
     /** Whether exceptions of this family are {@linkplain DataAccessException#isRetryable() retryable}. */
@@ -187,6 +223,9 @@ public enum SqlStateFamily {
             case QUERY_TIMEOUT -> new QueryTimeoutException(message, cause, details);
             case QUERY_CANCELED -> new QueryCanceledException(message, cause, details);
             case CONNECTION -> new ConnectionException(message, cause, details);
+            case CONNECTION_REJECTED -> new ConnectionRejectedException(message, cause, details);
+            case TRANSACTION_OUTCOME_UNKNOWN -> new TransactionOutcomeUnknownException(message, cause, details);
+            case SYSTEM_ERROR -> new SystemErrorException(message, cause, details);
             case TRANSIENT -> new TransientDataAccessException(message, cause, details);
             case BAD_SQL -> new BadSqlException(message, cause, details);
             case PERMISSION_DENIED -> new PermissionDeniedException(message, cause, details);

@@ -6,6 +6,7 @@ import db.api.AuthenticationException;
 import db.api.BadSqlException;
 import db.api.CheckViolationException;
 import db.api.ConnectionException;
+import db.api.ConnectionRejectedException;
 import db.api.DataAccessException;
 import db.api.DataException;
 import db.api.DeadlockDetectedException;
@@ -21,6 +22,8 @@ import db.api.QueryCanceledException;
 import db.api.QueryTimeoutException;
 import db.api.ResourceExhaustedException;
 import db.api.SerializationFailureException;
+import db.api.SystemErrorException;
+import db.api.TransactionOutcomeUnknownException;
 import db.api.TransactionStateException;
 import db.api.TransientDataAccessException;
 import db.api.UncategorizedDataAccessException;
@@ -63,6 +66,9 @@ class SqlStateFallbackMapperTest {
             Map.entry("TxState", TransactionStateException.class),
             Map.entry("Resource", ResourceExhaustedException.class),
             Map.entry("ResultSize", IncorrectResultSizeException.class),
+            Map.entry("Rejected", ConnectionRejectedException.class),
+            Map.entry("OutcomeUnknown", TransactionOutcomeUnknownException.class),
+            Map.entry("System", SystemErrorException.class),
             Map.entry("Uncategorized", UncategorizedDataAccessException.class));
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -71,8 +77,8 @@ class SqlStateFallbackMapperTest {
         "23P01, Exclusion", "23000, Integrity", "27000, Integrity", "44000, Integrity",
         "40001, Serialization", "40P01, Deadlock", "55P03, Lock", "57014, Canceled",
         "08000, Connection", "08001, Connection", "08003, Connection", "08006, Connection", "08S01, Connection",
-        "08P01, Connection", "57P01, Connection", "57P02, Connection", "57P03, Connection", "57P04, Connection",
-        "57P05, Connection", "53300, Connection", "57000, Transient", "72000, Transient",
+        "08P01, BadSql", "08004, Rejected", "08007, OutcomeUnknown", "57P01, Connection", "57P02, Connection",
+        "57P03, Connection", "57P04, Rejected", "57P05, Connection", "25P03, Connection", "53300, Connection", "57000, Transient", "72000, Transient",
         "42601, BadSql", "42P01, BadSql", "42703, BadSql", "26000, BadSql", "34000, BadSql", "3F000, BadSql",
         "3D000, BadSql", "0A000, BadSql", "07006, BadSql", "0100E, BadSql", "02000, BadSql", "2BP01, BadSql",
         "42501, Permission", "28000, Authentication", "28P01, Authentication",
@@ -82,7 +88,7 @@ class SqlStateFallbackMapperTest {
         "55000, TxState", "55006, TxState",
         "53000, Resource", "53100, Resource", "53200, Resource", "53400, Resource", "54000, Resource",
         "54001, Resource", "P0002, ResultSize", "P0003, ResultSize",
-        "P0001, Uncategorized", "P0004, Uncategorized", "XX000, Uncategorized", "58030, Uncategorized",
+        "P0001, Uncategorized", "P0004, Uncategorized", "XX000, Uncategorized", "58030, System", "58000, System", "58P01, System", "58P02, System",
         "HV000, Uncategorized", "F0000, Uncategorized", "38000, Uncategorized", "39000, Uncategorized",
         "00000, Uncategorized", "01000, Uncategorized", "99999, Uncategorized", "60000, Uncategorized",
         "ZZZZZ, Uncategorized", "abc, Uncategorized",
@@ -114,6 +120,43 @@ class SqlStateFallbackMapperTest {
         assertThat(map("57014").isRetryable()).isFalse();
         assertThat(map("42601").isRetryable()).isFalse();
         assertThat(map("25P02").isRetryable()).isFalse();
+        // the same failure is never retryable at open and later: credentials, setup, protocol, dropped database
+        for (String notRetryable : new String[] {"28000", "28P01", "08004", "08P01", "08007", "57P04", "3D000",
+                "22023", "58030"}) {
+            assertThat(map(notRetryable).isRetryable()).as(notRetryable).isFalse();
+        }
+        assertThat(map("25P03").isRetryable()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "java.sql.SQLTimeoutException, db.api.QueryTimeoutException",
+        "java.sql.SQLTransientConnectionException, db.api.ConnectionException",
+        "java.sql.SQLNonTransientConnectionException, db.api.ConnectionException",
+        "java.sql.SQLRecoverableException, db.api.ConnectionException",
+        "java.sql.SQLTransactionRollbackException, db.api.TransientDataAccessException",
+        "java.sql.SQLTransientException, db.api.TransientDataAccessException",
+        "java.sql.SQLInvalidAuthorizationSpecException, db.api.AuthenticationException",
+        "java.sql.SQLIntegrityConstraintViolationException, db.api.IntegrityViolationException",
+        "java.sql.SQLDataException, db.api.DataException",
+        "java.sql.SQLSyntaxErrorException, db.api.BadSqlException",
+        "java.sql.SQLFeatureNotSupportedException, db.api.BadSqlException",
+    })
+    void jdbcSubclassesDecideWhenTheStateSaysNothing(String subclass, String expected) throws Exception {
+        SQLException e = (SQLException) Class.forName(subclass).getConstructor(String.class)
+                .newInstance("Connection is closed " + SECRET);
+        DataAccessException mapped = mapper.map(e, ErrorContext.DEFAULT).orElseThrow();
+        assertThat(mapped.getClass().getName()).isEqualTo(expected);
+        assertThat(mapped.getMessage()).doesNotContain(SECRET);
+        // wrapped by a pool: still found
+        assertThat(mapper.map(new SQLException("pool", null, e), ErrorContext.DEFAULT).orElseThrow().getClass().getName())
+                .isEqualTo(expected);
+    }
+
+    @Test
+    void aKnownStateWinsOverTheSubclass() {
+        SQLException e = new java.sql.SQLIntegrityConstraintViolationException("dup", "23505");
+        assertThat(mapper.map(e, ErrorContext.DEFAULT).orElseThrow()).isExactlyInstanceOf(DuplicateKeyException.class);
     }
 
     @Test

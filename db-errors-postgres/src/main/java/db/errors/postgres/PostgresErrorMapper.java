@@ -8,8 +8,11 @@ import db.api.spi.ExceptionChain;
 import db.api.spi.SqlStateFamily;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -43,8 +46,8 @@ import org.postgresql.util.ServerErrorMessage;
  * {@link ErrorContext#includeDetail()} it is kept in {@link DataAccessException#detail()}. Primary
  * messages of class 22 (data exceptions) quote the offending value
  * ({@code invalid input syntax for type integer: "abc"}), so there everything between the first and
- * the last double quote becomes {@code "?"} and byte sequences ({@code 0xe2 0x82}) become
- * {@code 0x?}. In every class a quoted SQL string literal that the parser echoes
+ * the last double quote becomes {@code "?"}, except an encoding name ({@code encoding "UTF8"}); byte
+ * codes ({@code 0x00}) stay, since they are what tells a NUL byte apart. In every class a quoted SQL string literal that the parser echoes
  * ({@code syntax error at or near "'abc'"}) becomes {@code "?"}. Otherwise the primary message is
  * kept as the server sent it, including text the application's own PL/pgSQL {@code RAISE} wrote. For
  * client-side errors (no server message) pgjdbc's text is kept only for classes 08 and 28, where it
@@ -57,7 +60,8 @@ import org.postgresql.util.ServerErrorMessage;
 public final class PostgresErrorMapper implements ErrorMapper {
 
     private static final Pattern QUOTED_SPAN = Pattern.compile("\".*\"", Pattern.DOTALL);
-    private static final Pattern BYTES = Pattern.compile("0x[0-9a-fA-F]{2}(?:\\s+0x[0-9a-fA-F]{2})*");
+    /** An encoding name the server quotes: a name, not a value, so it stays. */
+    private static final Pattern ENCODING_NAME = Pattern.compile("encoding \"([A-Za-z0-9_]{1,63})\"");
     private static final Pattern QUOTED_LITERAL = Pattern.compile("\"'[^\"]*\"");
 
     /** A mapper; it holds no state. */
@@ -149,8 +153,20 @@ public final class PostgresErrorMapper implements ErrorMapper {
         }
         String text = primary;
         if (sqlState != null && sqlState.startsWith("22")) {
-            text = QUOTED_SPAN.matcher(text).replaceAll("\"?\"");
-            text = BYTES.matcher(text).replaceAll("0x?");
+            // Values only: encoding names stay (set aside while quoted spans are masked), and so do byte
+            // codes (0x00: at most one broken character, and exactly what tells a NUL byte apart).
+            List<String> names = new ArrayList<>();
+            Matcher m = ENCODING_NAME.matcher(text);
+            StringBuilder kept = new StringBuilder();
+            while (m.find()) {
+                names.add(m.group(1));
+                m.appendReplacement(kept, "encoding \u0001" + (names.size() - 1) + "\u0002");
+            }
+            m.appendTail(kept);
+            text = QUOTED_SPAN.matcher(kept.toString()).replaceAll("\"?\"");
+            for (int i = 0; i < names.size(); i++) {
+                text = text.replace("\u0001" + i + "\u0002", "\"" + names.get(i) + "\"");
+            }
         }
         return QUOTED_LITERAL.matcher(text).replaceAll("\"?\"");
     }

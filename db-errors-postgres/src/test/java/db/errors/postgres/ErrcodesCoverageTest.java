@@ -7,6 +7,7 @@ import db.api.AuthenticationException;
 import db.api.BadSqlException;
 import db.api.CheckViolationException;
 import db.api.ConnectionException;
+import db.api.ConnectionRejectedException;
 import db.api.DataAccessException;
 import db.api.DataException;
 import db.api.DeadlockDetectedException;
@@ -21,6 +22,8 @@ import db.api.PermissionDeniedException;
 import db.api.QueryCanceledException;
 import db.api.ResourceExhaustedException;
 import db.api.SerializationFailureException;
+import db.api.SystemErrorException;
+import db.api.TransactionOutcomeUnknownException;
 import db.api.TransactionStateException;
 import db.api.TransientDataAccessException;
 import db.api.UncategorizedDataAccessException;
@@ -65,7 +68,11 @@ class ErrcodesCoverageTest {
             Map.entry("57P01", ConnectionException.class),
             Map.entry("57P02", ConnectionException.class),
             Map.entry("57P03", ConnectionException.class),
-            Map.entry("57P04", ConnectionException.class),
+            Map.entry("57P04", ConnectionRejectedException.class),
+            Map.entry("08P01", BadSqlException.class),
+            Map.entry("08004", ConnectionRejectedException.class),
+            Map.entry("08007", TransactionOutcomeUnknownException.class),
+            Map.entry("25P03", ConnectionException.class),
             Map.entry("57P05", ConnectionException.class),
             Map.entry("53300", ConnectionException.class),
             Map.entry("42501", PermissionDeniedException.class),
@@ -108,7 +115,7 @@ class ErrcodesCoverageTest {
             Map.entry("54", ResourceExhaustedException.class),
             Map.entry("55", TransactionStateException.class),
             Map.entry("57", TransientDataAccessException.class),
-            Map.entry("58", UncategorizedDataAccessException.class),
+            Map.entry("58", SystemErrorException.class),
             Map.entry("72", TransientDataAccessException.class),
             Map.entry("F0", UncategorizedDataAccessException.class),
             Map.entry("HV", UncategorizedDataAccessException.class),
@@ -137,6 +144,8 @@ class ErrcodesCoverageTest {
                 } catch (SQLException e) {
                     DataAccessException mapped = mapper.map(e, ErrorContext.DEFAULT).orElseThrow();
                     soft.assertThat(mapped).as(code).isExactlyInstanceOf(expected);
+                    soft.assertThat(mapped.isRetryable()).as(code + " retryable")
+                            .isEqualTo(TransientDataAccessException.class.isAssignableFrom(expected));
                     soft.assertThat(mapped.sqlState()).as(code).isEqualTo(code);
                     soft.assertThat(mapped.getCause()).as(code).isSameAs(e);
                     soft.assertThat(mapped.getMessage()).as(code).startsWith(ConditionNames.of(code) + " (" + code + ")");

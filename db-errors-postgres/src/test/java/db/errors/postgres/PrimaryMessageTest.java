@@ -16,9 +16,14 @@ class PrimaryMessageTest {
     }
 
     @Test
-    void classTwentyTwoHidesByteSequences() {
+    void classTwentyTwoMasksValuesOnlyNotEncodingNamesOrByteCodes() {
         assertThat(PostgresErrorMapper.primaryWithoutValues("22021", "invalid byte sequence for encoding \"UTF8\": 0xe2 0x82"))
-                .isEqualTo("invalid byte sequence for encoding \"?\": 0x?");
+                .isEqualTo("invalid byte sequence for encoding \"UTF8\": 0xe2 0x82");
+        assertThat(PostgresErrorMapper.primaryWithoutValues("22P05",
+                "character with byte sequence 0xe2 0x82 0xac in encoding \"UTF8\" has no equivalent in encoding \"LATIN1\""))
+                .isEqualTo("character with byte sequence 0xe2 0x82 0xac in encoding \"UTF8\" has no equivalent in encoding \"LATIN1\"");
+        assertThat(PostgresErrorMapper.primaryWithoutValues("22P02", "invalid input syntax for type integer: \"encoding \"UTF8\" 42\""))
+                .doesNotContain("42");
     }
 
     @Test

@@ -4,7 +4,7 @@ import com.mchange.v2.c3p0.C3P0Registry;
 import com.mchange.v2.c3p0.PoolBackedDataSource;
 import com.mchange.v2.c3p0.WrapperConnectionPoolDataSource;
 import db.api.ConfigException;
-import db.api.ConnectionException;
+import db.api.DataAccessException;
 import db.api.DbConfig;
 import db.api.DbKeys;
 import db.api.spi.ConnectionPool;
@@ -184,7 +184,7 @@ public final class C3p0SessionProvider implements SessionProvider {
         return Math.min(5, Math.max(1, seconds(config.connectTimeout())));
     }
 
-    private static ConnectionException cannotConnect(DbConfig config, Throwable failure) {
+    private static DataAccessException cannotConnect(DbConfig config, Throwable failure) {
         return PoolFailures.cannotConnectAtStart(config, failure);
     }
 

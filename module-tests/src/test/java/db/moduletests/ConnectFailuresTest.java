@@ -1,0 +1,104 @@
+package db.moduletests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import db.api.AuthenticationException;
+import db.api.BadSqlException;
+import db.api.ConnectionException;
+import db.api.ConnectionRejectedException;
+import db.api.DataAccessException;
+import db.api.DataException;
+import db.api.Database;
+import db.api.DatabaseTarget;
+import db.api.DbConfig;
+import db.api.Session;
+import db.testkit.TestDatabase;
+import db.testkit.TestSchema;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The same connect failure is the same exception at {@code Database.open} and later (when the pool
+ * connects for a session), and a refusal is never retryable, so a loop on {@code isRetryable()} does not
+ * spin on bad credentials; an unreachable host stays a retryable {@link ConnectionException}.
+ */
+class ConnectFailuresTest {
+    private static final TestSchema SCHEMA = TestDatabase.get().createSchema("connfail");
+    private static final DatabaseTarget TARGET = Fixtures.config(SCHEMA).build().target();
+
+    @AfterAll
+    static void dropSchema() {
+        SCHEMA.close();
+    }
+
+    private static DbConfig.Builder config(String dsnExtra, UnaryOperator<DbConfig.Builder> change) {
+        return change.apply(Fixtures.config(SCHEMA).url("host=" + TARGET.host() + " port=" + TARGET.port()
+                + " dbname=" + TARGET.database() + " " + dsnExtra).checkoutTimeout(Duration.ofSeconds(3)));
+    }
+
+    /** The exception at open (fail-fast) and the one of a session's checkout (not fail-fast), as a pair. */
+    private static DataAccessException[] atOpenAndLater(String dsnExtra, UnaryOperator<DbConfig.Builder> change) {
+        DataAccessException atOpen = null;
+        try (Database db = Database.open(config(dsnExtra, change).build())) {
+            throw new AssertionError("opened");
+        } catch (DataAccessException e) {
+            atOpen = e;
+        }
+        DataAccessException later = null;
+        try (Database db = Database.open(config(dsnExtra, change).failFast(false).minSize(0).build());
+             Session s = db.openSession()) {
+            throw new AssertionError("a session was opened");
+        } catch (DataAccessException e) {
+            later = e;
+        }
+        return new DataAccessException[] {atOpen, later};
+    }
+
+    private static void sameAndNotRetryable(DataAccessException[] pair, Class<?> type, String sqlState) {
+        for (DataAccessException e : pair) {
+            assertThat(e).isExactlyInstanceOf(type);
+            assertThat(e.isRetryable()).isFalse();
+            assertThat(e.sqlState()).isEqualTo(sqlState);
+        }
+    }
+
+    @Test
+    void unknownRole() {
+        sameAndNotRetryable(atOpenAndLater("", b -> b.user("no_such_role_switchboard")),
+                AuthenticationException.class, "28000");
+    }
+
+    @Test
+    void unknownDatabase() {
+        sameAndNotRetryable(atOpenAndLater("", b -> b.url("host=" + TARGET.host() + " port=" + TARGET.port()
+                + " dbname=no_such_db_switchboard")), BadSqlException.class, "3D000");
+    }
+
+    @Test
+    void rejectedStartupParameter() {
+        sameAndNotRetryable(atOpenAndLater("options='-c statement_timeout=30d'", b -> b),
+                DataException.class, "22023");
+    }
+
+    @Test
+    void sslRequiredByAServerWithoutSsl() {
+        sameAndNotRetryable(atOpenAndLater("sslmode=require", b -> b), ConnectionRejectedException.class, "08004");
+    }
+
+    @Test
+    void anUnreachableHostStaysRetryable() throws IOException {
+        int down;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            down = socket.getLocalPort();
+        }
+        String url = "host=" + TARGET.host() + " port=" + down + " dbname=" + TARGET.database();
+        for (DataAccessException e : atOpenAndLater("", b -> b.url(url).checkoutTimeout(Duration.ofMillis(500)))) {
+            assertThat(e).isInstanceOf(ConnectionException.class);
+            assertThat(e.isRetryable()).isTrue();
+        }
+    }
+}
