@@ -230,8 +230,9 @@ class SecretSentinelPropertyTest {
     }
 
     private DbConfig.Builder generate(int i) {
-        DbConfig.Builder b = DbConfig.builder().url(url()).applicationName(APP + "-" + i)
-                .poolName("swprop-" + i).minSize(1).maxSize(2)
+        // Both pools are on the module path: each config names one (a generated db.session-provider may override it).
+        DbConfig.Builder b = DbConfig.builder().sessionProvider(pick(Fixtures.SESSION_PROVIDERS))
+                .url(url()).applicationName(APP + "-" + i).poolName("swprop-" + i).minSize(1).maxSize(2)
                 .connectTimeout(Duration.ofSeconds(2)).checkoutTimeout(Duration.ofSeconds(1));
         TestDatabase db = TestDatabase.get();
         if (db.user() != null && !db.user().equals("postgres")) {
