@@ -60,6 +60,12 @@ public final class Database implements AutoCloseable {
     /**
      * Runs {@code work} in a transaction: commit when it returns, rollback when it throws. The
      * exception is rethrown mapped (a checked exception is wrapped in a {@link DataAccessException}).
+     *
+     * <p>Called on a thread that already runs a transaction of this database, it joins that transaction
+     * through a savepoint instead of taking a second connection: the inner work's failure rolls back to
+     * the savepoint and is rethrown; only the outermost level commits and retries. Options that conflict
+     * with the open transaction (another isolation, read-write inside read-only) throw
+     * {@link IllegalStateException}.
      */
     public <T> T inTransaction(TransactionWork<T> work) {
         return core.inTransaction(TxOptions.DEFAULTS, work);

@@ -50,7 +50,7 @@ final class SessionImpl implements Session {
     private boolean mayHaveOpenTransaction;
     private boolean broken;
     private int savepoints;
-    private final List<RowStream<?>> openStreams = new ArrayList<>(0);
+    private List<RowStream<?>> openStreams; // made by the first stream: most sessions have none
     private SQLException lastFailure;
     private DataAccessException lastMapped;
 
@@ -185,6 +185,9 @@ final class SessionImpl implements Session {
             bind(ps, params);
             ps.setFetchSize(fetchSize);
             RowStream<T> rows = new RowStream<>(ps, ps.executeQuery(), mapper);
+            if (openStreams == null) {
+                openStreams = new ArrayList<>(2);
+            }
             openStreams.add(rows);
             return StreamSupport.stream(rows, false).onClose(rows::close);
         } catch (SQLException e) {
@@ -486,6 +489,9 @@ final class SessionImpl implements Session {
     }
 
     private void closeOpenStreams() {
+        if (openStreams == null) {
+            return;
+        }
         for (RowStream<?> stream : List.copyOf(openStreams)) {
             try {
                 stream.close();
