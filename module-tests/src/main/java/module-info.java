@@ -4,7 +4,7 @@
  * recording {@link db.api.spi.QueryInstrumenter} so the tests can see what the core reports.
  */
 module db.moduletests {
-    requires db.api;
+    requires transitive db.api; // its exported classes (TestKeys, RecordingInstrumenter) show db.api types
     requires java.management; // the JMX view test reads the platform MBean server, as an operator's tool would
 
     exports db.moduletests;

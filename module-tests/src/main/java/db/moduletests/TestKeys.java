@@ -11,6 +11,11 @@ public final class TestKeys implements ConfigKeySource {
     /** A provider key that is secret by its name, as a third-party module would declare one. */
     public static final ConfigKey<String> API_KEY = ConfigKey.text("db.test.api-key");
 
+    /** Used by {@link java.util.ServiceLoader}. */
+    public TestKeys() {
+        // declarations only
+    }
+
     @Override
     public List<ConfigKey<?>> configKeys() {
         return List.of(RECORD, API_KEY);

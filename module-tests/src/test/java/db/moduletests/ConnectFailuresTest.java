@@ -11,7 +11,6 @@ import db.api.DataException;
 import db.api.Database;
 import db.api.DatabaseTarget;
 import db.api.DbConfig;
-import db.api.Session;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
 import java.io.IOException;
@@ -43,14 +42,15 @@ class ConnectFailuresTest {
     /** The exception at open (fail-fast) and the one of a session's checkout (not fail-fast), as a pair. */
     private static DataAccessException[] atOpenAndLater(String dsnExtra, UnaryOperator<DbConfig.Builder> change) {
         DataAccessException atOpen = null;
-        try (Database db = Database.open(config(dsnExtra, change).build())) {
+        try {
+            Database.open(config(dsnExtra, change).build()).close();
             throw new AssertionError("opened");
         } catch (DataAccessException e) {
             atOpen = e;
         }
         DataAccessException later = null;
-        try (Database db = Database.open(config(dsnExtra, change).failFast(false).minSize(0).build());
-             Session s = db.openSession()) {
+        try (Database db = Database.open(config(dsnExtra, change).failFast(false).minSize(0).build())) {
+            db.openSession().close();
             throw new AssertionError("a session was opened");
         } catch (DataAccessException e) {
             later = e;

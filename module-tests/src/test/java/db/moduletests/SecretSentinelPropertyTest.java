@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * ({@code password}, {@code sslpassword}), a DSN value (quoted and not), {@code db.password}, a provider's
  * secret key and an unknown secret-looking key. Each build either succeeds or throws exactly one
  * {@link ConfigException}; the sentinel appears in no message, no {@code toString()}, and in no log event
- * captured at DEBUG (Log4j2, which c3p0 logs to, and pgjdbc's java.util.logging). A sample is also opened
+ * captured at DEBUG (Log4j2, which c3p0 logs to, HikariCP's SLF4J output if bound, and pgjdbc's
+ * java.util.logging). Opens alternate between the c3p0 and the HikariCP provider. A sample is also opened
  * against the live server; after each open (failed or not) the JVM's thread count and the server's
  * backends of this test's application name are back to what they were.
  */
@@ -49,10 +50,13 @@ class SecretSentinelPropertyTest {
 
     private final Random random = new Random(SEED);
     private int downPort;
+    /** One connection for counting this test's backends, so that counting costs no connect. */
+    private Connection monitor;
 
     @Test
     void noSentinelAnywhereAndNothingLeftBehind() throws Exception {
         downPort = freePort();
+        monitor = TestDatabase.get().connect();
         JulCapture jul = new JulCapture();
         Logger pgjdbc = Logger.getLogger("org.postgresql");
         java.util.logging.Level julLevel = pgjdbc.getLevel();
@@ -68,6 +72,7 @@ class SecretSentinelPropertyTest {
         long start = System.nanoTime();
         try (LogCapture log4j = LogCapture.start()) {
             for (int i = 0; i < CONFIGS; i++) {
+                int threadsBefore = Thread.getAllStackTraces().size();
                 DbConfig.Builder builder = generate(i);
                 String described = "config #" + i + " (seed " + SEED + ")";
                 DbConfig config;
@@ -77,6 +82,10 @@ class SecretSentinelPropertyTest {
                     refused++;
                     assertThat(e.problems()).as(described).isNotEmpty();
                     assertNoSentinel(described, e.getMessage(), e.toString(), String.join("\n", e.problems()));
+                    // a failed build starts nothing: no thread, no backend
+                    assertThat(Thread.getAllStackTraces().size()).as(described + ": threads after a failed build")
+                            .isLessThanOrEqualTo(threadsBefore);
+                    assertThat(backends()).as(described + ": backends after a failed build").isZero();
                     continue;
                 } catch (RuntimeException e) {
                     throw new AssertionError(described + ": build() threw " + e.getClass().getName()
@@ -98,6 +107,7 @@ class SecretSentinelPropertyTest {
             assertThat(log4j.text()).as("DEBUG events were captured").contains("DEBUG");
             assertThat(jul.text()).as("pgjdbc logged while connecting").contains("Connecting with URL");
         } finally {
+            monitor.close();
             Configurator.setRootLevel(rootLevel);
             pgjdbc.removeHandler(jul);
             pgjdbc.setLevel(julLevel);
@@ -121,6 +131,9 @@ class SecretSentinelPropertyTest {
             opened = true;
         } catch (DataAccessException e) {
             assertNoSentinel(described + " open", e.toString(), String.valueOf(e.getCause()));
+            if (Boolean.getBoolean("switchboard.property.verbose")) {
+                System.out.println("[property] " + described + " did not open: " + e);
+            }
             opened = false;
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -132,9 +145,8 @@ class SecretSentinelPropertyTest {
         return opened;
     }
 
-    private static int backends() throws SQLException {
-        try (Connection c = TestDatabase.get().connect();
-             PreparedStatement p = c.prepareStatement(
+    private int backends() throws SQLException {
+        try (PreparedStatement p = monitor.prepareStatement(
                      "select count(*) from pg_stat_activity where application_name like ? and pid <> pg_backend_pid()")) {
             p.setString(1, APP + "%");
             try (ResultSet rs = p.executeQuery()) {
@@ -230,9 +242,9 @@ class SecretSentinelPropertyTest {
     }
 
     private DbConfig.Builder generate(int i) {
-        // Both pools are on the module path: each config names one (a generated db.session-provider may override it).
-        DbConfig.Builder b = DbConfig.builder().sessionProvider(pick(Fixtures.SESSION_PROVIDERS))
-                .url(url()).applicationName(APP + "-" + i).poolName("swprop-" + i).minSize(1).maxSize(2)
+        DbConfig.Builder b = DbConfig.builder().url(url()).applicationName(APP + "-" + i)
+                .sessionProvider(pick(List.of("c3p0", "hikari")))
+                .poolName("swprop-" + i).minSize(1).maxSize(2)
                 .connectTimeout(Duration.ofSeconds(2)).checkoutTimeout(Duration.ofSeconds(1));
         TestDatabase db = TestDatabase.get();
         if (db.user() != null && !db.user().equals("postgres")) {

@@ -68,17 +68,34 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, type, kind, defaultValue, isSecretName(name), parser, List.of());
     }
 
-    /** Free text, no default. */
+    /**
+     * Free text, no default.
+     *
+     * @param name the property-form name
+     * @return the key
+     */
     public static ConfigKey<String> text(String name) {
         return text(name, null);
     }
 
-    /** Free text with a default ({@code null} for none); surrounding blanks are trimmed. */
+    /**
+     * Free text; surrounding blanks are trimmed.
+     *
+     * @param name         the property-form name
+     * @param defaultValue the default, {@code null} for none
+     * @return the key
+     */
     public static ConfigKey<String> text(String name, String defaultValue) {
         return of(name, String.class, "text", defaultValue, String::trim);
     }
 
-    /** {@code true} or {@code false} in any case. */
+    /**
+     * {@code true} or {@code false} in any case.
+     *
+     * @param name         the property-form name
+     * @param defaultValue the default
+     * @return the key
+     */
     public static ConfigKey<Boolean> flag(String name, boolean defaultValue) {
         return of(name, Boolean.class, "true or false", defaultValue, text -> {
             String t = text.trim().toLowerCase(Locale.ROOT);
@@ -92,7 +109,15 @@ public final class ConfigKey<T> {
         });
     }
 
-    /** A whole number between {@code min} and {@code max}; {@code defaultValue} may be {@code null}. */
+    /**
+     * A whole number between {@code min} and {@code max}.
+     *
+     * @param name         the property-form name
+     * @param defaultValue the default, {@code null} for none
+     * @param min          the smallest value allowed
+     * @param max          the largest value allowed
+     * @return the key
+     */
     public static ConfigKey<Integer> integer(String name, Integer defaultValue, int min, int max) {
         ConfigKey<Integer> key = of(name, Integer.class, "a whole number", defaultValue, text -> {
             try {
@@ -107,14 +132,25 @@ public final class ConfigKey<T> {
 
     /**
      * A duration, ISO-8601 ({@code PT30S}) or a number with a unit ({@code 500ms}, {@code 30s},
-     * {@code 10m}, {@code 1h}, {@code 1d}); never negative; {@code defaultValue} may be {@code null}.
+     * {@code 10m}, {@code 1h}, {@code 1d}); never negative.
+     *
+     * @param name         the property-form name
+     * @param defaultValue the default, {@code null} for none
+     * @return the key
      */
     public static ConfigKey<Duration> duration(String name, Duration defaultValue) {
         return of(name, Duration.class, "a duration", defaultValue, Durations::parse)
                 .require(d -> !d.isNegative(), "must not be negative");
     }
 
-    /** One of {@code allowed} (compared without case, stored in lower case). */
+    /**
+     * One of {@code allowed} (compared without case, stored in lower case).
+     *
+     * @param name         the property-form name
+     * @param defaultValue the default, {@code null} for none
+     * @param allowed      the values allowed, in lower case
+     * @return the key
+     */
     public static ConfigKey<String> choice(String name, String defaultValue, String... allowed) {
         List<String> values = List.of(allowed);
         String list = String.join(", ", values);
@@ -127,7 +163,11 @@ public final class ConfigKey<T> {
         });
     }
 
-    /** The same key, its value a secret whatever its name. */
+    /**
+     * The same key, its value a secret whatever its name.
+     *
+     * @return the secret key
+     */
     public ConfigKey<T> secret() {
         return new ConfigKey<>(name, type, kind, defaultValue, true, parser, checks);
     }
@@ -135,6 +175,10 @@ public final class ConfigKey<T> {
     /**
      * The same key with one more check; {@code requirement} completes "{@code db.x: 5 ...}", for example
      * {@code "must be greater than zero"}.
+     *
+     * @param test        what a valid value passes
+     * @param requirement the rule in words, shown when a value fails it
+     * @return the key with the check
      */
     public ConfigKey<T> require(Predicate<? super T> test, String requirement) {
         List<Check<T>> more = new ArrayList<>(checks);
@@ -142,37 +186,66 @@ public final class ConfigKey<T> {
         return new ConfigKey<>(name, type, kind, defaultValue, secret, parser, more);
     }
 
-    /** The property-form name, {@code db.pool.max-size}. */
+    /**
+     * The property-form name, {@code db.pool.max-size}.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** The environment-variable form, {@code DB_POOL_MAX_SIZE}. */
+    /**
+     * The environment-variable form, {@code DB_POOL_MAX_SIZE}.
+     *
+     * @return the environment variable's name
+     */
     public String envName() {
         return envName(name);
     }
 
-    /** The environment-variable form of any property-form name. */
+    /**
+     * The environment-variable form of any property-form name.
+     *
+     * @param name a property-form name
+     * @return its environment variable's name
+     */
     public static String envName(String name) {
         return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    /** The value's type. */
+    /**
+     * The value's type.
+     *
+     * @return the type
+     */
     public Class<T> type() {
         return type;
     }
 
-    /** What a value looks like, for documentation and messages ({@code "a duration"}). */
+    /**
+     * What a value looks like, for documentation and messages ({@code "a duration"}).
+     *
+     * @return the description
+     */
     public String kind() {
         return kind;
     }
 
-    /** The default, if any. */
+    /**
+     * The default, if any.
+     *
+     * @return the default
+     */
     public Optional<T> defaultValue() {
         return Optional.ofNullable(defaultValue);
     }
 
-    /** Whether the value is a secret (never shown). */
+    /**
+     * Whether the value is a secret (never shown).
+     *
+     * @return true for a secret
+     */
     public boolean isSecret() {
         return secret;
     }
@@ -180,6 +253,8 @@ public final class ConfigKey<T> {
     /**
      * Parses and checks {@code text}.
      *
+     * @param text the value as written
+     * @return the value
      * @throws IllegalArgumentException whose message is one complete problem naming this key; it quotes
      *         the value only when the key is not secret
      */
@@ -207,6 +282,9 @@ public final class ConfigKey<T> {
      * {@code token} or {@code credential}, or has {@code key} (also {@code apikey}, {@code privatekey},
      * {@code accesskey}, {@code signingkey}, {@code encryptionkey}) as a word between {@code .}, {@code -}
      * or {@code _}. Matching ignores case.
+     *
+     * @param name a key or parameter name
+     * @return whether values under that name are secret
      */
     public static boolean isSecretName(String name) {
         String n = name.toLowerCase(Locale.ROOT);

@@ -140,7 +140,8 @@ class RetryFlagsTest {
         if (db.password() != null) {
             p.setProperty("password", db.password());
         }
-        try (Connection c = DriverManager.getConnection(base + path.replace("DB", database), p)) {
+        try {
+            DriverManager.getConnection(base + path.replace("DB", database), p).close();
             throw new AssertionError(what + ": connected");
         } catch (SQLException ex) {
             DataAccessException e = map(ex);
