@@ -293,6 +293,22 @@ class SessionSuiteTest {
     }
 
     @Test
+    void aTransactionTheApplicationOpenedWithBeginIsNeverLent() throws SQLException {
+        for (Database d : List.of(db, always, never)) {
+            try (Session s = d.openSession(); Statement st = s.connection().createStatement()) {
+                st.execute("begin");
+                st.execute("insert into items values (1, 'never committed')");
+            }
+            try (Session next = d.openSession()) {
+                assertThat(text(next.connection(), "select count(*) from items")).isEqualTo("0");
+                assertThat(text(next.connection(), "select txid_current_if_assigned()"))
+                        .as("not inside the old transaction, which had written a row").isNull();
+            }
+        }
+        assertThat(count("items")).isZero();
+    }
+
+    @Test
     void aSerializableSingleStatementTransactionTakesAtMostThreeRoundTrips() {
         counted.openSession().close(); // warm: the connection exists and was used just now
         List<TcpProxy.Exchange> exchanges = transactionExchanges(() -> counted.runInTransaction(TxOptions.serializable(1),

@@ -401,14 +401,16 @@ final class SessionImpl implements Session {
 
     /** Records the session state {@code sql} changes (only under {@code db.pool.reset=auto}). */
     void sawSql(String sql) {
-        if (reset.tracksSql()) {
-            sawSqlState(SessionStateSql.classify(sql));
-        }
+        sawSqlState(classify(sql));
     }
 
-    /** What a prepared statement's text changes, classified once when it is prepared. */
+    /**
+     * What a statement's text changes (a prepared statement's is classified once, when prepared). Under
+     * {@code always} and {@code never} only an explicit {@code BEGIN} is looked for: a transaction left
+     * open is never lent, whatever the policy.
+     */
     int classify(String sql) {
-        return reset.tracksSql() ? SessionStateSql.classify(sql) : 0;
+        return reset.tracksSql() ? SessionStateSql.classify(sql) : SessionStateSql.opensTransaction(sql);
     }
 
     /** Records session state of the given kinds (from {@link SessionStateSql}). */

@@ -46,6 +46,24 @@ final class SessionStateSql {
         return bits;
     }
 
+    /** {@link #BEGIN} when a statement of {@code sql} starts with {@code BEGIN} or {@code START}, else 0. */
+    static int opensTransaction(String sql) {
+        Scanner s = new Scanner(sql);
+        while (s.hasMoreStatements()) {
+            boolean first = true;
+            while (s.nextToken() && !s.semicolon()) {
+                if (first && s.word()) {
+                    int kw = s.keyword();
+                    if (kw == BEGIN_KW || kw == START) {
+                        return BEGIN;
+                    }
+                }
+                first = false;
+            }
+        }
+        return 0;
+    }
+
     /** Reads one statement (up to a top-level {@code ;} or the end). */
     private static int statement(Scanner s) {
         int bits = 0;

@@ -59,6 +59,14 @@ class SessionStateSqlTest {
     }
 
     @Test
+    void anExplicitBeginIsSeenUnderEveryPolicy() {
+        assertThat(SessionStateSql.opensTransaction("  /* c */ begin isolation level serializable")).isEqualTo(BEGIN);
+        assertThat(SessionStateSql.opensTransaction("select 1; START TRANSACTION")).isEqualTo(BEGIN);
+        assertThat(SessionStateSql.opensTransaction("select 'begin'")).isZero();
+        assertThat(SessionStateSql.opensTransaction("set role x")).isZero();
+    }
+
+    @Test
     void everyStatementOfAMultiStatementTextCounts() {
         assertThat(SessionStateSql.classify("select 1; set search_path to x; listen y"))
                 .isEqualTo(GUC | LISTEN);
