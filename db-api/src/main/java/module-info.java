@@ -9,6 +9,8 @@
 module db.api {
     requires transitive java.sql;
     requires org.apache.logging.log4j;
+    // TCP keepalive timers for the socket factory handed to pgjdbc (KeepAliveSocketFactory)
+    requires jdk.net;
     requires java.management;
 
     exports db.api;

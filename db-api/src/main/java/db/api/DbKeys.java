@@ -64,8 +64,21 @@ public final class DbKeys {
     /** Bound of {@code health()}; default min(5s, checkout timeout). */
     public static final ConfigKey<Duration> HEALTH_TIMEOUT = declare(ConfigKey.duration("db.health-timeout", null)
             .require(d -> !d.isZero(), NOT_ZERO));
-    /** Bound on every socket read; off by default. */
-    public static final ConfigKey<Duration> NETWORK_TIMEOUT = declare(ConfigKey.duration("db.network-timeout", null));
+    /**
+     * Longest a socket read waits for a byte (pgjdbc {@code socketTimeout}, whole seconds); default the
+     * statement timeout plus 5 s, else 15 minutes (see {@code NetworkSettings}). Never infinite.
+     */
+    public static final ConfigKey<Duration> NETWORK_TIMEOUT = declare(ConfigKey.duration("db.network-timeout", null)
+            .require(d -> !d.isZero(), NOT_ZERO)
+            .require(d -> d.getSeconds() < Integer.MAX_VALUE, "must be less than 68 years"));
+    /** TCP keepalive: silence before the first probe (1 s resolution). */
+    public static final ConfigKey<Duration> TCP_KEEPALIVE_IDLE = declare(ConfigKey.duration("db.tcp-keepalive-idle",
+            Duration.ofMinutes(1)).require(d -> d.getSeconds() >= 1, "must be at least 1s")
+            .require(d -> d.getSeconds() <= 32_767, "must be at most 32767s (the kernel's limit)"));
+    /** TCP keepalive: time between probes (1 s resolution). */
+    public static final ConfigKey<Duration> TCP_KEEPALIVE_INTERVAL = declare(ConfigKey.duration(
+            "db.tcp-keepalive-interval", Duration.ofSeconds(15)).require(d -> d.getSeconds() >= 1, "must be at least 1s")
+            .require(d -> d.getSeconds() <= 32_767, "must be at most 32767s (the kernel's limit)"));
     /** How a returned connection's SQL-level session state is reset. */
     public static final ConfigKey<String> POOL_RESET = declare(ConfigKey.choice("db.pool.reset", "auto", "auto", "always", "never"));
     /** Most checkouts allowed to wait at once; further ones are refused. Unlimited when unset. */

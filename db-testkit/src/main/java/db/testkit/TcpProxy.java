@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * hang), {@link #cut()} the ones that are open, {@link #stall()} traffic both ways or
  * {@link #stall(Direction)} one way on open and new connections (sockets stay open, bytes are held
  * until {@link #resume()}), or cut everything right after the client sent a given statement
- * ({@link #cutAfterUpstream(String)}, e.g. during a COMMIT). Only loopback addresses, on both sides.
+ * ({@link #cutAfterUpstream(String)}, {@link #cutAfterNextUpstream(String)}, e.g. during a COMMIT). Only loopback addresses, on both sides.
  *
  * <p>Threads are bounded: one acceptor plus two pumps per forwarded connection, at most
  * {@code maxConnections} connections at once (more are closed on accept). Closing the proxy closes
@@ -89,8 +89,7 @@ public final class TcpProxy implements AutoCloseable {
     private volatile boolean upstreamStalled;
     private volatile boolean downstreamStalled;
     private final AtomicInteger attempts = new AtomicInteger();
-    private final AtomicReference<byte[]> cutMarker =
-            new AtomicReference<>();
+    private final AtomicReference<Trigger> cutMarker = new AtomicReference<>();
     private final AtomicInteger markerCuts = new AtomicInteger();
 
     private TcpProxy(InetSocketAddress target, Mode mode, int maxConnections) throws IOException {
@@ -222,15 +221,27 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     /**
-     * Arms a one-shot fault: the next chunk the client sends that contains {@code marker} (e.g. {@code
-     * "COMMIT"}) is forwarded to the server, and then every connection is cut before any answer can
-     * return. The client cannot know whether the server acted on it.
+     * Arms a one-shot fault: the next chunk the client sends that contains {@code marker} is forwarded to
+     * the server, and then every connection is cut before any answer can return. The client cannot know
+     * whether the server acted on it.
      */
     public void cutAfterUpstream(String marker) {
-        cutMarker.set(marker.getBytes(StandardCharsets.US_ASCII));
+        cutMarker.set(new Trigger(marker.getBytes(StandardCharsets.US_ASCII), 0));
     }
 
-    /** How many {@link #cutAfterUpstream(String)} faults fired. */
+    /**
+     * Arms a one-shot fault on the chunk that follows the one containing {@code marker} on the same
+     * connection: it is forwarded, then every connection is cut. For a transaction whose statement carries
+     * the marker, the next chunk is its COMMIT (pgjdbc sends a prepared COMMIT by name, without its text).
+     */
+    public void cutAfterNextUpstream(String marker) {
+        cutMarker.set(new Trigger(marker.getBytes(StandardCharsets.US_ASCII), 1));
+    }
+
+    private record Trigger(byte[] marker, int following) {
+    }
+
+    /** How many {@link #cutAfterUpstream(String)} / {@link #cutAfterNextUpstream(String)} faults fired. */
     public int markerCuts() {
         return markerCuts.get();
     }
@@ -303,6 +314,7 @@ public final class TcpProxy implements AutoCloseable {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
+            Trigger armed = null; // this connection saw the marker; cut after the following chunk
             while ((n = in.read(buffer)) >= 0) {
                 // While stalled the chunk is held here and the rest stays in the kernel's buffers, so the
                 // sender sees an open socket and no answer, like a silent network.
@@ -318,7 +330,21 @@ public final class TcpProxy implements AutoCloseable {
                         parser.serverAnswered();
                     }
                 }
-                if (direction == Direction.UPSTREAM && markerHit(buffer, n)) {
+                boolean cutNow = false;
+                if (direction == Direction.UPSTREAM) {
+                    if (armed != null) {
+                        cutNow = cutMarker.compareAndSet(armed, null);
+                        armed = null;
+                    } else {
+                        Trigger trigger = markerHit(buffer, n);
+                        if (trigger != null && trigger.following() == 0) {
+                            cutNow = cutMarker.compareAndSet(trigger, null);
+                        } else {
+                            armed = trigger;
+                        }
+                    }
+                }
+                if (cutNow) {
                     // Hold answers first, so that none can slip back between forwarding and cutting.
                     boolean wasStalled = downstreamStalled;
                     downstreamStalled = true;
@@ -361,12 +387,9 @@ public final class TcpProxy implements AutoCloseable {
         return true;
     }
 
-    private boolean markerHit(byte[] buffer, int length) {
-        byte[] marker = cutMarker.get();
-        if (marker == null || indexOf(buffer, length, marker) < 0) {
-            return false;
-        }
-        return cutMarker.compareAndSet(marker, null);
+    private Trigger markerHit(byte[] buffer, int length) {
+        Trigger trigger = cutMarker.get();
+        return trigger == null || indexOf(buffer, length, trigger.marker()) < 0 ? null : trigger;
     }
 
     private static int indexOf(byte[] buffer, int length, byte[] marker) {

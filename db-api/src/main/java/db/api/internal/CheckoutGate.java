@@ -21,8 +21,14 @@ import java.util.concurrent.locks.ReentrantLock;
 final class CheckoutGate {
 
     /** Why {@link #acquire} did not admit the caller. */
-    enum Refusal { TIMEOUT, REJECTED }
+    enum Refusal { TIMEOUT, REJECTED, CLOSED }
 
+    /**
+     * Loads the waiter's class with the gate, on the thread that opens the pool: loaded later, inside the
+     * first contended checkout of a virtual thread, class loading pins that thread's carrier (JFR
+     * {@code jdk.VirtualThreadPinned}, "Freeze or preempt failed").
+     */
+    private static final Class<?> WAITER_CLASS = Waiter.class;
     private static final int WAITING = 0;
     private static final int GRANTED = 1;
     private static final int CANCELLED = 2;
@@ -41,6 +47,7 @@ final class CheckoutGate {
     /** FIFO of waiters; guarded by {@link #lock}. */
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private volatile boolean paused;
+    private volatile boolean closed;
     private volatile int permits;
     private volatile int maxWaiting;
 
@@ -57,6 +64,9 @@ final class CheckoutGate {
      * @throws InterruptedException when interrupted while waiting (no permit is kept)
      */
     Refusal acquire(long deadlineNanos) throws InterruptedException {
+        if (closed) {
+            return Refusal.CLOSED;
+        }
         if (waiting.get() == 0 && !paused && tryTake()) {
             return null;
         }
@@ -96,6 +106,13 @@ final class CheckoutGate {
         while (true) {
             if (me.state.get() == GRANTED) {
                 return null;
+            }
+            if (closed) {
+                if (cancel(me)) {
+                    return Refusal.CLOSED;
+                }
+                release(); // granted at the same moment: the pool is closing, nobody needs the permit
+                return Refusal.CLOSED;
             }
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
@@ -156,6 +173,22 @@ final class CheckoutGate {
             } else {
                 available.incrementAndGet(); // it had just given up: the permit goes to the next one
             }
+        }
+    }
+
+    /**
+     * Closes the gate for good: every waiter leaves at once with {@link Refusal#CLOSED} and later callers
+     * get it without waiting (the pool is closing; nobody should wait for its drain).
+     */
+    void close() {
+        closed = true;
+        lock.lock();
+        try {
+            for (Waiter w : queue) {
+                LockSupport.unpark(w.thread);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -70,12 +70,12 @@ public final class ConnectionParameters {
         map("application_name", "ApplicationName");
         map("connect_timeout", "connectTimeout", ConnectionParameters::connectTimeout);
         map("keepalives", "tcpKeepAlive", v -> oneOf(v, Map.of("1", "true", "0", "false"), "1 or 0"));
-        reject("keepalives_idle", "pgjdbc cannot set keepalive timers per connection; the kernel's "
-                + "net.ipv4.tcp_keepalive_time applies");
-        reject("keepalives_interval", "pgjdbc cannot set keepalive timers per connection; the kernel's "
-                + "net.ipv4.tcp_keepalive_intvl applies");
-        reject("keepalives_count", "pgjdbc cannot set keepalive timers per connection; the kernel's "
-                + "net.ipv4.tcp_keepalive_probes applies");
+        reject("keepalives_idle", "set db.tcp-keepalive-idle instead (Switchboard's socket factory sets the "
+                + "keepalive timers per connection)");
+        reject("keepalives_interval", "set db.tcp-keepalive-interval instead (Switchboard's socket factory sets "
+                + "the keepalive timers per connection)");
+        reject("keepalives_count", "Switchboard's socket factory declares a peer dead after 4 unanswered probes; "
+                + "tune db.tcp-keepalive-idle and db.tcp-keepalive-interval");
         reject("tcp_user_timeout", "Java sockets cannot set TCP_USER_TIMEOUT; use db.network-timeout");
         map("target_session_attrs", "targetServerType", v -> oneOf(v, Map.of("any", "any", "read-write", "primary",
                 "primary", "primary", "read-only", "secondary", "standby", "secondary",

@@ -224,6 +224,10 @@ public final class Core {
         if (refusal == null) {
             return;
         }
+        if (refusal == CheckoutGate.Refusal.CLOSED) {
+            throw new PoolClosedException("Database pool '" + config.poolName() + "' was closed while waiting "
+                    + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms for a connection");
+        }
         if (closed.get()) {
             // The pool closed while this caller waited: that, not exhaustion, is why it got nothing.
             throw new PoolClosedException("Database pool '" + config.poolName() + "' is closed");
@@ -281,7 +285,11 @@ public final class Core {
                 mapped.addSuppressed(failure);
                 throw mapped;
             }
-            if (!(failure instanceof ConnectionException) || closed.get()) {
+            if (closed.get()) {
+                throw new PoolClosedException("Database pool '" + config.poolName() + "' was closed while waiting "
+                        + "for it to reconnect", failure);
+            }
+            if (!(failure instanceof ConnectionException)) {
                 throw failure;
             }
             long now = System.nanoTime();
@@ -508,9 +516,20 @@ public final class Core {
     private void roundTrip(Duration timeout) {
         // The physical connection, not the instrumented one: readiness probes every few seconds must
         // not flood traces and query metrics.
-        try (SessionImpl session = borrowSession(); Statement statement = session.physical().createStatement()) {
-            statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
-            statement.execute("SELECT 1");
+        try (SessionImpl session = borrowSession()) {
+            Connection physical = session.physical();
+            // The probe's socket reads are bounded by the health timeout, not the (much longer) network
+            // timeout: during a stall, probes every few seconds must not pile up holding connections.
+            int networkTimeout = physical.getNetworkTimeout();
+            physical.setNetworkTimeout(Runnable::run, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+            try (Statement statement = physical.createStatement()) {
+                statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
+                statement.execute("SELECT 1");
+            } finally {
+                if (!physical.isClosed()) {
+                    physical.setNetworkTimeout(Runnable::run, networkTimeout);
+                }
+            }
         } catch (SQLException e) {
             throw translator.translate(e);
         }
@@ -539,6 +558,8 @@ public final class Core {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        // Callers waiting for a connection learn at once that none will come (not after the drain).
+        gate.close();
         ConnectionPool current = pool;
         try {
             if (current != null) {

@@ -36,6 +36,8 @@ public final class DriverProperties {
         p.put("tcpKeepAlive", "true");
         // Row values in a server DETAIL stay out of driver messages (the core's mapper decides what to show).
         p.put("logServerErrorDetail", "false");
+        // Bounds on a silent network: socket read timeout and keepalive in seconds (see NetworkSettings).
+        p.putAll(NetworkSettings.driverProperties(config));
         p.putAll(parameters);
         if (parameters.containsKey("connectTimeout") && !parameters.containsKey("loginTimeout")) {
             p.put("loginTimeout", parameters.get("connectTimeout"));

@@ -40,6 +40,9 @@ class CheckoutGateTest {
                 try {
                     if (gate.acquire(in(Duration.ofSeconds(20))) == null) {
                         admitted.add(index);
+                        // Hold the permit a moment: a thread granted together with this one must wake and
+                        // record itself before this release admits the next (a loaded 2-core machine).
+                        Thread.sleep(50);
                         gate.release();
                     }
                 } catch (InterruptedException e) {
@@ -172,6 +175,36 @@ class CheckoutGateTest {
         // order of admission is what the one-permit tests assert.
         assertThat(admitted).containsExactlyInAnyOrder(0, 1, 2, 3);
         assertThat(gate.available()).isEqualTo(2);
+    }
+
+    @Test
+    void closeSendsEveryWaiterAwayAtOnceAndRefusesLaterCallers() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate(1, 0);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        List<CheckoutGate.Refusal> refusals = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    refusals.add(gate.acquire(in(Duration.ofSeconds(30))));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        await(() -> gate.waiting() == 3);
+        long start = System.nanoTime();
+        gate.close();
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5)); // not 30 s
+        assertThat(refusals).containsExactly(CheckoutGate.Refusal.CLOSED, CheckoutGate.Refusal.CLOSED,
+                CheckoutGate.Refusal.CLOSED);
+        assertThat(gate.waiting()).isZero();
+        assertThat(gate.acquire(in(Duration.ofSeconds(30)))).isEqualTo(CheckoutGate.Refusal.CLOSED);
     }
 
     @Test

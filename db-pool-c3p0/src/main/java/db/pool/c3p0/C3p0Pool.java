@@ -46,6 +46,11 @@ final class C3p0Pool implements ConnectionPool {
      * below this value.
      */
     static final int C3P0_WAIT_SLICE_MS = 100;
+    /**
+     * After the close timeout: the longest {@code close()} waits for the cancel requests to be delivered,
+     * and again for the cancelled sessions to come back, before it aborts what is left.
+     */
+    static final Duration CANCEL_BOUND = Duration.ofSeconds(2);
     /** The longest {@code close()} waits for c3p0's helper threads to finish what they started. */
     private static final long HELPER_QUIESCE_NANOS = 2_000_000_000L;
 
@@ -609,11 +614,13 @@ final class C3p0Pool implements ConnectionPool {
         g.c3p0.resetPoolManager(false);
         boolean drained = physical.awaitAllClosed(System.nanoTime() + closeTimeout.toNanos());
         if (!drained) {
-            int aborted = physical.abortRemaining();
-            if (aborted > 0) {
-                LOG.warn("Pool '{}': {} connection(s) still lent out {} ms after close; aborted them",
-                        name, aborted, closeTimeout.toMillis());
-            }
+            // Cancel before abort: aborting only closes the socket, and the server would go on running the
+            // statement and holding its locks. Cancelled sessions fail and come back; then abort the rest.
+            int cancelled = physical.cancelRemaining(CANCEL_BOUND);
+            boolean back = cancelled > 0 && physical.awaitAllClosed(System.nanoTime() + CANCEL_BOUND.toNanos());
+            int aborted = back ? 0 : physical.abortRemaining();
+            LOG.warn("Pool '{}': connection(s) still lent out {} ms after close: {} cancel request(s) sent, {} "
+                    + "aborted", name, closeTimeout.toMillis(), cancelled, aborted);
         }
         // Marks the data sources closed and takes them out of c3p0's registry (and JMX).
         g.c3p0.close();

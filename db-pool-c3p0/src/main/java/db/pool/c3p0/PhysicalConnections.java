@@ -1,9 +1,11 @@
 package db.pool.c3p0;
 
+import db.api.spi.StatementCancel;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,6 +119,14 @@ final class PhysicalConnections implements DataSource {
             }
         }
         return true;
+    }
+
+    /**
+     * Sends the driver's cancel request for every connection still open (lent out past the close grace
+     * period), waiting at most {@code bound} for the requests; returns how many were acknowledged.
+     */
+    int cancelRemaining(Duration bound) {
+        return StatementCancel.cancelAll(List.copyOf(open), bound);
     }
 
     /** Aborts whatever is still open (connections lent out past the close grace period); returns how many. */

@@ -25,6 +25,11 @@ final class HikariConnectionPool implements ConnectionPool {
     private volatile int min;
     private volatile int max;
     private final Duration checkoutTimeout;
+    /**
+     * After the close timeout: the longest {@code close()} waits for the cancel requests to be delivered,
+     * and again for the cancelled sessions to come back, before HikariCP aborts what is left.
+     */
+    static final Duration CANCEL_BOUND = Duration.ofSeconds(2);
     private final Duration closeTimeout;
     private final HikariConfig settings;
     private final HikariPool hikari;
@@ -205,6 +210,23 @@ final class HikariConnectionPool implements ConnectionPool {
             }
         }
         int lent = hikari.getActiveConnections();
+        if (lent > 0 && !interrupted) {
+            // Cancel before abort: aborting only closes the socket, and the server would go on running the
+            // statements and holding their locks. Cancelled sessions fail and come back; then abort the rest.
+            int cancelled = physical.cancelRemaining(CANCEL_BOUND);
+            long cancelDeadline = System.nanoTime() + CANCEL_BOUND.toNanos();
+            while (cancelled > 0 && hikari.getActiveConnections() > 0 && System.nanoTime() - cancelDeadline < 0) {
+                hikari.softEvictConnections();
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    break;
+                }
+            }
+            LOG.warn("Pool '{}': {} connection(s) still lent out {} ms after close: {} cancel request(s) sent", name,
+                    lent, closeTimeout.toMillis(), cancelled);
+        }
         try {
             hikari.shutdown();
         } catch (InterruptedException e) {

@@ -1,10 +1,12 @@
 package db.pool.hikari;
 
 import db.api.spi.ForwardingConnection;
+import db.api.spi.StatementCancel;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,6 +94,14 @@ final class PhysicalConnections implements DataSource {
         if (first != null) {
             first.abortNow();
         }
+    }
+
+    /**
+     * Sends the driver's cancel request for every connection still open (lent out past the close grace
+     * period), waiting at most {@code bound} for the requests; returns how many were acknowledged.
+     */
+    int cancelRemaining(Duration bound) {
+        return StatementCancel.cancelAll(List.copyOf(open), bound);
     }
 
     /** Aborts whatever is still open; returns how many. */

@@ -1,0 +1,181 @@
+package db.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import db.api.Database;
+import db.api.DbConfig;
+import db.api.Session;
+import db.testkit.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Java counterpart of the original design's async pool: 2,000 virtual threads share a pool of 10,
+ * each running one session with {@code pg_sleep(0.01)}. Zero errors, completion near the ideal 2 s, and no
+ * {@code jdk.VirtualThreadPinned} event whose stack is in the checkout path.
+ *
+ * <p>Needs JDK 21+; the build runs this class on the machine's Temurin 25 (surefire execution
+ * {@code virtual-threads-jdk25}). The library and this class are compiled for Java 17, so the virtual
+ * thread executor is reached by reflection.
+ */
+class VirtualThreadsTest {
+
+    static final int TASKS = 2_000;
+    static final int POOL = 10;
+    static final Duration IDEAL = Duration.ofMillis(TASKS * 10L / POOL);
+
+    @Test
+    void twoThousandVirtualThreadsOnAPoolOfTen() throws Exception {
+        assertThat(Runtime.version().feature())
+                .as("virtual threads need JDK 21+: run this class with the build's virtual-threads-jdk25 execution "
+                        + "(Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64)")
+                .isGreaterThanOrEqualTo(21);
+        TestDatabase test = TestDatabase.get();
+        DbConfig.Builder config = DbConfig.builder()
+                .sessionProvider("c3p0")
+                .url(test.jdbcUrl())
+                .minSize(POOL)
+                .maxSize(POOL)
+                .poolName("faults-virtual")
+                .applicationName("faults-virtual");
+        if (test.user() != null) {
+            config.user(test.user());
+        }
+        if (test.password() != null) {
+            config.password(test.password());
+        }
+        Path jfr = Files.createTempFile("virtual-threads", ".jfr");
+        Map<String, Integer> errors = new ConcurrentHashMap<>();
+        AtomicInteger done = new AtomicInteger();
+        long elapsedNanos;
+        try (Database db = Database.open(config.build()); Recording recording = new Recording()) {
+            // Every pinning, however short, with its stack: the checkout path must not pin at all.
+            recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
+            ExecutorService executor = (ExecutorService) Executors.class
+                    .getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+            warmUp(db, executor);
+            recording.start();
+            long start = System.nanoTime();
+            for (int i = 0; i < TASKS; i++) {
+                executor.execute(() -> {
+                    try (Session s = db.openSession()) {
+                        s.queryOne("SELECT pg_sleep(0.01)", rs -> 1);
+                        done.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        errors.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+                    }
+                });
+            }
+            executor.shutdown();
+            boolean finished = executor.awaitTermination(60, TimeUnit.SECONDS); // bounded
+            elapsedNanos = System.nanoTime() - start;
+            recording.stop();
+            recording.dump(jfr);
+            assertThat(finished).as("all virtual threads finished within 60 s").isTrue();
+        }
+        List<RecordedEvent> pinned = RecordingFile.readAllEvents(jfr);
+        Files.deleteIfExists(jfr);
+        List<String> inCheckout = new ArrayList<>();
+        Map<String, Integer> pinnedAt = new TreeMap<>();
+        for (RecordedEvent event : pinned) {
+            if (!event.getEventType().getName().equals("jdk.VirtualThreadPinned")) {
+                continue;
+            }
+            String top = topFrame(event);
+            pinnedAt.merge(top, 1, Integer::sum);
+            if (inCheckoutPath(event)) {
+                inCheckout.add(top);
+                System.out.println("[faults] pinned in the checkout path: " + describe(event));
+            }
+        }
+        double ratio = elapsedNanos / (double) IDEAL.toNanos();
+        System.out.printf("[faults] virtual threads on JDK %s: %d tasks on a pool of %d in %d ms (ideal %d ms, "
+                        + "%.2fx; target 1.5x %s) | errors %s | jdk.VirtualThreadPinned: %d in total, %d in the checkout "
+                        + "path %s%n",
+                Runtime.version(), done.get(), POOL, elapsedNanos / 1_000_000, IDEAL.toMillis(), ratio,
+                ratio <= 1.5 ? "met" : "missed by " + String.format("%.2fx", ratio - 1.5), new TreeMap<>(errors),
+                pinnedAt.values().stream().mapToInt(Integer::intValue).sum(), inCheckout.size(), pinnedAt);
+        assertThat(errors).as("errors").isEmpty();
+        assertThat(done.get()).isEqualTo(TASKS);
+        assertThat(inCheckout).as("virtual threads pinned in the checkout path").isEmpty();
+        // A bound, not the target: the target (1.5x) is printed above; a loaded 2-core CI machine gets slack.
+        assertThat(ratio).as("completion relative to the ideal " + IDEAL.toMillis() + " ms").isLessThan(5.0);
+    }
+
+    /**
+     * Opens the pool's connections and lets the JDK set up, once per JVM, what the first virtual thread
+     * blocking on a socket needs (its I/O poller, whose initialization another virtual thread waits for
+     * pinned): one-time effects, not the steady state being measured.
+     */
+    private static void warmUp(Database db, ExecutorService virtualThreads) throws InterruptedException {
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < POOL * 2; i++) {
+            futures.add(virtualThreads.submit(() -> {
+                try (Session s = db.openSession()) {
+                    s.queryOne("SELECT pg_sleep(0.01)", rs -> 1);
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : futures) {
+            try {
+                f.get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("warm-up failed", e);
+            }
+        }
+    }
+
+    private static String describe(RecordedEvent event) {
+        StringBuilder b = new StringBuilder();
+        if (event.hasField("pinnedReason")) {
+            b.append("reason=").append(event.getString("pinnedReason")).append(' ');
+        }
+        if (event.getStackTrace() != null) {
+            event.getStackTrace().getFrames().stream().limit(40).forEach(f -> b.append("\n    at ")
+                    .append(f.getMethod().getType().getName()).append('.').append(f.getMethod().getName())
+                    .append(f.isJavaFrame() ? "" : " (native)"));
+        }
+        return b.toString();
+    }
+
+    private static String topFrame(RecordedEvent event) {
+        if (event.getStackTrace() == null || event.getStackTrace().getFrames().isEmpty()) {
+            return "(no stack)";
+        }
+        RecordedFrame frame = event.getStackTrace().getFrames().get(0);
+        return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+    }
+
+    /** The checkout path: the core's gate and borrow, and the pool's borrow (with c3p0 under it). */
+    private static boolean inCheckoutPath(RecordedEvent event) {
+        if (event.getStackTrace() == null) {
+            return false;
+        }
+        for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+            String type = frame.getMethod().getType().getName();
+            String method = frame.getMethod().getName();
+            if (type.equals("db.api.internal.CheckoutGate")
+                    || (type.equals("db.api.internal.Core") && (method.startsWith("borrow") || method.equals("admit")
+                    || method.equals("openSession")))
+                    || (type.startsWith("db.pool.") && (method.startsWith("borrow") || method.equals("checkout")))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
