@@ -13,6 +13,7 @@ import db.api.IncorrectResultSizeException;
 import db.api.Isolation;
 import db.api.Session;
 import db.api.TxOptions;
+import db.api.spi.ConnectionInitializer;
 import db.testkit.TcpProxy;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
@@ -239,6 +240,56 @@ class SessionSuiteTest {
                     assertThat(s.queryOne("select ? + 1", r -> r.getInt(1), i)).contains(i + 1);
                 }
                 s.execute("prepare sb_own as select 1");
+            }
+        }
+    }
+
+    @Test
+    void theResetReappliesTheConnectionsBaseline() throws SQLException {
+        try (Database withBaseline = provider.open(single().property("db.pool.init-sql",
+                "SET statement_timeout = '7s'; SET application_name = 'sb-baseline'"))) {
+            int pid;
+            try (Session s = withBaseline.openSession()) {
+                pid = pid(s.connection());
+                assertThat(text(s.connection(), "show statement_timeout")).isEqualTo("7s");
+                s.execute("set statement_timeout = '1s'");
+                s.execute("select set_config('application_name', 'leaked', false)");
+            }
+            try (Session next = withBaseline.openSession()) {
+                if (provider.pooled()) {
+                    assertThat(pid(next.connection())).isEqualTo(pid);
+                }
+                assertThat(text(next.connection(), "show statement_timeout")).as("the baseline, not the server default")
+                        .isEqualTo("7s");
+                assertThat(text(next.connection(), "select current_setting('application_name')"))
+                        .isEqualTo("sb-baseline");
+            }
+        }
+    }
+
+    @Test
+    void aConnectionWhoseResetFailsIsDiscarded() throws SQLException {
+        // The initializer is the connection's baseline: it runs when a connection is made and again after a
+        // reset of parameters. Armed once the session dirtied its connection, its next run (the reset's) fails.
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        ConnectionInitializer failsWhenArmed = c -> {
+            if (armed.compareAndSet(true, false)) {
+                throw new SQLException("baseline refused on purpose", "XX000");
+            }
+        };
+        try (Database failing = provider.open(single().extension(ConnectionInitializer.class, failsWhenArmed))) {
+            int pid;
+            try (Session s = failing.openSession()) {
+                pid = pid(s.connection());
+                s.execute("set search_path to pg_catalog");
+                armed.set(true);
+            }
+            assertThat(armed.get()).as("the reset ran the baseline again, and it failed").isFalse();
+            assertThat(failing.stats().busy()).isZero();
+            try (Session next = failing.openSession()) {
+                assertThat(pid(next.connection())).as("a new connection, not the one the reset failed on")
+                        .isNotEqualTo(pid);
+                assertThat(text(next.connection(), "select current_setting('search_path')")).doesNotContain("pg_catalog");
             }
         }
     }

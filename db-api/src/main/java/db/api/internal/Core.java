@@ -398,6 +398,11 @@ public final class Core {
 
     // ---- transactions (all of it in Transactions) ----
 
+    /** What the transaction runner tells instrumenters through. */
+    QueryHooks hooks() {
+        return hooks;
+    }
+
     /** Runs {@code work} in a transaction (a savepoint when this thread has one open), retrying as {@code options} allow. */
     public <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
         return transactions.run(options, work);

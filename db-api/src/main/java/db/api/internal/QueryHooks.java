@@ -6,6 +6,8 @@ import db.api.spi.PoolEvent;
 import db.api.spi.QueryContext;
 import db.api.spi.QueryObservation;
 import db.api.spi.QueryOutcome;
+import db.api.spi.TransactionContext;
+import db.api.spi.TransactionObservation;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -91,15 +93,119 @@ final class QueryHooks {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             // Mapped once, by the session, which hands this same object to the application later.
             DataAccessException mapped = session.translate(e, translator.context(elapsed, queryTimeoutSeconds));
-            finish(observations, new QueryOutcome(-1, e, mapped));
+            finish(observations, new QueryOutcome(-1, e, mapped, session.callerGetsMapped()));
             throw e;
         } catch (RuntimeException | Error e) {
             SQLException wrapped = new SQLException("driver failed: " + e.getClass().getName(), null, e);
-            finish(observations, new QueryOutcome(-1, wrapped, null));
+            finish(observations, new QueryOutcome(-1, wrapped, null, false));
             throw e;
         }
         finish(observations, QueryOutcome.success(rows.applyAsLong(result)));
         return result;
+    }
+
+    /**
+     * Tells every instrumentation that an outermost transaction starts. With none, {@link #off()}: the
+     * caller checks that one branch and uses {@link TransactionObservation#NOOP}.
+     */
+    TransactionObservation beginTransaction(TransactionContext transaction) {
+        if (instrumentations.length == 1) {
+            return beginTransaction(instrumentations[0], transaction);
+        }
+        TransactionObservation[] observations = new TransactionObservation[instrumentations.length];
+        for (int i = 0; i < instrumentations.length; i++) {
+            observations[i] = beginTransaction(instrumentations[i], transaction);
+        }
+        return new Transactions(observations);
+    }
+
+    private static TransactionObservation beginTransaction(Instrumentation instrumentation,
+                                                           TransactionContext transaction) {
+        try {
+            TransactionObservation observation = instrumentation.beginTransaction(transaction);
+            return observation == null ? TransactionObservation.NOOP : new Guarded(observation);
+        } catch (RuntimeException e) {
+            LOG.warn("Instrumentation {} failed at the start of a transaction", instrumentation, e);
+            return TransactionObservation.NOOP;
+        }
+    }
+
+    /** One instrumentation's transaction observation; what it throws is logged, never passed on. */
+    private record Guarded(TransactionObservation delegate) implements TransactionObservation {
+        @Override
+        public void retry(int attempt, DataAccessException failure, Duration backoff) {
+            try {
+                delegate.retry(attempt, failure, backoff);
+            } catch (RuntimeException e) {
+                LOG.warn("Instrumentation failed on a transaction retry", e);
+            }
+        }
+
+        @Override
+        public QueryObservation beforeCommit() {
+            try {
+                QueryObservation observation = delegate.beforeCommit();
+                return observation == null ? QueryObservation.NOOP : observation;
+            } catch (RuntimeException e) {
+                LOG.warn("Instrumentation failed before COMMIT", e);
+                return QueryObservation.NOOP;
+            }
+        }
+
+        @Override
+        public QueryObservation beforeRollback() {
+            try {
+                QueryObservation observation = delegate.beforeRollback();
+                return observation == null ? QueryObservation.NOOP : observation;
+            } catch (RuntimeException e) {
+                LOG.warn("Instrumentation failed before ROLLBACK", e);
+                return QueryObservation.NOOP;
+            }
+        }
+
+        @Override
+        public void end(Outcome outcome, int attempts, Throwable failure) {
+            try {
+                delegate.end(outcome, attempts, failure);
+            } catch (RuntimeException e) {
+                LOG.warn("Instrumentation failed at the end of a transaction", e);
+            }
+        }
+    }
+
+    /** Several instrumentations' observations: started in order, ended in reverse (nested scopes). */
+    private record Transactions(TransactionObservation[] all) implements TransactionObservation {
+        @Override
+        public void retry(int attempt, DataAccessException failure, Duration backoff) {
+            for (TransactionObservation o : all) {
+                o.retry(attempt, failure, backoff);
+            }
+        }
+
+        @Override
+        public QueryObservation beforeCommit() {
+            QueryObservation[] observations = new QueryObservation[all.length];
+            for (int i = 0; i < all.length; i++) {
+                observations[i] = all[i].beforeCommit();
+            }
+            return outcome -> finish(observations, outcome);
+        }
+
+        @Override
+        public QueryObservation beforeRollback() {
+            QueryObservation[] observations = new QueryObservation[all.length];
+            for (int i = 0; i < all.length; i++) {
+                observations[i] = all[i].beforeRollback();
+            }
+            return outcome -> finish(observations, outcome);
+        }
+
+        @Override
+        public void end(Outcome outcome, int attempts, Throwable failure) {
+            for (int i = all.length - 1; i >= 0; i--) {
+                all[i].end(outcome, attempts, failure);
+            }
+        }
     }
 
     void poolEvent(PoolEvent event) {

@@ -53,6 +53,8 @@ final class SessionImpl implements Session {
     private List<RowStream<?>> openStreams; // made by the first stream: most sessions have none
     private SQLException lastFailure;
     private DataAccessException lastMapped;
+    /** How many helpers ({@link #prepared}) are running: their caller receives mapped exceptions. */
+    private int helpers;
 
     SessionImpl(Core core, Connection physical, QueryHooks hooks, SessionReset reset, LeakDetector leakDetector) {
         this.core = core;
@@ -260,12 +262,24 @@ final class SessionImpl implements Session {
     private <T> T prepared(String sql, Object[] params, StatementWork<T> work) {
         Objects.requireNonNull(sql, "sql");
         long start = System.nanoTime();
+        helpers++;
         try (PreparedStatement ps = connection().prepareStatement(sql)) {
             bind(ps, params);
             return work.run(ps);
         } catch (SQLException e) {
             throw translate(e, Duration.ofNanos(System.nanoTime() - start), 0);
+        } finally {
+            helpers--;
         }
+    }
+
+    /**
+     * Whether a failing statement's caller receives the mapped exception (a helper of this session is
+     * running it) rather than the driver's (JDBC code on {@link #connection()}): instrumenters record the
+     * type the caller receives.
+     */
+    boolean callerGetsMapped() {
+        return helpers > 0;
     }
 
     @Override

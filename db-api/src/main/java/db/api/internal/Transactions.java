@@ -6,6 +6,10 @@ import db.api.Isolation;
 import db.api.TransactionOutcomeUnknownException;
 import db.api.TransactionWork;
 import db.api.TxOptions;
+import db.api.spi.QueryObservation;
+import db.api.spi.QueryOutcome;
+import db.api.spi.TransactionContext;
+import db.api.spi.TransactionObservation;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
@@ -48,22 +52,39 @@ final class Transactions {
 
     /** Retries happen here only: a nested failure reaches this loop through the outer work. */
     private <T> T outermost(TxOptions options, TransactionWork<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return attempt(options, work);
-            } catch (DataAccessException failure) {
-                if (attempt >= options.maxAttempts() || !options.shouldRetry(failure)) {
-                    throw failure;
+        QueryHooks hooks = core.hooks();
+        // One branch without instrumenters; instrumenters are told about the whole transaction.
+        TransactionObservation observed = hooks.off() ? TransactionObservation.NOOP
+                : hooks.beginTransaction(new TransactionContext(options.isolation(), options.readOnly(),
+                        options.maxAttempts()));
+        int attempt = 1;
+        try {
+            for (; ; attempt++) {
+                try {
+                    T result = attempt(options, work, observed);
+                    observed.end(TransactionObservation.Outcome.COMMITTED, attempt, null);
+                    return result;
+                } catch (DataAccessException failure) {
+                    if (attempt >= options.maxAttempts() || !options.shouldRetry(failure)) {
+                        throw failure;
+                    }
+                    Duration pause = options.backoff(attempt, ThreadLocalRandom.current().nextDouble());
+                    LOG.debug("Transaction attempt {} of {} failed with SQLSTATE {} ({}); retrying in {} ms", attempt,
+                            options.maxAttempts(), failure.sqlState(), failure.getClass().getSimpleName(),
+                            pause.toMillis());
+                    observed.retry(attempt, failure, pause);
+                    sleep(pause, failure);
                 }
-                Duration pause = options.backoff(attempt, ThreadLocalRandom.current().nextDouble());
-                LOG.debug("Transaction attempt {} of {} failed with SQLSTATE {} ({}); retrying in {} ms", attempt,
-                        options.maxAttempts(), failure.sqlState(), failure.getClass().getSimpleName(), pause.toMillis());
-                sleep(pause, failure);
             }
+        } catch (RuntimeException | Error failure) {
+            observed.end(failure instanceof TransactionOutcomeUnknownException
+                    ? TransactionObservation.Outcome.UNKNOWN : TransactionObservation.Outcome.ROLLED_BACK,
+                    attempt, failure);
+            throw failure;
         }
     }
 
-    private <T> T attempt(TxOptions options, TransactionWork<T> work) {
+    private <T> T attempt(TxOptions options, TransactionWork<T> work, TransactionObservation observed) {
         SessionImpl session = core.borrowSession();
         try {
             begin(session, options);
@@ -72,12 +93,12 @@ final class Transactions {
             try {
                 result = work.run(session);
             } catch (Throwable failure) {
-                rollback(session, failure);
+                rollback(session, failure, observed);
                 throw session.unchecked(failure, "transaction");
             } finally {
                 open.remove();
             }
-            commit(session);
+            commit(session, observed);
             return result;
         } finally {
             session.endManaged();
@@ -123,7 +144,8 @@ final class Transactions {
         return sql.toString();
     }
 
-    private static void commit(SessionImpl session) {
+    private static void commit(SessionImpl session, TransactionObservation observed) {
+        QueryObservation commit = observed.beforeCommit();
         try {
             session.physical().commit();
         } catch (SQLException e) {
@@ -131,22 +153,37 @@ final class Transactions {
             if (mapped instanceof ConnectionException) {
                 // COMMIT may have reached the server before the connection broke: retrying could apply
                 // the work twice, so say so instead.
-                throw new TransactionOutcomeUnknownException("The connection failed while COMMIT was in flight "
+                TransactionOutcomeUnknownException unknown = new TransactionOutcomeUnknownException(
+                        "The connection failed while COMMIT was in flight "
                         + "(SQLSTATE " + mapped.sqlState() + "): the transaction may or may not have committed. "
                         + "It is not retried; check the data before running it again.", e, mapped.details());
+                commit.end(new QueryOutcome(-1, e, unknown, true));
+                throw unknown;
             }
+            commit.end(new QueryOutcome(-1, e, mapped, true));
             throw mapped;
+        } catch (RuntimeException | Error e) {
+            commit.end(new QueryOutcome(-1, new SQLException("driver failed: " + e.getClass().getName(), null, e),
+                    null, false));
+            throw e;
         }
+        commit.end(QueryOutcome.success(-1));
     }
 
-    private static void rollback(SessionImpl session, Throwable failure) {
+    private static void rollback(SessionImpl session, Throwable failure, TransactionObservation observed) {
+        QueryObservation rollback = observed.beforeRollback();
         try {
             session.physical().rollback();
+            rollback.end(QueryOutcome.success(-1));
         } catch (SQLException e) {
             session.failed(e);
             failure.addSuppressed(e);
+            // the caller receives the work's failure; the ROLLBACK's own error only as a suppressed one
+            rollback.end(new QueryOutcome(-1, e, null, false));
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
+            rollback.end(new QueryOutcome(-1, new SQLException("driver failed: " + e.getClass().getName(), null, e),
+                    null, false));
         }
     }
 

@@ -15,6 +15,15 @@ public interface Instrumentation extends AutoCloseable {
      */
     QueryObservation beforeQuery(QueryContext query);
 
+    /**
+     * Called when an outermost {@code inTransaction} starts, on its thread, before its first attempt
+     * borrows a connection. The returned observation is told about retries, COMMIT and ROLLBACK, and the
+     * outcome. Not called at all when no instrumenter is present.
+     */
+    default TransactionObservation beginTransaction(TransactionContext transaction) {
+        return TransactionObservation.NOOP;
+    }
+
     /** Called for pool events: checkout waits, use times, timeouts, connection creation, leaks. */
     default void poolEvent(PoolEvent event) {
         // most instrumenters care only for queries

@@ -24,7 +24,7 @@ import java.util.function.Function;
  * once the application has registered it (or right away under the OpenTelemetry Java agent): opening
  * a database before the telemetry is set up neither fails nor registers a no-op global in its place.
  * Options are {@code db.*} configuration keys: {@link #QUERY_TEXT}, {@link #REQUIRE_PARENT},
- * {@link #SQL_COMMENTER}, {@link #SLOW_CHECKOUT}, {@link #CHECKOUT_SPANS}. Query parameter values are never
+ * {@link #SQL_COMMENTER}, {@link #SLOW_CHECKOUT}, {@link #CHECKOUT_SPANS}, {@link #TRANSACTIONS}. Query parameter values are never
  * recorded.
  */
 public final class OpenTelemetryInstrumenter implements QueryInstrumenter {
@@ -65,6 +65,13 @@ public final class OpenTelemetryInstrumenter implements QueryInstrumenter {
      */
     public static final String CHECKOUT_SPANS = "db.tracing.checkout-spans";
 
+    /**
+     * {@code db.tracing.transactions} (default {@code false}): an INTERNAL span {@code transaction} per
+     * {@code inTransaction} (isolation, attempts, an event per retry, outcome) around its statements, and
+     * COMMIT and ROLLBACK as CLIENT spans.
+     */
+    public static final String TRANSACTIONS = "db.tracing.transactions";
+
     /** How often, at most, to look for a global OpenTelemetry registered after the database opened. */
     private static final Duration GLOBAL_RECHECK = Duration.ofSeconds(1);
 
@@ -86,7 +93,8 @@ public final class OpenTelemetryInstrumenter implements QueryInstrumenter {
                 config.booleanProperty(REQUIRE_PARENT, false),
                 config.booleanProperty(SQL_COMMENTER, false),
                 config.durationProperty(SLOW_CHECKOUT, TracingOptions.DEFAULT_SLOW_CHECKOUT),
-                config.booleanProperty(CHECKOUT_SPANS, false));
+                config.booleanProperty(CHECKOUT_SPANS, false),
+                config.booleanProperty(TRANSACTIONS, false));
         String namespace = OtelInstrumentation.namespace(context.target().database(), config.driverProperties());
         Function<OpenTelemetry, Instrumentation> factory = openTelemetry -> new OtelInstrumentation(openTelemetry,
                 options, context.target(), namespace, context.poolName(), context.stats());

@@ -19,8 +19,8 @@ public final class TracingKeys implements ConfigKeySource {
             TracingOptions.DEFAULT_SLOW_CHECKOUT);
     /** {@link OpenTelemetryInstrumenter#CHECKOUT_SPANS}. */
     public static final ConfigKey<Boolean> CHECKOUT_SPANS = ConfigKey.flag(OpenTelemetryInstrumenter.CHECKOUT_SPANS, false);
-    /** {@code db.tracing.transactions}: a span per transaction around its statements' spans. */
-    public static final ConfigKey<Boolean> TRANSACTIONS = ConfigKey.flag("db.tracing.transactions", false);
+    /** {@link OpenTelemetryInstrumenter#TRANSACTIONS}. */
+    public static final ConfigKey<Boolean> TRANSACTIONS = ConfigKey.flag(OpenTelemetryInstrumenter.TRANSACTIONS, false);
 
     /** Used by {@link java.util.ServiceLoader}. */
     public TracingKeys() {

@@ -303,6 +303,103 @@ class TracingEndToEndTest {
     }
 
     @Test
+    void exceptionTypeIsWhatTheCallerReceives() throws Exception {
+        try (Session session = database.openSession()) {
+            session.execute("INSERT INTO users (id, email) VALUES (?, ?)", 1, SENTINEL);
+            // through connection(): the JDBC caller gets the driver's SQLException
+            try (java.sql.PreparedStatement ps = session.connection()
+                    .prepareStatement("INSERT INTO users (id, email) VALUES (?, ?)")) {
+                ps.setInt(1, 2);
+                ps.setString(2, SENTINEL);
+                assertThatThrownBy(ps::executeUpdate).isInstanceOf(java.sql.SQLException.class)
+                        .isNotInstanceOf(DataAccessException.class);
+            }
+            // through the helper: the caller gets the mapped exception
+            assertThatThrownBy(() -> session.execute("INSERT INTO users (id, email) VALUES (?, ?)", 3, SENTINEL))
+                    .isInstanceOf(db.api.DuplicateKeyException.class);
+        }
+        List<SpanData> failed = statementSpans().subList(1, 3);
+        assertThat(failed).extracting(s -> s.getEvents().get(0).getAttributes().get(AttributeKey.stringKey("exception.type")))
+                .containsExactly("org.postgresql.util.PSQLException", "db.api.DuplicateKeyException");
+        assertThat(failed.get(0).getEvents().get(0).getAttributes().get(AttributeKey.stringKey("exception.message")))
+                .isNull();
+        assertThat(failed).allSatisfy(s -> assertThat(s.getAttributes().get(STATUS_CODE)).isEqualTo("23505"));
+        assertThat(spans.getFinishedSpanItems().toString()).doesNotContain(SENTINEL);
+    }
+
+    @Test
+    void transactionsAreSpansWithTheirRetriesCommitAndRollback() {
+        database.close();
+        database = Database.open(config("otel-e2e-tx").property(OpenTelemetryInstrumenter.TRANSACTIONS, "true").build());
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        int inserted = database.inTransaction(db.api.TxOptions.builder().isolation(db.api.Isolation.SERIALIZABLE)
+                .maxAttempts(3).backoff(Duration.ofMillis(10), Duration.ofMillis(50)).build(), s -> {
+                    s.execute("INSERT INTO users (id, email) VALUES (?, ?)", 10, "t@x");
+                    if (attempts.incrementAndGet() == 1) {
+                        // a real server error with a retryable SQLSTATE
+                        s.execute("DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$");
+                    }
+                    return 1;
+                });
+        assertThat(inserted).isEqualTo(1);
+        List<SpanData> all = spans.getFinishedSpanItems();
+        SpanData tx = all.stream().filter(s -> s.getName().equals("transaction")).findFirst().orElseThrow();
+        assertThat(tx.getKind()).isEqualTo(SpanKind.INTERNAL);
+        assertThat(tx.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(tx.getAttributes().get(AttributeKey.stringKey("switchboard.transaction.isolation")))
+                .isEqualTo("SERIALIZABLE");
+        assertThat(tx.getAttributes().get(AttributeKey.longKey("switchboard.transaction.attempts"))).isEqualTo(2L);
+        assertThat(tx.getAttributes().get(AttributeKey.stringKey("switchboard.transaction.outcome"))).isEqualTo("committed");
+        assertThat(tx.getEvents()).singleElement().satisfies(event -> {
+            assertThat(event.getName()).isEqualTo("switchboard.transaction.retry");
+            assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.type")))
+                    .isEqualTo("db.api.SerializationFailureException");
+            assertThat(event.getAttributes().get(STATUS_CODE)).isEqualTo("40001");
+            assertThat(event.getAttributes().get(AttributeKey.longKey("switchboard.transaction.attempt"))).isEqualTo(1L);
+            assertThat(event.getAttributes().get(AttributeKey.doubleKey("switchboard.transaction.backoff")))
+                    .isGreaterThan(0.0).isLessThanOrEqualTo(0.05);
+        });
+        List<SpanData> children = all.stream().filter(s -> s.getParentSpanId().equals(tx.getSpanId()))
+                .collect(Collectors.toList());
+        assertThat(children).extracting(SpanData::getName).containsExactly(
+                "INSERT users", "DO", "ROLLBACK", "INSERT users", "COMMIT");
+        assertThat(children).allSatisfy(s -> assertThat(s.getKind()).isEqualTo(SpanKind.CLIENT));
+        assertThat(children.get(4).getAttributes().get(SUMMARY)).isEqualTo("COMMIT");
+
+        // a work failure: rolled back, the type the caller receives
+        assertThatThrownBy(() -> database.inTransaction(s -> {
+            s.execute("INSERT INTO users (id, email) VALUES (?, ?)", 11, "u@x");
+            throw new IllegalStateException("no");
+        })).isInstanceOf(IllegalStateException.class);
+        SpanData failedTx = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("transaction"))
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(failedTx.getAttributes().get(AttributeKey.stringKey("switchboard.transaction.outcome")))
+                .isEqualTo("rolled_back");
+        assertThat(failedTx.getAttributes().get(ERROR_TYPE)).isEqualTo("java.lang.IllegalStateException");
+        assertThat(failedTx.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(spans.getFinishedSpanItems().stream().filter(s -> s.getParentSpanId().equals(failedTx.getSpanId())))
+                .extracting(SpanData::getName).containsExactly("INSERT users", "ROLLBACK");
+    }
+
+    @Test
+    void noPhantomCommitAndNothingWhenTransactionsAreOff() throws Exception {
+        database.close();
+        database = Database.open(config("otel-e2e-notx").property(OpenTelemetryInstrumenter.TRANSACTIONS, "true").build());
+        try (Session session = database.openSession()) {
+            Connection connection = session.connection();
+            connection.setAutoCommit(false);
+            session.execute("INSERT INTO users (id, email) VALUES (?, ?)", 20, "p@x");
+            connection.setAutoCommit(true); // commits in the driver: no COMMIT statement of ours, no span
+        }
+        assertThat(statementSpans()).extracting(SpanData::getName).containsExactly("INSERT users");
+        spans.reset();
+        database.close();
+        database = Database.open(config("otel-e2e-txoff").build());
+        database.inTransaction(s -> s.execute("INSERT INTO users (id, email) VALUES (?, ?)", 21, "q@x"));
+        assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("INSERT users");
+    }
+
+    @Test
     void checkoutTimeoutsAreCounted() {
         database.close();
         database = Database.open(config("otel-e2e-timeouts").maxSize(1).minSize(1)

@@ -4,6 +4,8 @@ import db.api.spi.Instrumentation;
 import db.api.spi.PoolEvent;
 import db.api.spi.QueryContext;
 import db.api.spi.QueryObservation;
+import db.api.spi.TransactionContext;
+import db.api.spi.TransactionObservation;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
@@ -106,6 +108,12 @@ public final class DeferredInstrumentation implements Instrumentation {
     public QueryObservation beforeQuery(QueryContext query) {
         Instrumentation current = resolve();
         return current == null ? QueryObservation.NOOP : current.beforeQuery(query);
+    }
+
+    @Override
+    public TransactionObservation beginTransaction(TransactionContext transaction) {
+        Instrumentation current = resolve();
+        return current == null ? TransactionObservation.NOOP : current.beginTransaction(transaction);
     }
 
     @Override

@@ -2,12 +2,15 @@ package db.tracing.otel.internal;
 
 import db.api.DataAccessException;
 import db.api.DatabaseTarget;
+import db.api.Isolation;
 import db.api.PoolStats;
 import db.api.spi.Instrumentation;
 import db.api.spi.PoolEvent;
 import db.api.spi.QueryContext;
 import db.api.spi.QueryObservation;
 import db.api.spi.QueryOutcome;
+import db.api.spi.TransactionContext;
+import db.api.spi.TransactionObservation;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -22,8 +25,7 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
-import java.sql.SQLException;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,12 +52,13 @@ import java.util.function.Supplier;
  *       text and keeps the keywords as the application wrote them.</li>
  *   <li>A batch of statements identical once sanitized records that text once; an empty batch is named
  *       {@code BATCH} with {@code db.operation.batch.size} 0.</li>
- *   <li>{@code error.type} is the SQLSTATE when there is one, else the class name of the mapped
- *       Switchboard exception (e.g. {@code db.api.PoolExhaustedException}), else of the driver's
- *       exception.</li>
- *   <li>The recorded exception is the mapped Switchboard exception with its PII-free message; the
- *       driver's message (which can carry row values) is never recorded, not even in the stack
- *       trace, where causes appear by class name only.</li>
+ *   <li>{@code error.type} is the SQLSTATE when there is one, else the class name of the exception
+ *       the caller receives.</li>
+ *   <li>The recorded exception ({@code exception.type}) is the one the caller receives: the mapped
+ *       Switchboard exception with its PII-free message through the session's helpers and
+ *       {@code inTransaction}, the driver's {@code SQLException} through {@code connection()}. The
+ *       driver's message (which can carry row values) is never recorded, not even in the stack trace,
+ *       where causes appear by class name only.</li>
  *   <li>{@code db.client.connection.idle.max} is the pool's maximum size (an idle connection may
  *       use any free slot) and {@code db.client.connection.idle.min} its minimum size.</li>
  *   <li>In require-parent mode, statements without a parent span get no span, but are still
@@ -92,6 +95,20 @@ public final class OtelInstrumentation implements Instrumentation {
     static final AttributeKey<Long> POOL_BUSY = AttributeKey.longKey("switchboard.pool.busy");
     static final AttributeKey<Long> POOL_PENDING = AttributeKey.longKey("switchboard.pool.pending");
     static final AttributeKey<Long> POOL_MAX = AttributeKey.longKey("switchboard.pool.max");
+
+    static final AttributeKey<String> TX_ISOLATION = AttributeKey.stringKey("switchboard.transaction.isolation");
+    static final AttributeKey<Boolean> TX_READ_ONLY = AttributeKey.booleanKey("switchboard.transaction.read_only");
+    static final AttributeKey<Long> TX_MAX_ATTEMPTS = AttributeKey.longKey("switchboard.transaction.max_attempts");
+    static final AttributeKey<Long> TX_ATTEMPTS = AttributeKey.longKey("switchboard.transaction.attempts");
+    static final AttributeKey<Long> TX_ATTEMPT = AttributeKey.longKey("switchboard.transaction.attempt");
+    static final AttributeKey<String> TX_OUTCOME = AttributeKey.stringKey("switchboard.transaction.outcome");
+    static final AttributeKey<Double> TX_BACKOFF = AttributeKey.doubleKey("switchboard.transaction.backoff");
+    /** The INTERNAL span of one {@code inTransaction}. */
+    static final String TRANSACTION_SPAN = "transaction";
+    /** The event per retried attempt on the transaction span. */
+    static final String RETRY_EVENT = "switchboard.transaction.retry";
+    private static final QueryContext COMMIT = new QueryContext("COMMIT", false, 0);
+    private static final QueryContext ROLLBACK = new QueryContext("ROLLBACK", false, 0);
 
     /** The event on the first statement's span after a slow checkout. */
     static final String SLOW_CHECKOUT_EVENT = "db.client.connection.slow_checkout";
@@ -414,6 +431,92 @@ public final class OtelInstrumentation implements Instrumentation {
         poolCallback.close();
     }
 
+    @Override
+    public TransactionObservation beginTransaction(TransactionContext transaction) {
+        if (!options.transactionSpans()
+                || (options.requireParent() && !Span.current().getSpanContext().isValid())) {
+            return TransactionObservation.NOOP;
+        }
+        try {
+            AttributesBuilder b = base.toBuilder()
+                    .put(TX_ISOLATION, transaction.isolation() == Isolation.DEFAULT ? "default"
+                            : transaction.isolation().name())
+                    .put(TX_MAX_ATTEMPTS, (long) transaction.maxAttempts());
+            if (transaction.readOnly()) {
+                b.put(TX_READ_ONLY, true);
+            }
+            Span span = tracer.spanBuilder(TRANSACTION_SPAN)
+                    .setSpanKind(SpanKind.INTERNAL)
+                    .setAllAttributes(b.build())
+                    .startSpan();
+            // Current for the whole transaction, so statements, COMMIT and ROLLBACK become its children.
+            return new TransactionSpan(span, span.makeCurrent());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "OpenTelemetry instrumentation failed at a transaction start: {0}",
+                    e.getClass().getName());
+            return TransactionObservation.NOOP;
+        }
+    }
+
+    /** One transaction's span; every call comes on the transaction's thread. */
+    private final class TransactionSpan implements TransactionObservation {
+        private final Span span;
+        private final Scope scope;
+        private boolean ended;
+
+        TransactionSpan(Span span, Scope scope) {
+            this.span = span;
+            this.scope = scope;
+        }
+
+        @Override
+        public void retry(int attempt, DataAccessException failure, Duration backoff) {
+            AttributesBuilder b = Attributes.builder()
+                    .put(TX_ATTEMPT, (long) attempt)
+                    .put(EXCEPTION_TYPE, failure.getClass().getName())
+                    .put(TX_BACKOFF, seconds(backoff));
+            if (failure.sqlState() != null) {
+                b.put(DB_RESPONSE_STATUS_CODE, failure.sqlState());
+            }
+            span.addEvent(RETRY_EVENT, b.build());
+        }
+
+        @Override
+        public QueryObservation beforeCommit() {
+            return beforeQuery(COMMIT);
+        }
+
+        @Override
+        public QueryObservation beforeRollback() {
+            return beforeQuery(ROLLBACK);
+        }
+
+        @Override
+        public void end(Outcome outcome, int attempts, Throwable failure) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            try {
+                span.setAttribute(TX_ATTEMPTS, (long) attempts);
+                span.setAttribute(TX_OUTCOME, outcome.name().toLowerCase(java.util.Locale.ROOT));
+                if (failure != null) {
+                    String sqlState = failure instanceof DataAccessException
+                            ? ((DataAccessException) failure).sqlState() : null;
+                    if (sqlState != null) {
+                        span.setAttribute(DB_RESPONSE_STATUS_CODE, sqlState);
+                    }
+                    span.setAttribute(ERROR_TYPE, sqlState != null ? sqlState : failure.getClass().getName());
+                    span.setStatus(StatusCode.ERROR);
+                    span.addEvent("exception", SafeExceptions.eventAttributes(failure));
+                }
+            } finally {
+                scope.close();
+                span.end();
+            }
+        }
+    }
+
     /** Records a slow checkout: remembered for the thread's next statement, and as a span when asked. */
     private void slowCheckout(Duration wait) {
         AttributesBuilder b = poolAttributes.toBuilder().put(CHECKOUT_WAIT, seconds(wait));
@@ -505,15 +608,14 @@ public final class OtelInstrumentation implements Instrumentation {
                 }
                 span.setAttribute(ERROR_TYPE, errorType);
                 span.setStatus(StatusCode.ERROR);
-                span.addEvent("exception", SafeExceptions.eventAttributes(outcome.mapped(), outcome.error()));
+                span.addEvent("exception", SafeExceptions.eventAttributes(outcome.thrown()));
                 span.end();
             }
         }
 
         private String errorClass(QueryOutcome outcome) {
-            DataAccessException mapped = outcome.mapped();
-            SQLException error = outcome.error();
-            return mapped != null ? mapped.getClass().getName() : error.getClass().getName(); // one of them is set
+            Exception thrown = outcome.thrown();
+            return thrown != null ? thrown.getClass().getName() : outcome.mapped().getClass().getName();
         }
     }
 }

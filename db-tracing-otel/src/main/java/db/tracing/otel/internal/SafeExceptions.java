@@ -1,5 +1,6 @@
 package db.tracing.otel.internal;
 
+import db.api.DataAccessException;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import java.util.Collections;
@@ -10,8 +11,8 @@ import java.util.Set;
  * Builds the attributes of a span's {@code exception} event without leaking what the driver said.
  *
  * <p>{@code Span.recordException} would print the whole cause chain with messages, and the driver's
- * message can carry row values (a duplicate key's value, say). Here only the mapped Switchboard
- * exception's message, which is PII-free by contract, is kept; causes appear by class name only.
+ * message can carry row values (a duplicate key's value, say). Here only a Switchboard exception's
+ * message, which is PII-free by contract, is kept; causes appear by class name only.
  */
 final class SafeExceptions {
 
@@ -23,22 +24,23 @@ final class SafeExceptions {
     }
 
     /**
-     * The event attributes for a failure.
+     * The event attributes for a failure: the exception the caller receives. Its message is kept only
+     * when it is a Switchboard exception (PII-free by contract); a driver exception appears by class
+     * name and stack only.
      *
-     * @param mapped the mapped exception (PII-free message), or {@code null}
-     * @param error  the driver's exception, used only for its class name when nothing was mapped
+     * @param shown the exception the caller receives, or {@code null}
      */
-    static Attributes eventAttributes(Throwable mapped, Throwable error) {
+    static Attributes eventAttributes(Throwable shown) {
         AttributesBuilder b = Attributes.builder();
-        Throwable shown = mapped != null ? mapped : error;
         if (shown == null) {
             return b.build();
         }
+        boolean safeMessage = shown instanceof DataAccessException;
         b.put(OtelInstrumentation.EXCEPTION_TYPE, shown.getClass().getName());
-        if (mapped != null && mapped.getMessage() != null) {
-            b.put(OtelInstrumentation.EXCEPTION_MESSAGE, mapped.getMessage());
+        if (safeMessage && shown.getMessage() != null) {
+            b.put(OtelInstrumentation.EXCEPTION_MESSAGE, shown.getMessage());
         }
-        b.put(OtelInstrumentation.EXCEPTION_STACKTRACE, stackTrace(shown, mapped != null));
+        b.put(OtelInstrumentation.EXCEPTION_STACKTRACE, stackTrace(shown, safeMessage));
         return b.build();
     }
 

@@ -4,6 +4,8 @@ import db.api.spi.Instrumentation;
 import db.api.spi.PoolEvent;
 import db.api.spi.QueryContext;
 import db.api.spi.QueryObservation;
+import db.api.spi.TransactionContext;
+import db.api.spi.TransactionObservation;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 
@@ -25,6 +27,11 @@ public final class SqlCommenterInstrumentation implements Instrumentation {
     @Override
     public QueryObservation beforeQuery(QueryContext query) {
         return delegate.beforeQuery(query);
+    }
+
+    @Override
+    public TransactionObservation beginTransaction(TransactionContext transaction) {
+        return delegate.beginTransaction(transaction);
     }
 
     @Override

@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param slowCheckout      a checkout that waited at least this long is reported on the first statement's
  *                          span; {@link Duration#ZERO} turns that off
  * @param checkoutSpans     also record such a slow checkout as a short span of its own
+ * @param transactionSpans  an INTERNAL span per {@code inTransaction}, COMMIT and ROLLBACK as CLIENT spans
  */
 public record TracingOptions(boolean queryText, boolean requireParent, boolean sqlCommenter, Duration slowCheckout,
-                             boolean checkoutSpans) {
+                             boolean checkoutSpans, boolean transactionSpans) {
 
     /** The default slow-checkout threshold. */
     public static final Duration DEFAULT_SLOW_CHECKOUT = Duration.ofMillis(100);
@@ -33,6 +34,6 @@ public record TracingOptions(boolean queryText, boolean requireParent, boolean s
 
     /** The first three switches, the rest at their defaults. */
     public TracingOptions(boolean queryText, boolean requireParent, boolean sqlCommenter) {
-        this(queryText, requireParent, sqlCommenter, DEFAULT_SLOW_CHECKOUT, false);
+        this(queryText, requireParent, sqlCommenter, DEFAULT_SLOW_CHECKOUT, false, false);
     }
 }

@@ -283,7 +283,7 @@ class OtelInstrumentationTest {
 
     @Test
     void slowCheckoutSpanIsOptInAndCoversTheWait() {
-        TracingOptions options = new TracingOptions(true, false, false, Duration.ofMillis(50), true);
+        TracingOptions options = new TracingOptions(true, false, false, Duration.ofMillis(50), true, false);
         Span parent = sdk.getTracer("test").spanBuilder("request").startSpan();
         try (OtelInstrumentation instrumentation = open(options, TARGET); Scope ignored = parent.makeCurrent()) {
             instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofMillis(40)));
@@ -304,12 +304,31 @@ class OtelInstrumentationTest {
 
     @Test
     void slowCheckoutReportingCanBeTurnedOff() {
-        TracingOptions options = new TracingOptions(true, false, false, Duration.ZERO, true);
+        TracingOptions options = new TracingOptions(true, false, false, Duration.ZERO, true, false);
         try (OtelInstrumentation instrumentation = open(options, TARGET)) {
             instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofSeconds(5)));
             run(instrumentation, new QueryContext("SELECT 1", false, 0), QueryOutcome.success(-1));
         }
         assertThat(onlySpan().getEvents()).isEmpty();
+    }
+
+    @Test
+    void exceptionTypeIsTheDriversWhenTheCallerGetsTheDriversException() {
+        SQLException driver = new SQLException("Key (email)=(" + SENTINEL + ") already exists", "23505");
+        DataAccessException mapped = new DuplicateKeyException("duplicate key violates users_email_key", driver,
+                new ErrorDetails("23505", "public", "users", null, "users_email_key", null));
+        try (OtelInstrumentation instrumentation = open()) {
+            run(instrumentation, new QueryContext("INSERT INTO users VALUES (?)", true, 0),
+                    new QueryOutcome(-1, driver, mapped, false));
+        }
+        SpanData span = onlySpan();
+        assertThat(span.getEvents()).singleElement().satisfies(event -> {
+            assertThat(event.getAttributes().get(EXCEPTION_TYPE)).isEqualTo("java.sql.SQLException");
+            assertThat(event.getAttributes().get(EXCEPTION_MESSAGE)).isNull();
+            assertThat(event.getAttributes().get(EXCEPTION_STACKTRACE)).startsWith("java.sql.SQLException\n");
+        });
+        assertThat(span.getAttributes().get(ERROR_TYPE)).isEqualTo("23505");
+        assertThat(span.toString()).doesNotContain(SENTINEL);
     }
 
     @Test

@@ -1,0 +1,59 @@
+package db.api.spi;
+
+import db.api.DataAccessException;
+import java.time.Duration;
+
+/**
+ * One transaction in flight, observed from its first attempt to its outcome. Every method is called on
+ * the thread that runs the transaction, so an observation may make a tracing context current in
+ * {@link Instrumentation#beginTransaction} and close it in {@link #end}. Every method has a do-nothing
+ * default.
+ */
+public interface TransactionObservation {
+
+    /** An observation that ignores everything. */
+    TransactionObservation NOOP = new TransactionObservation() {
+    };
+
+    /** How a transaction ended. */
+    enum Outcome {
+        /** COMMIT succeeded. */
+        COMMITTED,
+        /** The transaction was rolled back (the work failed, or COMMIT failed on the server). */
+        ROLLED_BACK,
+        /** The connection failed while COMMIT was in flight: it may or may not have committed. */
+        UNKNOWN
+    }
+
+    /**
+     * An attempt failed and the transaction will be tried again after {@code backoff}.
+     *
+     * @param attempt the attempt that failed (1-based)
+     * @param failure what it failed with (mapped)
+     * @param backoff the pause before the next attempt
+     */
+    default void retry(int attempt, DataAccessException failure, Duration backoff) {
+        // nothing by default
+    }
+
+    /** COMMIT is about to be sent; the returned observation is told how it went. */
+    default QueryObservation beforeCommit() {
+        return QueryObservation.NOOP;
+    }
+
+    /** ROLLBACK is about to be sent; the returned observation is told how it went. */
+    default QueryObservation beforeRollback() {
+        return QueryObservation.NOOP;
+    }
+
+    /**
+     * The transaction is over. Called exactly once.
+     *
+     * @param outcome  how it ended
+     * @param attempts how many attempts ran (1 when it was not retried)
+     * @param failure  what the caller of {@code inTransaction} receives, or {@code null} when committed
+     */
+    default void end(Outcome outcome, int attempts, Throwable failure) {
+        // nothing by default
+    }
+}
