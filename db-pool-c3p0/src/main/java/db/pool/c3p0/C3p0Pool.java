@@ -214,13 +214,17 @@ final class C3p0Pool implements ConnectionPool {
      * open are closed here on return (as HikariCP's proxy does). c3p0's proxy stays checked out for the
      * lease; closing this records the time for the validation window and gives the proxy back, once.
      */
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Lent> RETURNED =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Lent.class, "returned");
+
     private final class Lent extends ForwardingConnection {
         private final Connection proxy;
         private final PhysicalConnection physicalConnection;
         private final Generation generation;
-        private final AtomicBoolean returned = new AtomicBoolean();
-        /** Statements made on this lease, so the ones left open are closed on return. */
-        private Statement[] statements = new Statement[8];
+        /** 1 once given back or discarded; an int field with an updater costs no object per lease. */
+        private volatile int returned;
+        /** Statements made on this lease, so the ones left open are closed on return; made at the first one. */
+        private Statement[] statements;
         private int statementCount;
 
         Lent(Connection proxy, PhysicalConnection physicalConnection, Generation generation) {
@@ -231,7 +235,9 @@ final class C3p0Pool implements ConnectionPool {
         }
 
         private <S extends Statement> S track(S statement) {
-            if (statementCount == statements.length) {
+            if (statements == null) {
+                statements = new Statement[8];
+            } else if (statementCount == statements.length) {
                 pruneClosed();
                 if (statementCount == statements.length) {
                     statements = java.util.Arrays.copyOf(statements, statementCount * 2);
@@ -338,7 +344,7 @@ final class C3p0Pool implements ConnectionPool {
 
         @Override
         public void close() throws SQLException {
-            if (!returned.compareAndSet(false, true)) {
+            if (!RETURNED.compareAndSet(this, 0, 1)) {
                 return;
             }
             closeStatements();
@@ -351,11 +357,11 @@ final class C3p0Pool implements ConnectionPool {
         }
 
         void discard() {
-            if (!returned.compareAndSet(false, true)) {
+            if (!RETURNED.compareAndSet(this, 0, 1)) {
                 return;
             }
             statementCount = 0;
-            java.util.Arrays.fill(statements, null);
+            statements = null;
             try {
                 C3p0Pool.discard(proxy, physicalConnection);
             } finally {
@@ -365,7 +371,7 @@ final class C3p0Pool implements ConnectionPool {
 
         @Override
         public boolean isClosed() throws SQLException {
-            return returned.get() || delegate().isClosed();
+            return returned != 0 || delegate().isClosed();
         }
     }
 
