@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import db.api.CheckoutInterruptedException;
 import db.api.ConnectionException;
 import db.api.Database;
+import db.api.PoolClosedException;
 import db.api.PoolExhaustedException;
 import db.api.Session;
 import db.testkit.TestDatabase;
@@ -109,15 +110,33 @@ class CheckoutTest {
     }
 
     @Test
+    void closingTheDatabaseReleasesWaitersAtOnceWithPoolClosed() throws Exception {
+        Database db = Database.open(Fixtures.config(schema).minSize(1).maxSize(1)
+                .checkoutTimeout(Duration.ofSeconds(30)).property("db.pool.close-timeout", "200ms").build());
+        Session held = db.openSession();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread waiter = new Thread(() -> thrown.set(catchThrowable(db::openSession)));
+        waiter.start();
+        await(() -> db.stats().pending() == 1);
+        long start = System.nanoTime();
+        db.close();
+        waiter.join(10_000);
+        assertThat(thrown.get()).isInstanceOf(PoolClosedException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        held.close();
+    }
+
+    @Test
     void theCheckoutTimeoutIsOneDeadlineForGateAndPool() throws Exception {
-        Duration timeout = Duration.ofMillis(600);
+        Duration timeout = Duration.ofMillis(1000);
         try (Database db = Database.open(Fixtures.config(schema).minSize(1).maxSize(1).checkoutTimeout(timeout).build());
              Session held = db.openSession()) {
             long start = System.nanoTime();
             Throwable failure = catchThrowable(db::openSession);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(failure).isInstanceOf(PoolExhaustedException.class).hasMessageContaining("exhausted");
-            assertThat(took).isBetween(timeout, timeout.plusMillis(1_500));
+            // the deadline, plus a margin for a shared 2-core machine (never a second full timeout)
+            assertThat(took).isBetween(timeout, timeout.plusMillis(700));
             assertThat(db.stats().timeouts()).isEqualTo(1);
             held.execute("select 1");
         }
@@ -166,7 +185,7 @@ class CheckoutTest {
                 failure = e;
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(took).isLessThan(timeout.plusMillis(250));
+            assertThat(took).isLessThan(timeout.plusMillis(700));
             if (failure == null) {
                 assertThat(newPid).isNotEqualTo(pid);
             } else {

@@ -292,6 +292,16 @@ public final class Core {
             if (!(failure instanceof ConnectionException)) {
                 throw failure;
             }
+            Throwable lastConnect = connector.lastFailure();
+            if (lastConnect instanceof SQLException) {
+                // The pool only says it could not connect; the last attempt tells whether the server
+                // answered and refused (authentication, unknown database): then waiting cannot help.
+                DataAccessException refused = translator.translate((SQLException) lastConnect);
+                if (!(refused instanceof ConnectionException)) {
+                    refused.addSuppressed(failure);
+                    throw refused;
+                }
+            }
             long now = System.nanoTime();
             if (now - deadline >= 0) {
                 throw timedOut(start, unreachable(start, failure));

@@ -120,7 +120,13 @@ public final class PhysicalConnector implements DataSource {
                 throw new SQLException("The driver does not accept " + config.target(), "08001");
             }
         } catch (SQLException | RuntimeException e) {
-            failed(e, false);
+            if (!interrupted(e)) {
+                failed(e, false);
+            } else {
+                // The pool cancelled this attempt (closing or retiring its helper threads): it says nothing
+                // about the database, so it neither counts as a failure nor moves the back-off.
+                releaseProbe();
+            }
             throw e;
         }
         try {
@@ -184,6 +190,28 @@ public final class PhysicalConnector implements DataSource {
         nextAttemptNanos.set(System.nanoTime() + step);
     }
 
+    /** Whether a connect failed because the connecting thread was interrupted. */
+    private static boolean interrupted(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        int depth = 0;
+        for (Throwable c = e; c != null && depth < 10; c = c.getCause() == c ? null : c.getCause(), depth++) {
+            if (c instanceof InterruptedException || c instanceof java.io.InterruptedIOException
+                    || (c.getMessage() != null && c.getMessage().startsWith("Interrupted while attempting to connect"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A probe that ended without an answer lets the next caller probe at once. */
+    private void releaseProbe() {
+        if (consecutiveFailures > 0) {
+            nextAttemptNanos.set(System.nanoTime());
+        }
+    }
+
     private void succeeded() {
         if (consecutiveFailures != 0) {
             consecutiveFailures = 0;
@@ -193,9 +221,11 @@ public final class PhysicalConnector implements DataSource {
 
     private SQLException backingOff(long waitNanos) {
         Throwable last = lastFailure;
+        // No cause: a pool that looks for the driver's exception in the chain must see a connection
+        // failure (08001), not the last failure's own SQLSTATE; the reason is in the message.
         return new SQLException("Not connecting to " + config.target() + " for another "
                 + Duration.ofNanos(waitNanos).toMillis() + " ms (backing off after " + consecutiveFailures
-                + " failed attempts); last connect failure: " + reason(last), "08001", last);
+                + " failed attempts); last connect failure: " + reason(last), "08001");
     }
 
     /** The driver's message of a failure; pgjdbc never puts the password in it. */

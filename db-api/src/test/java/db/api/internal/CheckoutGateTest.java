@@ -259,4 +259,33 @@ class CheckoutGateTest {
         assertThat(gate.available()).isEqualTo(3);
         assertThat(gate.waiting()).isZero();
     }
+
+    @Test
+    void closingReleasesEveryWaiterAtOnce() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate(1, 0);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        List<CheckoutGate.Refusal> results = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int before = gate.waiting();
+            Thread t = new Thread(() -> {
+                try {
+                    results.add(gate.acquire(in(Duration.ofSeconds(30))));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            t.start();
+            threads.add(t);
+            await(() -> gate.waiting() == before + 1);
+        }
+        gate.close();
+        for (Thread t : threads) {
+            t.join(5_000);
+        }
+        assertThat(results).containsExactly(CheckoutGate.Refusal.CLOSED, CheckoutGate.Refusal.CLOSED,
+                CheckoutGate.Refusal.CLOSED);
+        assertThat(gate.waiting()).isZero();
+        assertThat(gate.acquire(in(Duration.ZERO))).isEqualTo(CheckoutGate.Refusal.CLOSED);
+    }
 }
