@@ -115,6 +115,29 @@ class PoolLifecycleTest {
 
     @ParameterizedTest
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void statementsLeftOpenAreClosedWhenTheConnectionGoesBack(String provider) throws Exception {
+        String app = uniqueAppName(provider, "leftopen");
+        try (Database db = Database.open(config(provider, app).minSize(1).maxSize(1).build())) {
+            java.sql.Statement plain;
+            java.sql.PreparedStatement prepared;
+            try (Session s = db.openSession()) {
+                plain = s.connection().createStatement();
+                prepared = s.connection().prepareStatement("SELECT 1");
+                prepared.executeQuery().next();
+                try (java.sql.Statement closedByCaller = s.connection().createStatement()) {
+                    closedByCaller.execute("SELECT 1");
+                }
+            }
+            assertThat(plain.isClosed()).isTrue();
+            assertThat(prepared.isClosed()).isTrue();
+            try (Session s = db.openSession()) {
+                assertThat(selectOne(s)).isEqualTo(1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void rowValuesFromTheServersDetailStayOutOfDriverMessages(String provider) {
         String app = uniqueAppName(provider, "detail");
         int id = provider.hashCode() & 0xffff;

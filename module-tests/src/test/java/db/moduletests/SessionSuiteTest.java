@@ -335,9 +335,10 @@ class SessionSuiteTest {
         List<TcpProxy.Exchange> all = exchangesDuring(transaction);
         for (int i = 0; i < all.size(); i++) {
             if (all.get(i).statements().stream().anyMatch(sql -> sql.startsWith("BEGIN"))) {
+                // Only the transaction's own connection: a pool may open others meanwhile (HikariCP keeps
+                // min-size idle connections, so lending one makes it open another in the background).
                 int connection = all.get(i).connection();
-                return all.subList(i, all.size()).stream().filter(e -> e.connection() == connection)
-                        .collect(Collectors.toList());
+                return all.subList(i, all.size()).stream().filter(e -> e.connection() == connection).toList();
             }
         }
         return all;
