@@ -26,8 +26,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * close() under load: every connection runs {@code UPDATE …; SELECT pg_sleep(15)} in a transaction and
- * more threads wait in checkout. With a close timeout of 1 s, close() cancels the statements (driver
+ * close() under load: every connection runs {@code UPDATE …} and then waits, in the same transaction, for
+ * an advisory lock the test holds (a statement that runs until it is cancelled, however long the pool
+ * takes to open its connections on a loaded machine), and more threads wait in checkout. With a close timeout of 1 s, close() cancels the statements (driver
  * cancel request) before it aborts the connections: when it returns, no backend of the pool is active
  * and the row locks are free; the waiting threads got {@link PoolClosedException} at once.
  */
@@ -76,6 +77,12 @@ class CloseUnderLoadTest {
         if (test.password() != null) {
             config.password(test.password());
         }
+        // A key of this invocation only: other builds run this test against the same server at the same time.
+        long lockKey = ThreadLocalRandom.current().nextLong();
+        Connection holder = test.connect();
+        try (Statement st = holder.createStatement()) {
+            st.execute("SELECT pg_advisory_lock(" + lockKey + ")");
+        }
         Database db = Database.open(config.build());
         Map<String, Integer> workerErrors = new ConcurrentHashMap<>();
         List<Thread> threads = new ArrayList<>();
@@ -85,7 +92,8 @@ class CloseUnderLoadTest {
                 try {
                     db.runInTransaction(s -> {
                         s.execute("UPDATE item SET v = v + 1 WHERE id = ?", id);
-                        s.queryOne("SELECT pg_sleep(15)", rs -> 1);
+                        // runs until cancelled: the test holds the lock until after close() returned
+                        s.queryOne("SELECT pg_advisory_xact_lock_shared(?)", rs -> 1, lockKey);
                     });
                     workerErrors.merge("none (completed)", 1, Integer::sum);
                 } catch (RuntimeException e) {
@@ -120,6 +128,8 @@ class CloseUnderLoadTest {
         long closeMs = (System.nanoTime() - closeStart) / 1_000_000;
         int activeAfter = activeBackends(app);
         long lockWaitMs = updateRowAsAnotherClient();
+        // Statements close() did not cancel would now complete (and the assertion below says so).
+        holder.close();
         for (Thread t : threads) {
             t.join(20_000);
         }
@@ -149,11 +159,16 @@ class CloseUnderLoadTest {
         return t;
     }
 
+    /**
+     * Waits for the pool's statements to be running (blocked on the test's lock). Bounded by the checkout
+     * timeout the workers have: the pool opens its connections one at a time, slowly on a loaded machine,
+     * and the statements do not end by themselves, so nothing here depends on how long that takes.
+     */
     private static void awaitActive(String app, int n) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (activeBackends(app) < n) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the long statements did not start within 10 s");
+                throw new AssertionError("the long statements did not start within 30 s");
             }
             Thread.sleep(20);
         }

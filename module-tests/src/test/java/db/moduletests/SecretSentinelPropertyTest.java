@@ -46,7 +46,12 @@ class SecretSentinelPropertyTest {
     private static final long SEED = Long.getLong("switchboard.property.seed", 20261130L);
     private static final int CONFIGS = 3000;
     private static final int OPEN_EVERY = 15;
-    private static final String APP = "swprop";
+    /**
+     * The application_name prefix of every backend this run opens. Other builds on the machine run this
+     * test against the same server at the same time: the JVM's pid (ended by "-", so that one pid is not
+     * a prefix of another's) keeps their backends out of this run's counts.
+     */
+    private static final String APP = "swprop" + ProcessHandle.current().pid() + "-";
 
     private final Random random = new Random(SEED);
     private int downPort;
@@ -190,7 +195,7 @@ class SecretSentinelPropertyTest {
     private String parameter() {
         return pick(List.of("sslmode=disable", "sslmode=require", "sslmode=bogus", "target_session_attrs=read-write",
                 "target_session_attrs=nope", "keepalives=1", "keepalives=2", "connect_timeout=2", "connect_timeout=0",
-                "application_name=" + APP + "-url", "fallback_application_name=" + APP + "-fb", "service=x",
+                "application_name=" + APP + "url", "fallback_application_name=" + APP + "fb", "service=x",
                 "sslpassword=" + SENTINEL, "frobnicate=1", "options=-c%20work_mem%3D4MB", "tcpKeepAlive=1",
                 "prepareThreshold=0", "load_balance_hosts=random", "requiressl=0"));
     }
@@ -242,7 +247,7 @@ class SecretSentinelPropertyTest {
     }
 
     private DbConfig.Builder generate(int i) {
-        DbConfig.Builder b = DbConfig.builder().url(url()).applicationName(APP + "-" + i)
+        DbConfig.Builder b = DbConfig.builder().url(url()).applicationName(APP + i)
                 .sessionProvider(pick(List.of("c3p0", "hikari")))
                 .poolName("swprop-" + i).minSize(1).maxSize(2)
                 .connectTimeout(Duration.ofSeconds(2)).checkoutTimeout(Duration.ofSeconds(1));

@@ -126,6 +126,7 @@ public final class PhysicalConnector implements DataSource {
                 // The pool cancelled this attempt (closing or retiring its helper threads): it says nothing
                 // about the database, so it neither counts as a failure nor moves the back-off.
                 releaseProbe();
+                throw cancelled(e);
             }
             throw e;
         }
@@ -217,6 +218,19 @@ public final class PhysicalConnector implements DataSource {
             consecutiveFailures = 0;
             currentBackoffNanos = 0;
         }
+    }
+
+    /**
+     * An interrupted connect as a connection-class failure (08001) without the driver's exception as its
+     * cause: pgjdbc reports the interrupt as 99999 ("something unusual"), which a pool passing it to a
+     * waiting caller would turn into an unexpected error; as 08001 the core waits for the next attempt
+     * within the caller's deadline instead. The driver's exception is kept as suppressed.
+     */
+    private SQLException cancelled(Throwable interrupted) {
+        SQLException e = new SQLException("Connecting to " + config.target() + " was interrupted (the pool stopped "
+                + "this attempt: closing, resetting or retiring its helper threads)", "08001");
+        e.addSuppressed(interrupted);
+        return e;
     }
 
     private SQLException backingOff(long waitNanos) {
