@@ -33,12 +33,14 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The pool controls of psycopg_pool and HikariCP, through the core: init SQL and initializers, load
  * shedding, resize, evict all, pause/resume and rotating credentials. Backends are counted by this
- * test's own application_name only (other test runs share the server).
+ * test's own application_name only (other test runs share the server). Every test runs once per
+ * session provider ({@link Fixtures#SESSION_PROVIDERS}).
  */
 class PoolControlsTest {
     private static TestSchema schema;
@@ -53,8 +55,8 @@ class PoolControlsTest {
         schema.close();
     }
 
-    private static String app(String what) {
-        return "sb-ctl-" + what + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 1_000_000;
+    private static String app(String provider, String what) {
+        return "sb-ctl-" + provider + "-" + what + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 1_000_000;
     }
 
     /** Backend pids of one application_name on the shared server. */
@@ -84,8 +86,9 @@ class PoolControlsTest {
 
     // ---- per-connection set-up ----
 
-    @Test
-    void initSqlAndInitializersSetEveryNewConnectionsBaseline() {
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void initSqlAndInitializersSetEveryNewConnectionsBaseline(String provider) {
         AtomicInteger initialized = new AtomicInteger();
         ConnectionInitializer initializer = c -> {
             initialized.incrementAndGet();
@@ -93,7 +96,7 @@ class PoolControlsTest {
                 s.execute("set application_name = 'sb-initializer-ran'");
             }
         };
-        try (Database db = Database.open(Fixtures.config(schema).minSize(1).maxSize(3)
+        try (Database db = Database.open(Fixtures.config(schema, provider).minSize(1).maxSize(3)
                 .property("db.pool.init-sql", "SET TIME ZONE 'Pacific/Chatham'")
                 .extension(ConnectionInitializer.class, initializer).build())) {
             List<Session> open = new ArrayList<>();
@@ -112,9 +115,10 @@ class PoolControlsTest {
         }
     }
 
-    @Test
-    void theSessionResetRestoresTheInitSqlBaselineNotTheServerDefault() throws SQLException {
-        try (Database db = Database.open(Fixtures.config(schema).minSize(1).maxSize(1)
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void theSessionResetRestoresTheInitSqlBaselineNotTheServerDefault(String provider) throws SQLException {
+        try (Database db = Database.open(Fixtures.config(schema, provider).minSize(1).maxSize(1)
                 .property("db.pool.init-sql", "SET TIME ZONE 'Pacific/Chatham'").build())) {
             int pid;
             try (Session s = db.openSession()) {
@@ -138,15 +142,16 @@ class PoolControlsTest {
         }
     }
 
-    @Test
-    void aFailingInitSqlFailsCreationWithAMappedExceptionNamingTheStatement() {
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void aFailingInitSqlFailsCreationWithAMappedExceptionNamingTheStatement(String provider) {
         String bad = "SET TIME ZONE 'Nowhere/Atlantis'";
-        Throwable atOpen = catchThrowable(() -> Database.open(Fixtures.config(schema)
+        Throwable atOpen = catchThrowable(() -> Database.open(Fixtures.config(schema, provider)
                 .property("db.pool.init-sql", bad).build()).close());
         assertThat(atOpen).isInstanceOf(DataAccessException.class).hasMessageContaining(bad);
         assertThat(((DataAccessException) atOpen).sqlState()).isEqualTo("22023");
 
-        try (Database db = Database.open(Fixtures.config(schema).failFast(false).minSize(0)
+        try (Database db = Database.open(Fixtures.config(schema, provider).failFast(false).minSize(0)
                 .property("db.pool.init-sql", bad).checkoutTimeout(Duration.ofSeconds(5)).build())) {
             long start = System.nanoTime();
             Throwable atCheckout = catchThrowable(db::openSession);
@@ -160,9 +165,10 @@ class PoolControlsTest {
 
     // ---- load shedding ----
 
-    @Test
-    void beyondMaxWaitingTheNextCallerFailsAtOnceAndIsCounted() throws Exception {
-        try (Database db = Database.open(Fixtures.config(schema).minSize(2).maxSize(2)
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void beyondMaxWaitingTheNextCallerFailsAtOnceAndIsCounted(String provider) throws Exception {
+        try (Database db = Database.open(Fixtures.config(schema, provider).minSize(2).maxSize(2)
                 .property("db.pool.max-waiting", "3").checkoutTimeout(Duration.ofSeconds(20)).build())) {
             Session a = db.openSession();
             Session b = db.openSession();
@@ -204,10 +210,11 @@ class PoolControlsTest {
 
     // ---- resize ----
 
-    @Test
-    void resizeUpAndDownUnderLoadWithoutErrors() throws Exception {
-        String app = app("resize");
-        try (Database db = Database.open(Fixtures.config(schema).applicationName(app).minSize(1).maxSize(2)
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void resizeUpAndDownUnderLoadWithoutErrors(String provider) throws Exception {
+        String app = app(provider, "resize");
+        try (Database db = Database.open(Fixtures.config(schema, provider).applicationName(app).minSize(1).maxSize(2)
                 .checkoutTimeout(Duration.ofSeconds(20)).build())) {
             AtomicBoolean running = new AtomicBoolean(true);
             List<Throwable> errors = new CopyOnWriteArrayList<>();
@@ -245,10 +252,11 @@ class PoolControlsTest {
 
     // ---- evict all ----
 
-    @Test
-    void evictAllReplacesEveryConnectionWithoutErrorsForCallers() throws Exception {
-        String app = app("evict");
-        try (Database db = Database.open(Fixtures.config(schema).applicationName(app).minSize(2).maxSize(2).build())) {
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void evictAllReplacesEveryConnectionWithoutErrorsForCallers(String provider) throws Exception {
+        String app = app(provider, "evict");
+        try (Database db = Database.open(Fixtures.config(schema, provider).applicationName(app).minSize(2).maxSize(2).build())) {
             Session busy = db.openSession();
             Session other = db.openSession();
             Set<Integer> before = Set.of(pid(busy), pid(other));
@@ -269,10 +277,11 @@ class PoolControlsTest {
 
     // ---- pause / resume ----
 
-    @Test
-    void pausedCheckoutsWaitWithoutNewBackendsAndResumeServesThemInOrder() throws Exception {
-        String app = app("pause");
-        try (Database db = Database.open(Fixtures.config(schema).applicationName(app).minSize(1).maxSize(1)
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void pausedCheckoutsWaitWithoutNewBackendsAndResumeServesThemInOrder(String provider) throws Exception {
+        String app = app(provider, "pause");
+        try (Database db = Database.open(Fixtures.config(schema, provider).applicationName(app).minSize(1).maxSize(1)
                 .checkoutTimeout(Duration.ofSeconds(20)).build())) {
             CheckoutTest.await(() -> backends(app).size() == 1);
             Session open = db.openSession();
@@ -310,9 +319,10 @@ class PoolControlsTest {
         }
     }
 
-    @Test
-    void aPausedCheckoutGivesUpAtTheCheckoutTimeoutSayingSo() {
-        try (Database db = Database.open(Fixtures.config(schema).minSize(1).maxSize(2)
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void aPausedCheckoutGivesUpAtTheCheckoutTimeoutSayingSo(String provider) {
+        try (Database db = Database.open(Fixtures.config(schema, provider).minSize(1).maxSize(2)
                 .checkoutTimeout(Duration.ofMillis(300)).build())) {
             db.pause();
             Throwable failure = catchThrowable(db::openSession);
@@ -326,11 +336,12 @@ class PoolControlsTest {
 
     // ---- JMX ----
 
-    @Test
-    void theJmxViewShowsTheStatisticsAndDrivesTheControls() throws Exception {
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void theJmxViewShowsTheStatisticsAndDrivesTheControls(String provider) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name;
-        try (Database db = Database.open(Fixtures.config(schema).minSize(1).maxSize(3)
+        try (Database db = Database.open(Fixtures.config(schema, provider).minSize(1).maxSize(3)
                 .property("db.pool.jmx", "true").build())) {
             name = new ObjectName("dev.switchboard:type=Pool,name=" + ObjectName.quote(db.config().poolName()));
             assertThat(server.isRegistered(name)).isTrue();
@@ -352,8 +363,9 @@ class PoolControlsTest {
 
     // ---- rotating credentials ----
 
-    @Test
-    void aPasswordSupplierIsAskedForEachNewConnectionSoRotationNeedsNoRestart() throws Exception {
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void aPasswordSupplierIsAskedForEachNewConnectionSoRotationNeedsNoRestart(String provider) throws Exception {
         String oldPassword = "old-Secret-4f1d9a";
         String newPassword = "new-Secret-77c0e2";
         try (PgCluster cluster = PgCluster.start(); LogCapture log = LogCapture.start()) {
@@ -363,8 +375,8 @@ class PoolControlsTest {
             }
             AtomicReference<String> current = new AtomicReference<>(oldPassword);
             AtomicInteger asked = new AtomicInteger();
-            DbConfig config = DbConfig.builder().sessionProvider(Fixtures.DEFAULT_PROVIDER)
-                    .url(cluster.jdbcUrl()).user("rotating").poolName("sb-rotating")
+            DbConfig config = DbConfig.builder().sessionProvider(provider)
+                    .url(cluster.jdbcUrl()).user("rotating").poolName("sb-rotating-" + provider)
                     .minSize(1).maxSize(2).checkoutTimeout(Duration.ofSeconds(5))
                     .passwordSupplier(() -> {
                         asked.incrementAndGet();

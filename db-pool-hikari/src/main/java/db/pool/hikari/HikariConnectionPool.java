@@ -30,6 +30,11 @@ final class HikariConnectionPool implements ConnectionPool {
      * and again for the cancelled sessions to come back, before HikariCP aborts what is left.
      */
     static final Duration CANCEL_BOUND = Duration.ofSeconds(2);
+    /**
+     * One wait inside HikariCP lasts at most this long; {@link #borrow(long)} waits again until its
+     * deadline, looking at HikariCP's last connect failure in between.
+     */
+    static final long WAIT_SLICE_MS = 100;
     private final Duration closeTimeout;
     private final HikariConfig settings;
     private final HikariPool hikari;
@@ -71,8 +76,7 @@ final class HikariConnectionPool implements ConnectionPool {
         if (closed.get()) {
             throw closedException(null);
         }
-        // Rounded up: a deadline less than a millisecond away still gets one try.
-        return checkout((deadlineNanos - System.nanoTime() + 999_999) / 1_000_000);
+        return checkout(deadlineNanos);
     }
 
     /**
@@ -125,27 +129,33 @@ final class HikariConnectionPool implements ConnectionPool {
         hikari.softEvictConnections();
     }
 
-    private Connection checkout(long timeoutMs) throws SQLException {
+    /**
+     * HikariCP's checkout, waiting in slices until the deadline. HikariCP keeps retrying a failing
+     * connect until its timeout and never fails a waiter early; a slice that ends with a connect failure
+     * goes to the core at once (as c3p0's given-up acquisition does), which fails a refusal by a server
+     * that answered (authentication, init SQL) now and waits for a reconnect otherwise.
+     */
+    private Connection checkout(long deadlineNanos) throws SQLException {
         long start = System.nanoTime();
-        try {
-            return hikari.getConnection(Math.max(1, timeoutMs));
-        } catch (SQLException e) {
-            if (closed.get() || hikari.poolState == HikariPool.POOL_SHUTDOWN) {
-                throw closedException(e);
-            }
-            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
-                throw e;
-            }
-            if (!(e instanceof SQLTransientConnectionException)) {
-                throw e;
-            }
-            // HikariCP's timeout: its cause is the pool's last connect failure, if any.
-            timeouts.incrementAndGet();
-            long waitedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
-            Throwable connectFailure = e.getCause();
-            int busy = hikari.getActiveConnections();
-            if (busy < max) {
-                if (connectFailure != null && PoolFailures.hasDriverCause(connectFailure)) {
+        while (true) {
+            // Rounded up: a deadline less than a millisecond away still gets one try.
+            long remainingMs = (deadlineNanos - System.nanoTime() + 999_999) / 1_000_000;
+            try {
+                return hikari.getConnection(Math.max(1, Math.min(remainingMs, WAIT_SLICE_MS)));
+            } catch (SQLException e) {
+                if (closed.get() || hikari.poolState == HikariPool.POOL_SHUTDOWN) {
+                    throw closedException(e);
+                }
+                if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                    throw e;
+                }
+                if (!(e instanceof SQLTransientConnectionException)) {
+                    throw e;
+                }
+                // HikariCP's timeout: its cause is the pool's last connect failure, if any.
+                Throwable connectFailure = e.getCause();
+                int busy = hikari.getActiveConnections();
+                if (busy < max && connectFailure != null && PoolFailures.hasDriverCause(connectFailure)) {
                     Exception failure = PoolFailures.cannotConnect(name, target, connectFailure);
                     failure.addSuppressed(e);
                     if (failure instanceof SQLException) {
@@ -153,10 +163,17 @@ final class HikariConnectionPool implements ConnectionPool {
                     }
                     throw (RuntimeException) failure;
                 }
-                throw PoolFailures.noConnectionInTime(name, target, waitedMs, busy, max, connectFailure, e);
+                if (System.nanoTime() - deadlineNanos < 0) {
+                    continue; // one slice passed; wait again until the deadline
+                }
+                timeouts.incrementAndGet();
+                long waitedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+                if (busy < max) {
+                    throw PoolFailures.noConnectionInTime(name, target, waitedMs, busy, max, connectFailure, e);
+                }
+                throw PoolFailures.exhausted(name, waitedMs, checkoutTimeout, max, busy,
+                        hikari.getThreadsAwaitingConnection(), e);
             }
-            throw PoolFailures.exhausted(name, waitedMs, checkoutTimeout, max, busy,
-                    hikari.getThreadsAwaitingConnection(), e);
         }
     }
 
