@@ -1,6 +1,7 @@
 package db.api;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -167,7 +168,12 @@ public final class TxOptions {
         /** Also retries failures of these types, besides serialization failures and deadlocks. */
         @SafeVarargs
         public final Builder alsoRetryOn(Class<? extends DataAccessException>... types) {
-            Set<Class<? extends DataAccessException>> extra = Set.of(types);
+            // copied element by element: handing the generic array itself on is what could pollute the heap
+            Set<Class<? extends DataAccessException>> copy = new HashSet<>();
+            for (Class<? extends DataAccessException> type : types) {
+                copy.add(Objects.requireNonNull(type, "type"));
+            }
+            Set<Class<? extends DataAccessException>> extra = Set.copyOf(copy);
             Predicate<DataAccessException> previous = retryOn;
             this.retryOn = failure -> previous.test(failure)
                     || extra.stream().anyMatch(type -> type.isInstance(failure));

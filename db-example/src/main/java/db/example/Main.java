@@ -78,6 +78,7 @@ public final class Main {
      * Runs the example and returns the exit code. Separate from {@link #main(String[])} so that a
      * test can run it in-process with its own streams and environment.
      */
+    @SuppressWarnings("try") // the span printer is attached for the tour's duration: only its close() matters
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> environment,
                    Properties systemProperties) {
         for (String arg : args) {

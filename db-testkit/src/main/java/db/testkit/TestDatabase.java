@@ -80,7 +80,8 @@ public final class TestDatabase {
             return container;
         }
         TestDatabase local = new TestDatabase(LOCAL_URL, LOCAL_USER, null, "local server");
-        try (Connection ignored = local.connect()) {
+        try {
+            local.connect().close();
             return local;
         } catch (SQLException e) {
             throw new IllegalStateException("No PostgreSQL for the tests: DB_TEST_URL is not set, no Docker engine "
@@ -129,8 +130,8 @@ public final class TestDatabase {
     }
 
     private void requireAnswer() {
-        try (Connection ignored = connect()) {
-            // it answers
+        try {
+            connect().close();
         } catch (SQLException e) {
             throw new IllegalStateException("DB_TEST_URL=" + jdbcUrl + " does not answer: " + e.getMessage(), e);
         }

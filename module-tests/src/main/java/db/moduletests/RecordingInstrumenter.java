@@ -24,6 +24,10 @@ public final class RecordingInstrumenter implements QueryInstrumenter {
     // Test-only registry: the test reaches the records of "its" database through the pool name.
     private static final Map<String, Recording> RECORDINGS = new ConcurrentHashMap<>();
 
+    /** Found by {@link java.util.ServiceLoader}; the records live in a static registry. */
+    public RecordingInstrumenter() {
+    }
+
     /** One statement as the core reported it. */
     public record Event(QueryContext query, QueryOutcome outcome) {
     }
@@ -33,6 +37,9 @@ public final class RecordingInstrumenter implements QueryInstrumenter {
         private final List<Event> queries = new CopyOnWriteArrayList<>();
         private final List<PoolEvent> poolEvents = new CopyOnWriteArrayList<>();
         private final List<QueryContext> started = new CopyOnWriteArrayList<>();
+
+        private Recording() {
+        }
 
         /** Finished statements, in order. */
         public List<Event> queries() {

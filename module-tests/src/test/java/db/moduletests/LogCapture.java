@@ -19,8 +19,8 @@ final class LogCapture implements AutoCloseable {
     private LogCapture() {
         context = (LoggerContext) LogManager.getContext(false);
         Configuration config = context.getConfiguration();
-        PatternLayout layout = PatternLayout.newBuilder().withConfiguration(config)
-                .withPattern("%level %logger{1} %msg%n%throwable").build();
+        PatternLayout layout = PatternLayout.newBuilder().setConfiguration(config)
+                .setPattern("%level %logger{1} %msg%n%throwable").build();
         appender = WriterAppender.newBuilder().setName("capture-" + UUID.randomUUID()).setTarget(out)
                 .setLayout(layout).setConfiguration(config).build();
         appender.start();

@@ -64,8 +64,11 @@ class PoolCheckoutTest {
              Session second = db.openSession()) {
             CompletableFuture<Outcome> waiter = CompletableFuture.supplyAsync(() -> {
                 long start = System.nanoTime();
-                try (Session ignored = db.openSession()) {
-                    return new Outcome((System.nanoTime() - start) / 1_000_000, null);
+                try {
+                    Session third = db.openSession();
+                    long waitedMs = (System.nanoTime() - start) / 1_000_000;
+                    third.close();
+                    return new Outcome(waitedMs, null);
                 } catch (Throwable t) {
                     return new Outcome((System.nanoTime() - start) / 1_000_000, t);
                 }

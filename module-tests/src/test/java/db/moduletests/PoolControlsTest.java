@@ -338,6 +338,7 @@ class PoolControlsTest {
 
     @ParameterizedTest
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    @SuppressWarnings("try") // the session is held only to be counted as an active connection
     void theJmxViewShowsTheStatisticsAndDrivesTheControls(String provider) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name;

@@ -209,7 +209,8 @@ class PoolLifecycleTest {
                 .checkoutTimeout(Duration.ofSeconds(3)).property("db.pool.close-timeout", "10s").build());
         Session only = db.openSession();
         CompletableFuture<String> waiter = CompletableFuture.supplyAsync(() -> {
-            try (Session ignored = db.openSession()) {
+            try {
+                db.openSession().close();
                 return "got a connection from a closed pool";
             } catch (PoolClosedException e) {
                 return Thread.currentThread().isInterrupted() ? "interrupt flag left set" : "ok";
@@ -230,8 +231,9 @@ class PoolLifecycleTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void twoPoolsWithTheSameNameGetDistinctNamesAndBothWork(String provider) {
         String app = uniqueAppName(provider, "twin");
-        try (Database first = Database.open(config(provider, app).minSize(1).maxSize(1).build());
-             Database second = Database.open(config(provider, app).minSize(1).maxSize(1).build())) {
+        // first is closed while second stays open, so it is no try-with-resources resource
+        Database first = Database.open(config(provider, app).minSize(1).maxSize(1).build());
+        try (Database second = Database.open(config(provider, app).minSize(1).maxSize(1).build())) {
             assertThat(first.stats().poolName()).isEqualTo(app);
             assertThat(second.stats().poolName()).isNotEqualTo(app).startsWith(app);
             try (Session a = first.openSession(); Session b = second.openSession()) {
@@ -242,6 +244,8 @@ class PoolLifecycleTest {
             try (Database third = Database.open(config(provider, app).minSize(1).maxSize(1).build())) {
                 assertThat(third.stats().poolName()).isEqualTo(app);
             }
+        } finally {
+            first.close();
         }
     }
 }
