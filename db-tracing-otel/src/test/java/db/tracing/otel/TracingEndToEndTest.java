@@ -8,6 +8,8 @@ import db.api.Database;
 import db.api.DbConfig;
 import db.api.PoolExhaustedException;
 import db.api.Session;
+import db.api.TransactionOutcomeUnknownException;
+import db.testkit.TcpProxy;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
 import io.opentelemetry.api.OpenTelemetry;
@@ -382,6 +384,75 @@ class TracingEndToEndTest {
     }
 
     @Test
+    void aCommitWhoseAnswerNeverComesIsATransactionWithAnUnknownOutcome() throws Exception {
+        database.close();
+        Duration networkTimeout = Duration.ofSeconds(1);
+        TransactionOutcomeUnknownException thrown;
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(TestDatabase.get().jdbcUrl(), TcpProxy.Mode.FORWARD)) {
+            database = Database.open(config("otel-e2e-unknown", proxy.rewrite(schema.jdbcUrl()))
+                    .property(OpenTelemetryInstrumenter.TRANSACTIONS, "true")
+                    .property("db.network-timeout", networkTimeout.toString()).build());
+            try {
+                database.runInTransaction(s -> {
+                    s.execute("INSERT INTO users (id, email) VALUES (?, ?)", 30, "unknown@x");
+                    // what follows is the COMMIT: it reaches the server, its answer is held back
+                    proxy.stall(TcpProxy.Direction.DOWNSTREAM);
+                });
+                throw new AssertionError("the COMMIT's answer was held back, yet the transaction succeeded");
+            } catch (TransactionOutcomeUnknownException e) {
+                thrown = e;
+            } finally {
+                proxy.resume();
+                database.close();
+            }
+        }
+        // the server did commit: "unknown" is the truth, "rolled_back" would have been a lie
+        try (Connection direct = TestDatabase.get().connect(); Statement statement = direct.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + schema.name() + ".users WHERE id = 30")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+        assertThat(thrown.sqlState()).as("the connection failure's SQLSTATE").startsWith("08");
+
+        List<SpanData> all = spans.getFinishedSpanItems();
+        List<SpanData> transactions = all.stream().filter(s -> s.getName().equals("transaction"))
+                .collect(Collectors.toList());
+        assertThat(transactions).hasSize(1);
+        SpanData tx = transactions.get(0);
+        assertThat(tx.getKind()).isEqualTo(SpanKind.INTERNAL);
+        assertThat(tx.getAttributes().get(AttributeKey.stringKey("switchboard.transaction.outcome"))).isEqualTo("unknown");
+        assertThat(tx.getAttributes().get(AttributeKey.longKey("switchboard.transaction.attempts"))).isEqualTo(1L);
+        assertThat(tx.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(tx.getAttributes().get(ERROR_TYPE)).isEqualTo(thrown.sqlState());
+        assertThat(tx.getEvents()).singleElement().satisfies(event -> {
+            assertThat(event.getName()).isEqualTo("exception");
+            assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.type")))
+                    .isEqualTo(TransactionOutcomeUnknownException.class.getName());
+        });
+
+        List<SpanData> children = all.stream().filter(s -> s.getParentSpanId().equals(tx.getSpanId()))
+                .collect(Collectors.toList());
+        assertThat(children).extracting(SpanData::getName).containsExactly("INSERT users", "COMMIT");
+        SpanData commit = children.get(1);
+        assertThat(commit.getKind()).isEqualTo(SpanKind.CLIENT);
+        assertThat(commit.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(commit.getAttributes().get(STATUS_CODE)).isEqualTo(thrown.sqlState());
+        assertThat(commit.getAttributes().get(ERROR_TYPE)).isEqualTo(thrown.sqlState());
+        assertThat(commit.getEvents()).singleElement().satisfies(event -> assertThat(
+                event.getAttributes().get(AttributeKey.stringKey("exception.type")))
+                .isEqualTo(TransactionOutcomeUnknownException.class.getName()));
+        // the span covers the wait for an answer, up to the network timeout
+        assertThat(Duration.ofNanos(commit.getEndEpochNanos() - commit.getStartEpochNanos()))
+                .isGreaterThanOrEqualTo(networkTimeout.minusMillis(100));
+        assertThat(metric(metrics.collectAllMetrics(), "db.client.operation.duration").getHistogramData().getPoints())
+                .anySatisfy(p -> {
+                    assertThat(p.getAttributes().get(SUMMARY)).isEqualTo("COMMIT");
+                    assertThat(p.getAttributes().get(STATUS_CODE)).isEqualTo(thrown.sqlState());
+                });
+        assertThat(all.toString()).doesNotContain("unknown@x");
+    }
+
+    @Test
     void noPhantomCommitAndNothingWhenTransactionsAreOff() throws Exception {
         database.close();
         database = Database.open(config("otel-e2e-notx").property(OpenTelemetryInstrumenter.TRANSACTIONS, "true").build());
@@ -416,8 +487,12 @@ class TracingEndToEndTest {
     }
 
     private DbConfig.Builder config(String poolName) {
+        return config(poolName, schema.jdbcUrl());
+    }
+
+    private DbConfig.Builder config(String poolName, String url) {
         TestDatabase db = TestDatabase.get();
-        DbConfig.Builder config = DbConfig.builder().url(schema.jdbcUrl()).poolName(poolName)
+        DbConfig.Builder config = DbConfig.builder().url(url).poolName(poolName)
                 .minSize(1).maxSize(2).extension(OpenTelemetry.class, sdk);
         if (db.user() != null) {
             config.user(db.user());
