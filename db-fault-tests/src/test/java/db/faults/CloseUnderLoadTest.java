@@ -121,7 +121,7 @@ class CloseUnderLoadTest {
         while (db.stats().pending() < WAITERS && System.nanoTime() < waitersDeadline) {
             Thread.sleep(10);
         }
-        Thread.sleep(200); // the waiters are parked in checkout
+        assertThat(db.stats().pending()).as("waiters in checkout when close() begins").isEqualTo(WAITERS);
 
         long closeStart = System.nanoTime();
         db.close();

@@ -261,20 +261,30 @@ class TracingEndToEndTest {
     @Test
     void slowCheckoutShowsOnTheFirstStatementsSpan() throws Exception {
         database.close();
+        Duration slow = Duration.ofMillis(100);
         database = Database.open(config("otel-e2e-slow").maxSize(1).minSize(1)
-                .property(OpenTelemetryInstrumenter.SLOW_CHECKOUT, "100ms")
+                .property(OpenTelemetryInstrumenter.SLOW_CHECKOUT, slow.toString())
                 .property(OpenTelemetryInstrumenter.CHECKOUT_SPANS, "true").build());
         java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
         Thread holder = new Thread(() -> {
             try (Session session = database.openSession()) {
                 session.query("SELECT 1", rs -> rs.getInt(1));
                 held.countDown();
-                // hold the only connection until the test's checkout is seen waiting, then 200 ms more
+                // hold the only connection until the test's checkout has been seen waiting for longer than
+                // the slow-checkout threshold (it began waiting before it was first seen)
                 long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-                while (database.stats().pending() < 1 && System.nanoTime() < deadline) {
+                long firstSeenWaiting = 0;
+                while (System.nanoTime() < deadline) {
+                    if (database.stats().pending() >= 1) {
+                        long now = System.nanoTime();
+                        if (firstSeenWaiting == 0) {
+                            firstSeenWaiting = now;
+                        } else if (now - firstSeenWaiting > slow.toNanos()) {
+                            break;
+                        }
+                    }
                     Thread.sleep(5);
                 }
-                Thread.sleep(200);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -293,7 +303,7 @@ class TracingEndToEndTest {
                 .filter(s -> s.getParentSpanId().equals(parent.getSpanContext().getSpanId()))
                 .collect(Collectors.toList());
         assertThat(mine).extracting(SpanData::getName).containsExactly("checkout", "SELECT users", "SELECT users");
-        assertThat(mine.get(0).getEndEpochNanos() - mine.get(0).getStartEpochNanos()).isGreaterThanOrEqualTo(100_000_000L);
+        assertThat(mine.get(0).getEndEpochNanos() - mine.get(0).getStartEpochNanos()).isGreaterThanOrEqualTo(slow.toNanos());
         assertThat(mine.get(1).getEvents()).singleElement().satisfies(event -> {
             assertThat(event.getName()).isEqualTo("db.client.connection.slow_checkout");
             assertThat(event.getAttributes().get(AttributeKey.doubleKey("switchboard.checkout.wait")))
