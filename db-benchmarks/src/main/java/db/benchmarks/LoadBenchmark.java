@@ -43,8 +43,10 @@ public final class LoadBenchmark {
     }
 
     private record Result(Contender contender, Load load, int round, Map<String, String> values) {
+        /** The value, or NaN when the worker did not print it (a baseline built before it existed). */
         double get(String key) {
-            return Double.parseDouble(values.get(key));
+            String v = values.get(key);
+            return v == null ? Double.NaN : Double.parseDouble(v);
         }
     }
 
@@ -122,9 +124,9 @@ public final class LoadBenchmark {
                     Result r = runWorker(java, jvmArgs, forwarded, contender, load, round, warmupMs, measureMs);
                     results.add(r);
                     System.out.printf(Locale.ROOT, "round %d  %-20s %-34s %,12.0f ops/s  wait mean %9.1f µs  p50 %9.1f  "
-                                    + "p99 %10.1f  p99.9 %10.1f µs%n", round, load.label(), contender.label(),
-                            r.get("throughput"), r.get("waitMeanUs"), r.get("waitP50Us"), r.get("waitP99Us"),
-                            r.get("waitP999Us"));
+                                    + "p99 %10.1f  p99.9 %10.1f µs  client CPU %6.1f µs/op%n", round, load.label(),
+                            contender.label(), r.get("throughput"), r.get("waitMeanUs"), r.get("waitP50Us"),
+                            r.get("waitP99Us"), r.get("waitP999Us"), r.get("cpuUsPerOp"));
                 }
             }
         }
@@ -194,19 +196,21 @@ public final class LoadBenchmark {
     private static void summarize(List<Result> results, List<Load> loads, List<Contender> contenders, int rounds,
                                   String baselineTag) {
         System.out.println();
-        System.out.println("## Medians over " + rounds + " round(s) (checkout wait in µs)");
+        System.out.println("## Medians over " + rounds + " round(s) (checkout wait in µs; client CPU = the worker"
+                + " JVM's CPU time per operation, all threads)");
         System.out.println();
-        System.out.println("| load | variant | ops/s | wait mean | p50 | p99 | p99.9 | p99 ÷ mean |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| load | variant | ops/s | wait mean | p50 | p99 | p99.9 | p99 ÷ mean | client CPU µs/op |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Load load : loads) {
             for (Contender c : applicable(contenders, load)) {
                 List<Result> rs = results.stream().filter(r -> r.load().equals(load) && r.contender().equals(c)).toList();
                 double mean = median(rs, r -> r.get("waitMeanUs"));
-                System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.1f | %.1f | %.1f | %s |%n", load.label(),
+                System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.1f | %.1f | %.1f | %s | %.1f |%n", load.label(),
                         c.label(), median(rs, r -> r.get("throughput")), mean, median(rs, r -> r.get("waitP50Us")),
                         median(rs, r -> r.get("waitP99Us")), median(rs, r -> r.get("waitP999Us")),
                         mean < 1 ? "—" : String.format(Locale.ROOT, "%.1f",
-                                median(rs, r -> r.get("waitP99Us") / Math.max(1e-9, r.get("waitMeanUs")))));
+                                median(rs, r -> r.get("waitP99Us") / Math.max(1e-9, r.get("waitMeanUs")))),
+                        median(rs, r -> r.get("cpuUsPerOp")));
             }
         }
         System.out.println();
@@ -224,6 +228,17 @@ public final class LoadBenchmark {
             ratios.put("Switchboard/HikariCP ÷ the same [" + baselineTag + "]",
                     new String[] {"sb-hikari", "sb-hikari@" + baselineTag});
         }
+        printRatios(results, loads, rounds, ratios, "throughput");
+        System.out.println();
+        System.out.println("## Client CPU per operation ratios (above 1: the first costs more CPU per operation),"
+                + " per round, then the median");
+        System.out.println();
+        ratios.keySet().removeIf(k -> k.contains("pgjdbc"));
+        printRatios(results, loads, rounds, ratios, "cpuUsPerOp");
+    }
+
+    private static void printRatios(List<Result> results, List<Load> loads, int rounds, Map<String, String[]> ratios,
+                                    String metric) {
         System.out.println("| ratio | load | per round | median |");
         System.out.println("|---|---|---|---:|");
         for (Map.Entry<String, String[]> e : ratios.entrySet()) {
@@ -232,8 +247,8 @@ public final class LoadBenchmark {
                 for (int round = 1; round <= rounds; round++) {
                     Result a = find(results, e.getValue()[0], load, round);
                     Result b = find(results, e.getValue()[1], load, round);
-                    if (a != null && b != null) {
-                        perRound.add(a.get("throughput") / b.get("throughput"));
+                    if (a != null && b != null && !Double.isNaN(a.get(metric) / b.get(metric))) {
+                        perRound.add(a.get(metric) / b.get(metric));
                     }
                 }
                 if (!perRound.isEmpty()) {

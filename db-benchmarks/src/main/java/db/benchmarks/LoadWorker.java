@@ -4,6 +4,7 @@ import com.mchange.v2.c3p0.ComboPooledDataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import db.api.Database;
 import db.api.Session;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -134,11 +135,13 @@ public final class LoadWorker {
             }));
         }
         Thread.sleep(warmupMs);
+        long cpuStart = processCpuNanos();
         long start = System.nanoTime();
         phase = MEASURE;
         Thread.sleep(measureMs);
         phase = STOP;
         long end = System.nanoTime();
+        long cpu = processCpuNanos() - cpuStart;
         for (Future<?> f : running) {
             f.get(60, TimeUnit.SECONDS);
         }
@@ -149,7 +152,7 @@ public final class LoadWorker {
         if (pool != null) {
             pool.close();
         }
-        print(variant, load, recorders, (end - start) / 1e9);
+        print(variant, load, recorders, (end - start) / 1e9, cpu);
         System.exit(0);
     }
 
@@ -226,7 +229,18 @@ public final class LoadWorker {
         }
     }
 
-    private static void print(LoadVariant variant, Load load, List<Recorder> recorders, double seconds) {
+    /**
+     * CPU time of this JVM (all its threads), or -1 where the platform does not tell. Per operation it shows
+     * what the client side costs even when other processes share the cores, where throughput does not.
+     */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
+    }
+
+    private static void print(LoadVariant variant, Load load, List<Recorder> recorders, double seconds,
+                              long cpuNanos) {
         int total = 0;
         for (Recorder r : recorders) {
             total += r.n;
@@ -247,10 +261,10 @@ public final class LoadWorker {
         Arrays.sort(ops);
         System.out.println(String.format(Locale.ROOT,
                 "RESULT variant=%s load=%s ops=%d seconds=%.3f throughput=%.1f waitMeanUs=%.2f waitP50Us=%.2f "
-                        + "waitP99Us=%.2f waitP999Us=%.2f opP50Us=%.2f opP99Us=%.2f opP999Us=%.2f jdk=%s",
+                        + "waitP99Us=%.2f waitP999Us=%.2f opP50Us=%.2f opP99Us=%.2f opP999Us=%.2f cpuUsPerOp=%.2f jdk=%s",
                 variant.id, load.id(), total, seconds, total / seconds, total == 0 ? 0 : waitSum / total / 1e3,
                 pct(waits, 0.50), pct(waits, 0.99), pct(waits, 0.999), pct(ops, 0.50), pct(ops, 0.99), pct(ops, 0.999),
-                Runtime.version()));
+                cpuNanos < 0 || total == 0 ? -1.0 : cpuNanos / 1e3 / total, Runtime.version()));
     }
 
     /** The q-quantile in microseconds (nearest rank). */

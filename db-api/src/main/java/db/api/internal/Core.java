@@ -138,7 +138,7 @@ public final class Core {
         this.checkoutTimeoutNanos = config.checkoutTimeout().toNanos();
         this.maxWaiting = maxWaiting(config);
         this.minSize = config.minSize();
-        this.gate = new CheckoutGate(config.maxSize(), maxWaiting);
+        this.gate = new CheckoutGate(uniquePoolName, config.maxSize(), maxWaiting);
     }
 
     /** Discovers the providers (in {@code layer} only, when given) and starts the pool. */

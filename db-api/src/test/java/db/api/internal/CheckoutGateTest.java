@@ -58,7 +58,7 @@ class CheckoutGateTest {
 
     @Test
     void uncontendedTakesAndGivesBackWithoutWaiting() throws InterruptedException {
-        CheckoutGate gate = new CheckoutGate(2, 0);
+        CheckoutGate gate = new CheckoutGate("test", 2, 0);
         assertThat(gate.acquire(in(Duration.ZERO))).isNull();
         assertThat(gate.acquire(in(Duration.ZERO))).isNull();
         assertThat(gate.acquire(in(Duration.ZERO))).isEqualTo(CheckoutGate.Refusal.TIMEOUT);
@@ -70,7 +70,7 @@ class CheckoutGateTest {
 
     @Test
     void waitersAreServedInArrivalOrder() throws InterruptedException {
-        CheckoutGate gate = new CheckoutGate(1, 0);
+        CheckoutGate gate = new CheckoutGate("test", 1, 0);
         assertThat(gate.acquire(in(Duration.ZERO))).isNull();
         List<Integer> admitted = new CopyOnWriteArrayList<>();
         List<Thread> threads = queueInOrder(gate, 8, admitted);
@@ -84,7 +84,7 @@ class CheckoutGateTest {
 
     @Test
     void aPermitGivenBackGoesToTheWaiterNotToANewcomer() throws InterruptedException {
-        CheckoutGate gate = new CheckoutGate(1, 0);
+        CheckoutGate gate = new CheckoutGate("test", 1, 0);
         assertThat(gate.acquire(in(Duration.ZERO))).isNull();
         CountDownLatch hold = new CountDownLatch(1);
         AtomicReference<CheckoutGate.Refusal> waiterResult = new AtomicReference<>(CheckoutGate.Refusal.REJECTED);
@@ -110,7 +110,7 @@ class CheckoutGateTest {
 
     @Test
     void anInterruptedWaiterLeavesTheQueueAndNoPermitIsLost() throws InterruptedException {
-        CheckoutGate gate = new CheckoutGate(1, 0);
+        CheckoutGate gate = new CheckoutGate("test", 1, 0);
         assertThat(gate.acquire(in(Duration.ZERO))).isNull();
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread waiter = new Thread(() -> {
@@ -133,7 +133,7 @@ class CheckoutGateTest {
 
     @Test
     void aWaiterGivesUpAtItsDeadline() throws InterruptedException {
-        CheckoutGate gate = new CheckoutGate(1, 0);
+        CheckoutGate gate = new CheckoutGate("test", 1, 0);
         assertThat(gate.acquire(in(Duration.ZERO))).isNull();
         long start = System.nanoTime();
         assertThat(gate.acquire(in(Duration.ofMillis(200)))).isEqualTo(CheckoutGate.Refusal.TIMEOUT);
@@ -142,8 +142,47 @@ class CheckoutGateTest {
     }
 
     @Test
+    void aLaterArrivalWithAnEarlierDeadlineGivesUpAtItsOwnDeadline() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate("test", 1, 0);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        AtomicReference<CheckoutGate.Refusal> patient = new AtomicReference<>();
+        Thread first = new Thread(() -> {
+            try {
+                patient.set(gate.acquire(in(Duration.ofSeconds(20))));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        first.start();
+        await(() -> gate.waiting() == 1);
+        long start = System.nanoTime();
+        assertThat(gate.acquire(in(Duration.ofMillis(300)))).isEqualTo(CheckoutGate.Refusal.TIMEOUT);
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(10));
+        assertThat(gate.waiting()).isEqualTo(1);
+        gate.release();
+        first.join(10_000);
+        assertThat(patient.get()).isNull();
+    }
+
+    @Test
+    void theDeadlineWatcherEndsWithTheGate() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate("watcher-test", 1, 0);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        assertThat(gate.acquire(in(Duration.ofMillis(50)))).isEqualTo(CheckoutGate.Refusal.TIMEOUT);
+        assertThat(watcherRunning("watcher-test")).isTrue();
+        gate.close();
+        await(() -> !watcherRunning("watcher-test"));
+    }
+
+    private static boolean watcherRunning(String gateName) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("switchboard-gate-" + gateName) && t.isAlive());
+    }
+
+    @Test
     void beyondMaxWaitingANewCallerIsRejectedAtOnce() throws InterruptedException {
-        CheckoutGate gate = new CheckoutGate(1, 2);
+        CheckoutGate gate = new CheckoutGate("test", 1, 2);
         assertThat(gate.acquire(in(Duration.ZERO))).isNull();
         List<Integer> admitted = new CopyOnWriteArrayList<>();
         List<Thread> threads = queueInOrder(gate, 2, admitted);
@@ -159,7 +198,7 @@ class CheckoutGateTest {
 
     @Test
     void pausedAdmitsNobodyAndResumeServesInOrder() throws InterruptedException {
-        CheckoutGate gate = new CheckoutGate(2, 0);
+        CheckoutGate gate = new CheckoutGate("test", 2, 0);
         gate.pause();
         assertThat(gate.acquire(in(Duration.ofMillis(20)))).isEqualTo(CheckoutGate.Refusal.TIMEOUT);
         List<Integer> admitted = new CopyOnWriteArrayList<>();
@@ -179,7 +218,7 @@ class CheckoutGateTest {
 
     @Test
     void closeSendsEveryWaiterAwayAtOnceAndRefusesLaterCallers() throws InterruptedException {
-        CheckoutGate gate = new CheckoutGate(1, 0);
+        CheckoutGate gate = new CheckoutGate("test", 1, 0);
         assertThat(gate.acquire(in(Duration.ZERO))).isNull();
         List<CheckoutGate.Refusal> refusals = new CopyOnWriteArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -209,7 +248,7 @@ class CheckoutGateTest {
 
     @Test
     void growingAdmitsWaitersShrinkingIsPaidBackByReturns() throws InterruptedException {
-        CheckoutGate gate = new CheckoutGate(1, 0);
+        CheckoutGate gate = new CheckoutGate("test", 1, 0);
         assertThat(gate.acquire(in(Duration.ZERO))).isNull();
         List<Integer> admitted = new CopyOnWriteArrayList<>();
         List<Thread> threads = queueInOrder(gate, 1, admitted);
@@ -226,7 +265,7 @@ class CheckoutGateTest {
 
     @Test
     void neverMoreHoldersThanPermitsUnderContention() throws InterruptedException {
-        CheckoutGate gate = new CheckoutGate(3, 0);
+        CheckoutGate gate = new CheckoutGate("test", 3, 0);
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger maxInside = new AtomicInteger();
         AtomicInteger timeouts = new AtomicInteger();
@@ -262,7 +301,7 @@ class CheckoutGateTest {
 
     @Test
     void closingReleasesEveryWaiterAtOnce() throws InterruptedException {
-        CheckoutGate gate = new CheckoutGate(1, 0);
+        CheckoutGate gate = new CheckoutGate("test", 1, 0);
         assertThat(gate.acquire(in(Duration.ZERO))).isNull();
         List<CheckoutGate.Refusal> results = new CopyOnWriteArrayList<>();
         List<Thread> threads = new ArrayList<>();

@@ -28,13 +28,13 @@ public class GateBenchmark {
     /** A gate of 8 permits, as many as the benchmark pools have connections. */
     @State(Scope.Benchmark)
     public static class EightPermits {
-        final CheckoutGate gate = new CheckoutGate(8, 0);
+        final CheckoutGate gate = new CheckoutGate("bench", 8, 0);
     }
 
     /** A gate of 2 permits: with 4 threads, half of them wait. */
     @State(Scope.Benchmark)
     public static class TwoPermits {
-        final CheckoutGate gate = new CheckoutGate(2, 0);
+        final CheckoutGate gate = new CheckoutGate("bench", 2, 0);
     }
 
     @Benchmark
