@@ -73,8 +73,8 @@ final class ConnectionServers {
         }
         DatabaseTarget before = newest.getAndSet(server);
         if (before != null && !before.equals(server)) {
-            LOG.info("Pool '{}' connects to {} now (was {}): the driver found the server it is told to use "
-                    + "(targetServerType) there", poolName, server, before);
+            LOG.info("Pool '{}' connects to {} now (was {}): the driver found the server targetServerType asks "
+                    + "for there (a failover?)", poolName, server, before);
         }
     }
 
