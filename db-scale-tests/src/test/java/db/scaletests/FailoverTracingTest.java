@@ -14,7 +14,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,29 +27,18 @@ import org.junit.jupiter.api.Test;
 class FailoverTracingTest {
     private static final String WRITE = "insert into traced values (?)";
 
-    private static PgCluster primary;
-    private static PgCluster standby;
+    @AutoClose
+    private static Standbys.Pair clusters;
 
     @BeforeAll
     static void startClusters() {
-        primary = PgCluster.start();
-        Standbys.execute(primary, "create table traced (id int primary key)");
-        standby = primary.startStandby();
-        Standbys.awaitReplayed(primary, standby);
-    }
-
-    @AfterAll
-    static void stopClusters() {
-        if (standby != null) {
-            standby.close();
-        }
-        if (primary != null) {
-            primary.close();
-        }
+        clusters = Standbys.Pair.start("create table traced (id int primary key)");
     }
 
     @Test
     void afterAFailoverTheSpansOfWritesAndThePrimarysPoolNameTheNewPrimary() {
+        PgCluster primary = clusters.primary();
+        PgCluster standby = clusters.standby();
         String url = "jdbc:postgresql://127.0.0.1:" + primary.port() + ",127.0.0.1:" + standby.port() + "/"
                 + PgCluster.DATABASE;
         TxOptions retrying = TxOptions.builder().maxAttempts(50).backoff(Duration.ofMillis(10), Duration.ofMillis(200))
@@ -75,9 +64,9 @@ class FailoverTracingTest {
                     .allSatisfy(span -> assertRanOn(span, primary));
             assertThat(db.pools().get(0).server()).isEqualTo("127.0.0.1:" + standby.port());
             assertThat(db.health().pools().get(0).server()).isEqualTo("127.0.0.1:" + standby.port());
-            System.out.printf("[scale] failover tracing: write spans server.port %d before, %d after the failover "
-                    + "(%d failed attempts on the old primary first)%n", primary.port(), standby.port(),
-                    writes.size() - 1);
+            System.out.printf("[scale] failover tracing: write spans server.port %d before, %d after the failover; "
+                    + "attempts that failed on the old primary's connections first: %d%n", primary.port(),
+                    standby.port(), writes.size() - 1);
         }
     }
 

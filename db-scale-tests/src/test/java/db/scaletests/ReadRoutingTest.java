@@ -18,7 +18,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.metrics.data.PointData;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -35,25 +35,16 @@ class ReadRoutingTest {
     private static final TxOptions READ_ONLY = TxOptions.builder().readOnly(true).build();
     private static final String IN_RECOVERY = "select pg_is_in_recovery()";
 
+    @AutoClose
+    private static Standbys.Pair clusters;
     private static PgCluster primary;
     private static PgCluster standby;
 
     @BeforeAll
     static void startClusters() {
-        primary = PgCluster.start();
-        Standbys.execute(primary, "create table routed (id int primary key, note text)");
-        standby = primary.startStandby();
-        Standbys.awaitReplayed(primary, standby);
-    }
-
-    @AfterAll
-    static void stopClusters() {
-        if (standby != null) {
-            standby.close();
-        }
-        if (primary != null) {
-            primary.close();
-        }
+        clusters = Standbys.Pair.start("create table routed (id int primary key, note text)");
+        primary = clusters.primary();
+        standby = clusters.standby();
     }
 
     private static DbConfig.Builder config(String name) {
