@@ -9,7 +9,9 @@ import java.util.Optional;
  * primary's pool, and with read routing ({@code db.replica.url}) one pool per standby.
  *
  * @param role       {@link Role#PRIMARY} or {@link Role#REPLICA}
- * @param server     {@code host:port} the pool connects to (for a multi-host primary URL, the hosts listed)
+ * @param server     {@code host:port} the pool connects to: for a multi-host primary URL the host of its
+ *                   newest connection (after a failover, the new primary), or every host listed,
+ *                   comma-separated, before it has one
  * @param stats      the pool's statistics
  * @param inRotation whether read-only work is sent there now (always true for the primary)
  * @param lag        the standby's replay lag at the last probe, or {@code null} when unknown or not a standby
@@ -25,7 +27,7 @@ public record PoolStatus(Role role, String server, PoolStats stats, boolean inRo
         /** Read-only work only. */
         REPLICA;
 
-        /** {@code primary} or {@code replica}, as in logs and metric attributes. */
+        /** {@code primary} or {@code replica}, as in logs and the {@code switchboard.pool.role} metric attribute. */
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }

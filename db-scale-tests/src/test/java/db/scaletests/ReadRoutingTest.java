@@ -4,6 +4,7 @@ import static db.scaletests.Standbys.await;
 import static db.scaletests.Standbys.replicaInRotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import db.api.ConnectionException;
 import db.api.Database;
@@ -13,9 +14,11 @@ import db.api.PoolStatus;
 import db.api.Session;
 import db.api.TxOptions;
 import db.testkit.PgCluster;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.metrics.data.PointData;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,25 +35,16 @@ class ReadRoutingTest {
     private static final TxOptions READ_ONLY = TxOptions.builder().readOnly(true).build();
     private static final String IN_RECOVERY = "select pg_is_in_recovery()";
 
+    @AutoClose
+    private static Standbys.Pair clusters;
     private static PgCluster primary;
     private static PgCluster standby;
 
     @BeforeAll
     static void startClusters() {
-        primary = PgCluster.start();
-        Standbys.execute(primary, "create table routed (id int primary key, note text)");
-        standby = primary.startStandby();
-        Standbys.awaitReplayed(primary, standby);
-    }
-
-    @AfterAll
-    static void stopClusters() {
-        if (standby != null) {
-            standby.close();
-        }
-        if (primary != null) {
-            primary.close();
-        }
+        clusters = Standbys.Pair.start("create table routed (id int primary key, note text)");
+        primary = clusters.primary();
+        standby = clusters.standby();
     }
 
     private static DbConfig.Builder config(String name) {
@@ -206,6 +200,30 @@ class ReadRoutingTest {
                     "select note from routed where id = ?", row -> row.getString(1), 100_000));
             assertThat(replayed).contains("while paused");
             assertThat(db.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery)).as("reads are back").isTrue();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void eachPoolsMetricsCarryItsRoleAndEachStatementsSpanTheHostItRanOn() {
+        try (Telemetry telemetry = new Telemetry();
+             Database db = Database.open(config("roles").extension(OpenTelemetry.class, telemetry.sdk()).build())) {
+            await("standby in rotation", Duration.ofSeconds(10), () -> replicaInRotation(db));
+            assertThat(db.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery)).isTrue();
+            String write = "insert into routed values (?, ?)";
+            db.inTransaction(s -> s.execute(write, 200_000, "traced"));
+
+            List<PointData> pool = telemetry.points("db.client.connection.");
+            assertThat(pool).extracting(p -> p.getAttributes().get(Telemetry.POOL_NAME),
+                            p -> p.getAttributes().get(Telemetry.POOL_ROLE))
+                    .containsOnly(tuple("roles", "primary"), tuple("roles-replica", "replica"))
+                    .contains(tuple("roles", "primary"), tuple("roles-replica", "replica"));
+            assertThat(pool).filteredOn(p -> "replica".equals(p.getAttributes().get(Telemetry.POOL_ROLE)))
+                    .as("the standby pool's count, max and wait time").hasSizeGreaterThanOrEqualTo(3);
+            assertThat(telemetry.spans(IN_RECOVERY)).singleElement().satisfies(span -> assertThat(
+                    span.getAttributes().get(Telemetry.SERVER_PORT)).isEqualTo((long) standby.port()));
+            assertThat(telemetry.spans(write)).singleElement().satisfies(span -> assertThat(
+                    span.getAttributes().get(Telemetry.SERVER_PORT)).isEqualTo((long) primary.port()));
         }
     }
 }

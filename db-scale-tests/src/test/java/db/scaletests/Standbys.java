@@ -15,6 +15,33 @@ final class Standbys {
     private Standbys() {
     }
 
+    /** A throwaway primary with one streaming standby; closing stops and removes both. */
+    record Pair(PgCluster primary, PgCluster standby) implements AutoCloseable {
+
+        /** Starts the primary, runs {@code setup} on it, and starts a standby that has replayed it. */
+        static Pair start(String... setup) {
+            PgCluster primary = PgCluster.start();
+            try {
+                execute(primary, setup);
+                PgCluster standby = primary.startStandby();
+                awaitReplayed(primary, standby);
+                return new Pair(primary, standby);
+            } catch (RuntimeException | Error e) {
+                primary.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                standby.close();
+            } finally {
+                primary.close();
+            }
+        }
+    }
+
     /** Waits (bounded) until {@code condition} holds; fails with {@code what} otherwise. */
     static Duration await(String what, Duration timeout, BooleanSupplier condition) {
         long start = System.nanoTime();

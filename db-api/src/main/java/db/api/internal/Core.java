@@ -3,12 +3,14 @@ package db.api.internal;
 import db.api.CheckoutInterruptedException;
 import db.api.ConnectionException;
 import db.api.DataAccessException;
+import db.api.DatabaseTarget;
 import db.api.DbConfig;
 import db.api.DbKeys;
 import db.api.Health;
 import db.api.PoolClosedException;
 import db.api.PoolExhaustedException;
 import db.api.PoolStats;
+import db.api.PoolStatus;
 import db.api.Providers;
 import db.api.QueryTimeoutException;
 import db.api.Session;
@@ -121,12 +123,15 @@ public final class Core {
                         .collect(Collectors.toList()),
                 instrumenters.stream().map(QueryInstrumenter::name).collect(Collectors.toList()));
         this.uniquePoolName = PoolNames.claim(config.poolName());
-        InstrumentationContext context = new InstrumentationContext(config, config.target(), uniquePoolName,
-                this::stats);
+        // Pool events reach the hooks through a lambda that reads them when called, so the connector comes first.
+        this.connector = new PhysicalConnector(scaleOut.primary(), poolEvents(), layer, List.of());
+        ConnectionServers servers = connector.servers();
+        InstrumentationContext context = new InstrumentationContext(config, servers.first(), uniquePoolName,
+                this::stats, PoolStatus.Role.PRIMARY);
         this.instrumentations = openAll(instrumenters, context);
         boolean rewrites = config.booleanProperty("db.tracing.sqlcommenter", false);
         TransactionPoolerGuard guard = scaleOut.transactionPooler() ? new TransactionPoolerGuard() : null;
-        this.hooks = new QueryHooks(instrumentations, translator, rewrites, guard);
+        this.hooks = new QueryHooks(instrumentations, translator, rewrites, guard, servers);
         String poolName = config.poolName();
         this.leakScheduler = config.leakThreshold().isZero() ? null
                 : Executors.newSingleThreadScheduledExecutor(daemonThreads("switchboard-leak-" + poolName));
@@ -134,7 +139,6 @@ public final class Core {
         this.probes = Executors.newCachedThreadPool(daemonThreads("switchboard-health-" + poolName));
         this.dataSource = new SessionDataSource(this);
         this.transactions = new Transactions(this);
-        this.connector = new PhysicalConnector(scaleOut.primary(), poolEvents(), layer, List.of());
         this.checkoutTimeoutNanos = config.checkoutTimeout().toNanos();
         this.maxWaiting = maxWaiting(config);
         this.minSize = config.minSize();
@@ -177,7 +181,7 @@ public final class Core {
                     + "and DISCARD are refused", config.poolName());
         }
         LOG.info("Switchboard opened pool '{}' for {} (size {}..{}) with session provider {}, error mappers {}, "
-                        + "instrumenters {}", config.poolName(), config.target(), config.minSize(), config.maxSize(),
+                        + "instrumenters {}", config.poolName(), core.describeTarget(), config.minSize(), config.maxSize(),
                 Discovery.describeOne(sessionProvider), core.providers.errorMappers(), core.providers.instrumenters());
         return core;
     }
@@ -221,13 +225,14 @@ public final class Core {
     private ReplicaRouter.Started startReplicaPool(DbConfig replicaConfig) {
         PhysicalConnector replicaConnector = new PhysicalConnector(replicaConfig, poolEvents(), layer, List.of());
         ConnectionPool replicaPool = sessionProvider.start(replicaConnector.context());
-        InstrumentationContext context = new InstrumentationContext(replicaConfig, replicaConfig.target(),
-                replicaPool.name(), replicaPool::stats);
+        ConnectionServers servers = replicaConnector.servers();
+        InstrumentationContext context = new InstrumentationContext(replicaConfig, servers.first(),
+                replicaPool.name(), replicaPool::stats, PoolStatus.Role.REPLICA);
         List<Instrumentation> opened = openAll(instrumenters, context);
         replicaInstrumentations.addAll(opened);
         QueryHooks replicaHooks = new QueryHooks(opened, translator,
                 config.booleanProperty("db.tracing.sqlcommenter", false),
-                scaleOut.transactionPooler() ? new TransactionPoolerGuard() : null);
+                scaleOut.transactionPooler() ? new TransactionPoolerGuard() : null, servers);
         return new ReplicaRouter.Started(replicaPool, replicaHooks);
     }
 
@@ -536,9 +541,9 @@ public final class Core {
     }
 
     /** Every pool with its role: the primary's first, then the standbys'. */
-    public List<db.api.PoolStatus> pools() {
-        List<db.api.PoolStatus> all = new ArrayList<>();
-        all.add(new db.api.PoolStatus(db.api.PoolStatus.Role.PRIMARY, primaryServers(), stats(), true, null, null));
+    public List<PoolStatus> pools() {
+        List<PoolStatus> all = new ArrayList<>();
+        all.add(new PoolStatus(PoolStatus.Role.PRIMARY, primaryServer(), stats(), true, null, null));
         ReplicaRouter router = replicas;
         if (router != null) {
             all.addAll(router.statuses());
@@ -546,13 +551,28 @@ public final class Core {
         return all;
     }
 
-    private String primaryServers() {
-        try {
-            return ConnectionUrl.parse(scaleOut.primary().jdbcUrl()).hosts().stream().map(Object::toString)
-                    .collect(Collectors.joining(","));
-        } catch (IllegalArgumentException e) {
-            return config.target().host() + ":" + config.target().port();
+    /**
+     * {@code host:port} of the primary: with a multi-host URL the host of the newest connection (after a
+     * failover, the new primary), or every host listed while that is not known.
+     */
+    private String primaryServer() {
+        ConnectionServers servers = connector.servers();
+        DatabaseTarget newest = servers.newest();
+        if (newest != null) {
+            return newest.host() + ":" + newest.port();
         }
+        return servers.hosts();
+    }
+
+    /** The primary for log lines: with a multi-host URL the host in use when known, and the hosts listed. */
+    private String describeTarget() {
+        ConnectionServers servers = connector.servers();
+        if (!servers.multiHost()) {
+            return servers.first().toString();
+        }
+        DatabaseTarget newest = servers.newest();
+        return (newest != null ? newest + ", connected" : servers.first() + ", not connected yet") + "; hosts "
+                + servers.hosts();
     }
 
     private PoolStats primaryStats() {

@@ -26,9 +26,9 @@ import javax.sql.DataSource;
 /**
  * The one source of physical connections for every provider ({@link PoolContext#connections()}):
  * driver properties from the configuration, the password asked anew per connection, the baseline set
- * up ({@code db.pool.init-sql}, then the {@link ConnectionInitializer}s), creation reported, attempts
- * counted, and a back-off while the database is unreachable so that N waiting callers cause one connect
- * attempt per back-off step, not N. Thread-safe; nothing here is held while connecting.
+ * up ({@code db.pool.init-sql}, then the {@link ConnectionInitializer}s), creation reported, the host
+ * each connection is on noted ({@link ConnectionServers}), attempts counted, and a back-off while the
+ * database is unreachable so that N waiting callers cause one connect attempt per back-off step, not N. Thread-safe; nothing here is held while connecting.
  */
 public final class PhysicalConnector implements DataSource {
     /** The configuration key of the SQL run on every new physical connection. */
@@ -47,6 +47,7 @@ public final class PhysicalConnector implements DataSource {
     private final List<ConnectionInitializer> initializers;
     private final long backoffCapNanos;
     private final PasswordSupplier passwordSupplier;
+    private final ConnectionServers servers;
     /** Whether the last failure was the baseline set-up (init SQL, an initializer), not the connect. */
     private volatile boolean lastFailureWasSetUp;
     /** What failed in the last set-up: the init SQL with its statement, or an initializer's class. */
@@ -70,6 +71,7 @@ public final class PhysicalConnector implements DataSource {
         config.extension(ConnectionInitializer.class).ifPresent(all::add);
         this.initializers = List.copyOf(all);
         this.passwordSupplier = config.extension(PasswordSupplier.class).orElse(null);
+        this.servers = new ConnectionServers(config);
         // Never wait longer between attempts than a quarter of the checkout timeout: a waiter must see
         // several attempts before it gives up.
         this.backoffCapNanos = Math.max(Duration.ofMillis(10).toNanos(),
@@ -138,6 +140,7 @@ public final class PhysicalConnector implements DataSource {
             throw e;
         }
         succeeded();
+        servers.created(connection);
         try {
             events.connectionCreated(Duration.ofNanos(System.nanoTime() - start));
         } catch (RuntimeException e) {
@@ -260,6 +263,11 @@ public final class PhysicalConnector implements DataSource {
     }
 
     // ---- what the core reads and steers ----
+
+    /** Which host of the URL each connection is on. */
+    ConnectionServers servers() {
+        return servers;
+    }
 
     void pause() {
         paused = true;

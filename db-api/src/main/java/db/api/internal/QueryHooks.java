@@ -1,6 +1,7 @@
 package db.api.internal;
 
 import db.api.DataAccessException;
+import db.api.DatabaseTarget;
 import db.api.spi.Instrumentation;
 import db.api.spi.PoolEvent;
 import db.api.spi.QueryContext;
@@ -30,19 +31,25 @@ final class QueryHooks {
     private final boolean rewrites;
     private final ErrorTranslator translator;
     private final TransactionPoolerGuard guard;
+    /** Which host of the pool's URL a session's connection is on; null: the instrumentations' target. */
+    private final ConnectionServers servers;
 
     QueryHooks(List<Instrumentation> instrumentations, ErrorTranslator translator, boolean rewrites) {
-        this(instrumentations, translator, rewrites, null);
+        this(instrumentations, translator, rewrites, null, null);
     }
 
-    /** With {@code guard} (behind a transaction pooler) every statement's text is checked before it is sent. */
+    /**
+     * With {@code guard} (behind a transaction pooler) every statement's text is checked before it is sent;
+     * with {@code servers} every statement is told the host its connection is on.
+     */
     QueryHooks(List<Instrumentation> instrumentations, ErrorTranslator translator, boolean rewrites,
-               TransactionPoolerGuard guard) {
+               TransactionPoolerGuard guard, ConnectionServers servers) {
         this.instrumentations = instrumentations.toArray(Instrumentation[]::new);
         this.off = this.instrumentations.length == 0 && guard == null;
         this.translator = translator;
         this.rewrites = rewrites;
         this.guard = guard;
+        this.servers = servers;
     }
 
     /** Whether there is nothing to call: the wrappers then go straight to the driver. */
@@ -81,13 +88,23 @@ final class QueryHooks {
      */
     <T> T run(SessionImpl session, String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds,
               JdbcCall<T> call, ToLongFunction<T> rows) throws SQLException {
-        return run(session, new QueryContext(sql, parameterized, batchSize), queryTimeoutSeconds, call, rows);
+        return run(session, new QueryContext(sql, parameterized, batchSize, batchSize > 0, server(session)),
+                queryTimeoutSeconds, call, rows);
     }
 
     /** As {@link #run(SessionImpl, String, boolean, int, int, JdbcCall, ToLongFunction)} for an {@code executeBatch} call. */
     <T> T runBatch(SessionImpl session, String sql, boolean parameterized, int batchSize, int queryTimeoutSeconds,
                    JdbcCall<T> call, ToLongFunction<T> rows) throws SQLException {
-        return run(session, new QueryContext(sql, parameterized, batchSize, true), queryTimeoutSeconds, call, rows);
+        return run(session, new QueryContext(sql, parameterized, batchSize, true, server(session)), queryTimeoutSeconds,
+                call, rows);
+    }
+
+    /** The host of the session's connection: looked up once per session, and only with a multi-host URL. */
+    private DatabaseTarget server(SessionImpl session) {
+        if (servers == null) {
+            return null;
+        }
+        return servers.multiHost() ? session.server(servers) : servers.first();
     }
 
     private <T> T run(SessionImpl session, QueryContext context, int queryTimeoutSeconds, JdbcCall<T> call,

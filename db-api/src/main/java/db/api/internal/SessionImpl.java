@@ -1,6 +1,7 @@
 package db.api.internal;
 
 import db.api.DataAccessException;
+import db.api.DatabaseTarget;
 import db.api.EmptyResultException;
 import db.api.IncorrectResultSizeException;
 import db.api.RowMapper;
@@ -55,6 +56,8 @@ final class SessionImpl implements Session {
     private DataAccessException lastMapped;
     /** How many helpers ({@link #prepared}) are running: their caller receives mapped exceptions. */
     private int helpers;
+    /** The host the connection is on, once a statement asked (multi-host URLs only). */
+    private DatabaseTarget server;
 
     SessionImpl(Core core, Connection physical, QueryHooks hooks, SessionReset reset, LeakDetector leakDetector) {
         this.core = core;
@@ -393,6 +396,16 @@ final class SessionImpl implements Session {
 
     Connection physical() {
         return physical;
+    }
+
+    /** The host the connection is on, looked up by {@code servers} at the first call. */
+    DatabaseTarget server(ConnectionServers servers) {
+        DatabaseTarget s = server;
+        if (s == null) {
+            s = servers.of(physical);
+            server = s;
+        }
+        return s;
     }
 
     ConnectionState state() {

@@ -3,6 +3,7 @@ package db.api.spi;
 import db.api.DatabaseTarget;
 import db.api.DbConfig;
 import db.api.PoolStats;
+import db.api.PoolStatus;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -15,9 +16,11 @@ import java.util.function.Supplier;
  *                 {@code db.pool.name}, with {@code #2}, {@code #3}, ... appended when another open
  *                 database already uses it
  * @param stats    live pool statistics, for observable gauges; cheap to call
+ * @param role     what the pool is for: the primary's, or a standby's with read routing
+ *                 ({@code db.replica.url})
  */
 public record InstrumentationContext(DbConfig config, DatabaseTarget target, String poolName,
-                                     Supplier<PoolStats> stats) {
+                                     Supplier<PoolStats> stats, PoolStatus.Role role) {
 
     /** Validates the parts. */
     public InstrumentationContext {
@@ -25,5 +28,11 @@ public record InstrumentationContext(DbConfig config, DatabaseTarget target, Str
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(poolName, "poolName");
         Objects.requireNonNull(stats, "stats");
+        Objects.requireNonNull(role, "role");
+    }
+
+    /** The primary's pool. */
+    public InstrumentationContext(DbConfig config, DatabaseTarget target, String poolName, Supplier<PoolStats> stats) {
+        this(config, target, poolName, stats, PoolStatus.Role.PRIMARY);
     }
 }

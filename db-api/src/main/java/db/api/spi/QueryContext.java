@@ -1,5 +1,6 @@
 package db.api.spi;
 
+import db.api.DatabaseTarget;
 import java.util.Objects;
 
 /**
@@ -12,8 +13,12 @@ import java.util.Objects;
  * @param batchSize     the number of statements or parameter sets in a batch; 0 when not a batch (or
  *                      an empty batch)
  * @param batch         whether this is an {@code executeBatch} call, even one with 0 or 1 entries
+ * @param server        the server of the connection it runs on: with a multi-host URL the host the driver
+ *                      connected to (after a failover, the new primary), else the pool's
+ *                      {@link InstrumentationContext#target()}; {@code null} when not known (then that
+ *                      target applies)
  */
-public record QueryContext(String sql, boolean parameterized, int batchSize, boolean batch) {
+public record QueryContext(String sql, boolean parameterized, int batchSize, boolean batch, DatabaseTarget server) {
 
     /** Validates the parts. */
     public QueryContext {
@@ -23,9 +28,14 @@ public record QueryContext(String sql, boolean parameterized, int batchSize, boo
         }
     }
 
-    /** A statement, or a batch when {@code batchSize > 0}. */
+    /** A statement, or a batch when {@code batchSize > 0}, on a server not known here. */
     public QueryContext(String sql, boolean parameterized, int batchSize) {
-        this(sql, parameterized, batchSize, batchSize > 0);
+        this(sql, parameterized, batchSize, batchSize > 0, null);
+    }
+
+    /** A statement or an {@code executeBatch} call on a server not known here. */
+    public QueryContext(String sql, boolean parameterized, int batchSize, boolean batch) {
+        this(sql, parameterized, batchSize, batch, null);
     }
 
     /** Whether this is a batch execution (an {@code executeBatch} call, possibly empty). */

@@ -97,7 +97,7 @@ public final class OpenTelemetryInstrumenter implements QueryInstrumenter {
                 config.booleanProperty(TRANSACTIONS, false));
         String namespace = OtelInstrumentation.namespace(context.target().database(), config.driverProperties());
         Function<OpenTelemetry, Instrumentation> factory = openTelemetry -> new OtelInstrumentation(openTelemetry,
-                options, context.target(), namespace, context.poolName(), context.stats());
+                options, context.target(), namespace, context.poolName(), context.role(), context.stats());
         Optional<OpenTelemetry> given = config.extension(OpenTelemetry.class);
         Instrumentation instrumentation;
         if (given.isPresent()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import db.api.DataAccessException;
+import db.api.DatabaseTarget;
 import db.api.Database;
 import db.api.DbConfig;
 import db.api.PoolExhaustedException;
@@ -26,6 +27,8 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -236,6 +239,33 @@ class TracingEndToEndTest {
                     .allSatisfy(p -> assertThat(p.getAttributes().get(POOL_NAME)).isEqualTo("otel-e2e"))
                     .isNotEmpty();
         }
+    }
+
+    @Test
+    void withSeveralHostsSpansAndPoolsNameTheHostTheConnectionIsOnNotTheFirstListed() throws Exception {
+        int refused;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refused = socket.getLocalPort(); // closed again: nobody listens there, the driver moves on
+        }
+        DbConfig multiHost = config("otel-multi-host")
+                .url(schema.jdbcUrl().replaceFirst("//", "//127.0.0.1:" + refused + ","))
+                .build();
+        DatabaseTarget used = multiHost.targets().get(1);
+        try (Database db = Database.open(multiHost); Session session = db.openSession()) {
+            session.execute("INSERT INTO users (id, email) VALUES (?, ?)", 7, "multi@example.com");
+            assertThat(db.pools().get(0).server()).isEqualTo(used.host() + ":" + used.port());
+        }
+        assertThat(statementSpans()).singleElement().satisfies(span -> {
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo(used.host());
+            assertThat(span.getAttributes().get(AttributeKey.longKey("server.port")))
+                    .isEqualTo(used.port() == DatabaseTarget.DEFAULT_PORT ? null : (long) used.port())
+                    .isNotEqualTo(Long.valueOf(refused));
+        });
+        assertThat(metric(metrics.collectAllMetrics(), "db.client.connection.wait_time").getHistogramData().getPoints())
+                .filteredOn(p -> "otel-multi-host".equals(p.getAttributes().get(POOL_NAME)))
+                .singleElement()
+                .satisfies(p -> assertThat(p.getAttributes().get(AttributeKey.stringKey("switchboard.pool.role")))
+                        .isEqualTo("primary"));
     }
 
     @Test

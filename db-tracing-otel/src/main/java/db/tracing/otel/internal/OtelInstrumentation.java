@@ -4,6 +4,7 @@ import db.api.DataAccessException;
 import db.api.DatabaseTarget;
 import db.api.Isolation;
 import db.api.PoolStats;
+import db.api.PoolStatus;
 import db.api.spi.Instrumentation;
 import db.api.spi.PoolEvent;
 import db.api.spi.QueryContext;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -63,6 +65,15 @@ import java.util.function.Supplier;
  *       use any free slot) and {@code db.client.connection.idle.min} its minimum size.</li>
  *   <li>In require-parent mode, statements without a parent span get no span, but are still
  *       measured by {@code db.client.operation.duration}.</li>
+ *   <li>{@code server.address} and {@code server.port} are those of the host the statement's connection
+ *       is on ({@link QueryContext#server()}): with a multi-host URL, the one the driver connected to, so
+ *       after a failover they name the new primary. The transaction span, which starts before a
+ *       connection is borrowed, and COMMIT and ROLLBACK carry the pool's configured (first) host.</li>
+ *   <li>The pool metrics carry {@code switchboard.pool.role} ({@code primary} or {@code replica}) next to
+ *       {@code db.client.connection.pool.name}: the conventions define no role, and advise against adding
+ *       names of one's own to their namespaces ({@code db.client.connection.*}), where a later version
+ *       could define the same name differently; Switchboard's own pool attributes are
+ *       {@code switchboard.pool.*}.</li>
  * </ul>
  */
 public final class OtelInstrumentation implements Instrumentation {
@@ -84,6 +95,8 @@ public final class OtelInstrumentation implements Instrumentation {
     static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
     static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
     static final AttributeKey<String> POOL_NAME = AttributeKey.stringKey("db.client.connection.pool.name");
+    /** Which pool of a database: the primary's or a standby's (Switchboard's own: see the class comment). */
+    static final AttributeKey<String> POOL_ROLE = AttributeKey.stringKey("switchboard.pool.role");
     static final AttributeKey<String> CONNECTION_STATE = AttributeKey.stringKey("db.client.connection.state");
     static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
     static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
@@ -121,12 +134,19 @@ public final class OtelInstrumentation implements Instrumentation {
     private static final String SYSTEM = "postgresql";
     private static final System.Logger LOG = System.getLogger(OtelInstrumentation.class.getName());
 
+    /**
+     * How many hosts other than the configured one get their own attribute sets: the core names only the
+     * hosts its URL lists, so this bound is never reached in practice; past it the sets start afresh.
+     */
+    private static final int MAX_OTHER_SERVERS = 16;
+
     private final TracingOptions options;
     private final Tracer tracer;
-    private final SqlInfoCache<Shape> cache;
-    private final Shape emptyBatch;
-    /** db.system.name, db.namespace, server.address, server.port: the same on every span and measurement. */
-    private final Attributes base;
+    private final String namespace;
+    /** The pool's configured host, the one nearly every statement runs on. */
+    private final Server configured;
+    /** Other hosts the pool's connections are on (a multi-host URL after a failover), built when first seen. */
+    private final Map<DatabaseTarget, Server> otherServers = new ConcurrentHashMap<>();
     private final Attributes poolAttributes;
     private final Attributes idleAttributes;
     private final Attributes usedAttributes;
@@ -159,7 +179,7 @@ public final class OtelInstrumentation implements Instrumentation {
      */
     public OtelInstrumentation(OpenTelemetry openTelemetry, TracingOptions options, DatabaseTarget target,
                                String poolName, Supplier<PoolStats> stats) {
-        this(openTelemetry, options, target, target.database(), poolName, stats);
+        this(openTelemetry, options, target, target.database(), poolName, PoolStatus.Role.PRIMARY, stats);
     }
 
     /**
@@ -167,13 +187,14 @@ public final class OtelInstrumentation implements Instrumentation {
      *
      * @param openTelemetry where spans and metrics go
      * @param options       the switches
-     * @param target        the database's host and port
+     * @param target        the database's configured host and port
      * @param namespace     the {@code db.namespace} ({@code {database}|{schema}} or the database)
      * @param poolName      the pool's name, unique in the process
+     * @param role          the pool's role (primary or a standby's)
      * @param stats         live pool statistics, read when metrics are collected
      */
     public OtelInstrumentation(OpenTelemetry openTelemetry, TracingOptions options, DatabaseTarget target,
-                               String namespace, String poolName, Supplier<PoolStats> stats) {
+                               String namespace, String poolName, PoolStatus.Role role, Supplier<PoolStats> stats) {
         Objects.requireNonNull(openTelemetry, "openTelemetry");
         this.stats = Objects.requireNonNull(stats, "stats");
         this.options = Objects.requireNonNull(options, "options");
@@ -182,20 +203,12 @@ public final class OtelInstrumentation implements Instrumentation {
                 .setInstrumentationVersion(Version.LIBRARY)
                 .setSchemaUrl(SCHEMA_URL)
                 .build();
-        this.cache = new SqlInfoCache<>(1_000, 4_096, this::shape);
-
-        AttributesBuilder b = Attributes.builder()
-                .put(DB_SYSTEM_NAME, SYSTEM)
-                .put(DB_NAMESPACE, namespace)
-                .put(SERVER_ADDRESS, target.host());
-        if (target.port() != DatabaseTarget.DEFAULT_PORT) {
-            b.put(SERVER_PORT, (long) target.port());
-        }
-        this.base = b.build();
-        this.poolAttributes = Attributes.of(POOL_NAME, poolName);
-        this.idleAttributes = Attributes.of(POOL_NAME, poolName, CONNECTION_STATE, "idle");
-        this.usedAttributes = Attributes.of(POOL_NAME, poolName, CONNECTION_STATE, "used");
-        this.emptyBatch = new Shape("", SqlInfo.EMPTY_BATCH);
+        this.namespace = Objects.requireNonNull(namespace, "namespace");
+        this.configured = new Server(target);
+        String roleLabel = role.label();
+        this.poolAttributes = Attributes.of(POOL_NAME, poolName, POOL_ROLE, roleLabel);
+        this.idleAttributes = Attributes.of(POOL_NAME, poolName, POOL_ROLE, roleLabel, CONNECTION_STATE, "idle");
+        this.usedAttributes = Attributes.of(POOL_NAME, poolName, POOL_ROLE, roleLabel, CONNECTION_STATE, "used");
 
         Meter meter = openTelemetry.meterBuilder(SCOPE)
                 .setInstrumentationVersion(Version.LIBRARY)
@@ -293,6 +306,7 @@ public final class OtelInstrumentation implements Instrumentation {
     }
 
     private QueryObservation start(QueryContext query) {
+        Server server = server(query.server());
         int batchSize = query.batchSize();
         Shape shape;
         String name;
@@ -300,7 +314,7 @@ public final class OtelInstrumentation implements Instrumentation {
         Attributes spanAttributes = null;
         boolean recordSpan = !options.requireParent() || Span.current().getSpanContext().isValid();
         if (batchSize >= 2 || (batchSize == 0 && query.isBatch())) {
-            shape = batchSize == 0 ? emptyBatch : cache.get(query.sql());
+            shape = batchSize == 0 ? server.emptyBatch : server.shapes.get(query.sql());
             name = shape.info.batchSummary();
             metricAttributes = shape.batchMetricAttributes;
             if (recordSpan) {
@@ -308,7 +322,7 @@ public final class OtelInstrumentation implements Instrumentation {
             }
         } else {
             // The hot path: everything was built once per SQL text.
-            shape = cache.get(query.sql());
+            shape = server.shapes.get(query.sql());
             name = shape.spanName;
             metricAttributes = shape.metricAttributes;
             if (recordSpan) {
@@ -351,9 +365,46 @@ public final class OtelInstrumentation implements Instrumentation {
         return b.build();
     }
 
-    /** Builds what a SQL text records, once per text: attribute sets are immutable and shared. */
-    private Shape shape(String sql) {
-        return new Shape(sql, SqlAnalyzer.analyze(sql));
+    /** The attribute sets of the host a statement runs on: the configured one unless told another. */
+    private Server server(DatabaseTarget target) {
+        if (target == null || target == configured.target) {
+            return configured; // the hot path: the core hands over the very instance it opened us with
+        }
+        Server server = otherServers.get(target);
+        if (server == null) {
+            if (target.equals(configured.target)) {
+                return configured;
+            }
+            if (otherServers.size() >= MAX_OTHER_SERVERS) {
+                otherServers.clear();
+            }
+            server = otherServers.computeIfAbsent(target, Server::new);
+        }
+        return server;
+    }
+
+    /** What statements on one host record: its server attributes, and per SQL text the sets built from them. */
+    private final class Server {
+        final DatabaseTarget target;
+        /** db.system.name, db.namespace, server.address, server.port: the same on every span and measurement. */
+        final Attributes base;
+        final SqlInfoCache<Shape> shapes;
+        final Shape emptyBatch;
+
+        Server(DatabaseTarget target) {
+            this.target = target;
+            AttributesBuilder b = Attributes.builder()
+                    .put(DB_SYSTEM_NAME, SYSTEM)
+                    .put(DB_NAMESPACE, namespace)
+                    .put(SERVER_ADDRESS, target.host());
+            if (target.port() != DatabaseTarget.DEFAULT_PORT) {
+                b.put(SERVER_PORT, (long) target.port());
+            }
+            this.base = b.build();
+            // Attribute sets are immutable and shared: built once per SQL text.
+            this.shapes = new SqlInfoCache<>(1_000, 4_096, sql -> new Shape(sql, SqlAnalyzer.analyze(sql), base));
+            this.emptyBatch = new Shape("", SqlInfo.EMPTY_BATCH, base);
+        }
     }
 
     /** What every execution of one SQL text records. */
@@ -369,7 +420,7 @@ public final class OtelInstrumentation implements Instrumentation {
         /** Span attributes when run with bind parameters: the text as is if it has a bind marker. */
         final Attributes parameterizedSpanAttributes;
 
-        Shape(String sql, SqlInfo info) {
+        Shape(String sql, SqlInfo info, Attributes base) {
             this.info = info;
             String summary = info.summary();
             this.spanName = summary != null ? summary : SYSTEM;
@@ -438,7 +489,7 @@ public final class OtelInstrumentation implements Instrumentation {
             return TransactionObservation.NOOP;
         }
         try {
-            AttributesBuilder b = base.toBuilder()
+            AttributesBuilder b = configured.base.toBuilder()
                     .put(TX_ISOLATION, transaction.isolation() == Isolation.DEFAULT ? "default"
                             : transaction.isolation().name())
                     .put(TX_MAX_ATTEMPTS, (long) transaction.maxAttempts());

@@ -20,6 +20,7 @@ import db.api.DuplicateKeyException;
 import db.api.ErrorDetails;
 import db.api.PoolExhaustedException;
 import db.api.PoolStats;
+import db.api.PoolStatus;
 import db.api.spi.PoolEvent;
 import db.api.spi.QueryContext;
 import db.api.spi.QueryObservation;
@@ -141,6 +142,57 @@ class OtelInstrumentationTest {
             assertThat(s.getAttributes().get(DB_OPERATION_BATCH_SIZE)).isNull();
             assertThat(s.getAttributes().get(DB_SYSTEM_NAME)).isEqualTo("postgresql");
         });
+    }
+
+    @Test
+    void aStatementOnAnotherHostOfTheUrlCarriesThatHostOnItsSpanAndMeasurement() {
+        DatabaseTarget promoted = new DatabaseTarget("db2.example", 6544, "shop", "app");
+        DatabaseTarget standardPort = new DatabaseTarget("db3.example", 5432, "shop", "app");
+        String sql = "INSERT INTO orders (id) VALUES (?)";
+        try (OtelInstrumentation instrumentation = open()) {
+            run(instrumentation, new QueryContext(sql, true, 0, false, TARGET), QueryOutcome.success(1));
+            run(instrumentation, new QueryContext(sql, true, 0, false, promoted), QueryOutcome.success(1));
+            run(instrumentation, new QueryContext(sql, true, 0, false, standardPort), QueryOutcome.success(1));
+            run(instrumentation, new QueryContext(sql, true, 0), QueryOutcome.success(1)); // host not known
+            run(instrumentation, new QueryContext(sql, true, 2, true, promoted), QueryOutcome.success(2));
+        }
+        assertThat(spans.getFinishedSpanItems())
+                .extracting(s -> s.getAttributes().get(SERVER_ADDRESS), s -> s.getAttributes().get(SERVER_PORT))
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("db.example", 6543L),
+                        org.assertj.core.groups.Tuple.tuple("db2.example", 6544L),
+                        org.assertj.core.groups.Tuple.tuple("db3.example", null),
+                        org.assertj.core.groups.Tuple.tuple("db.example", 6543L),
+                        org.assertj.core.groups.Tuple.tuple("db2.example", 6544L));
+        assertThat(spans.getFinishedSpanItems()).allSatisfy(span -> {
+            assertThat(span.getAttributes().get(DB_NAMESPACE)).isEqualTo("shop");
+            assertThat(span.getAttributes().get(DB_QUERY_TEXT)).isEqualTo(sql);
+        });
+        assertThat(metric("db.client.operation.duration").getHistogramData().getPoints())
+                .filteredOn(p -> "INSERT orders".equals(p.getAttributes().get(DB_QUERY_SUMMARY)))
+                .extracting(p -> p.getAttributes().get(SERVER_ADDRESS), p -> p.getCount())
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("db.example", 2L),
+                        org.assertj.core.groups.Tuple.tuple("db2.example", 1L),
+                        org.assertj.core.groups.Tuple.tuple("db3.example", 1L));
+    }
+
+    @Test
+    void aStandbysPoolMetricsCarryTheReplicaRole() {
+        try (OtelInstrumentation instrumentation = new OtelInstrumentation(sdk, TracingOptions.DEFAULTS, TARGET, "shop",
+                "orders-pool-replica", PoolStatus.Role.REPLICA, stats)) {
+            instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofMillis(20)));
+            Collection<MetricData> collected = metrics.collectAllMetrics();
+            assertThat(collected).filteredOn(m -> m.getName().startsWith("db.client.connection."))
+                    .extracting(MetricData::getName)
+                    .contains("db.client.connection.count", "db.client.connection.max",
+                            "db.client.connection.wait_time");
+            assertThat(collected).filteredOn(m -> m.getName().startsWith("db.client.connection."))
+                    .flatExtracting(m -> m.getData().getPoints())
+                    .allSatisfy(p -> {
+                        assertThat(p.getAttributes().get(OtelInstrumentation.POOL_ROLE)).isEqualTo("replica");
+                        assertThat(p.getAttributes().get(AttributeKey.stringKey("db.client.connection.pool.name")))
+                                .isEqualTo("orders-pool-replica");
+                    });
+        }
     }
 
     @Test
@@ -501,7 +553,8 @@ class OtelInstrumentationTest {
             instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.TIMEOUT, Duration.ofSeconds(30)));
             instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.LEAK, Duration.ofMinutes(5)));
         }
-        Attributes pool = Attributes.of(AttributeKey.stringKey("db.client.connection.pool.name"), "orders-pool");
+        Attributes pool = Attributes.of(AttributeKey.stringKey("db.client.connection.pool.name"), "orders-pool",
+                OtelInstrumentation.POOL_ROLE, "primary");
         assertHistogram("db.client.connection.wait_time", pool, 2, 0.05);
         assertHistogram("db.client.connection.use_time", pool, 1, 1.5);
         assertHistogram("db.client.connection.create_time", pool, 1, 0.007);
@@ -639,7 +692,8 @@ class OtelInstrumentationTest {
         assertThat(metric.getLongSumData().getPoints()).as(name).singleElement().satisfies(p -> {
             assertThat(p.getValue()).isEqualTo(value);
             assertThat(p.getAttributes().asMap()).containsOnly(
-                    entry(AttributeKey.stringKey("db.client.connection.pool.name"), "orders-pool"));
+                    entry(AttributeKey.stringKey("db.client.connection.pool.name"), "orders-pool"),
+                    entry(OtelInstrumentation.POOL_ROLE, "primary"));
         });
     }
 }
