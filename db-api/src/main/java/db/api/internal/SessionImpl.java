@@ -437,7 +437,7 @@ final class SessionImpl implements Session {
      * open is never lent, whatever the policy.
      */
     int classify(String sql) {
-        return reset.tracksSql() ? SessionStateSql.classify(sql) : SessionStateSql.opensTransaction(sql);
+        return reset.classify(sql);
     }
 
     /** Records session state of the given kinds (from {@link SessionStateSql}). */

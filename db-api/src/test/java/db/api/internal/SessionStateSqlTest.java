@@ -83,6 +83,22 @@ class SessionStateSqlTest {
         assertThat(new SessionReset(Policy.ALWAYS).sql(0)).contains("RESET ALL", "DISCARD TEMP", "DEALLOCATE ALL",
                 "UNLISTEN *", "pg_advisory_unlock_all", "CLOSE ALL", "DISCARD SEQUENCES");
         assertThat(new SessionReset(Policy.NEVER).sql(ALL)).isNull();
-        assertThat(new SessionReset(Policy.NEVER).tracksSql()).isFalse();
+    }
+
+    @Test
+    void onlyAutoClassifiesEveryKindTheOthersLookForBeginOnly() {
+        String sql = "SET search_path = x; BEGIN";
+        assertThat(new SessionReset(Policy.AUTO).classify(sql)).isEqualTo(GUC | BEGIN);
+        assertThat(new SessionReset(Policy.ALWAYS).classify(sql)).isEqualTo(BEGIN);
+        assertThat(new SessionReset(Policy.NEVER).classify(sql)).isEqualTo(BEGIN);
+        assertThat(new SessionReset(Policy.NEVER).classify("SET search_path = x")).isZero();
+    }
+
+    @Test
+    void aTextIsClassifiedTheSameFromTheCache() {
+        SessionReset auto = new SessionReset(Policy.AUTO);
+        String sql = "select pg_advisory_lock(1)";
+        assertThat(auto.classify(sql)).isEqualTo(ADVISORY);
+        assertThat(auto.classify(new String(sql.toCharArray()))).isEqualTo(ADVISORY);
     }
 }

@@ -10,6 +10,7 @@ import db.api.spi.PoolEvent;
 import db.api.spi.QueryContext;
 import db.api.spi.QueryObservation;
 import db.api.spi.QueryOutcome;
+import db.api.spi.SqlTextCache;
 import db.api.spi.TransactionContext;
 import db.api.spi.TransactionObservation;
 import io.opentelemetry.api.OpenTelemetry;
@@ -388,7 +389,7 @@ public final class OtelInstrumentation implements Instrumentation {
         final DatabaseTarget target;
         /** db.system.name, db.namespace, server.address, server.port: the same on every span and measurement. */
         final Attributes base;
-        final SqlInfoCache<Shape> shapes;
+        final SqlTextCache<Shape> shapes;
         final Shape emptyBatch;
 
         Server(DatabaseTarget target) {
@@ -402,7 +403,7 @@ public final class OtelInstrumentation implements Instrumentation {
             }
             this.base = b.build();
             // Attribute sets are immutable and shared: built once per SQL text.
-            this.shapes = new SqlInfoCache<>(1_000, 4_096, sql -> new Shape(sql, SqlAnalyzer.analyze(sql), base));
+            this.shapes = new SqlTextCache<>(1_000, 4_096, sql -> new Shape(sql, SqlAnalyzer.analyze(sql), base));
             this.emptyBatch = new Shape("", SqlInfo.EMPTY_BATCH, base);
         }
     }

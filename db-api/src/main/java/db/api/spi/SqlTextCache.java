@@ -1,12 +1,13 @@
-package db.tracing.otel.internal;
+package db.api.spi;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * A bounded cache of what is derived from a SQL text ({@link SqlInfo}, or attributes built from it),
- * so each distinct statement is lexed once.
+ * A bounded cache of what is derived from a SQL text, so that each distinct statement is scanned once:
+ * the core's classification of session state a statement changes, an instrumenter's analysis and the
+ * attributes it builds from it.
  *
  * <p>Two generations approximate an LRU without locking: lookups go to the young map, then the old
  * one (promoting a hit); when the young map reaches its capacity it becomes the old one and a fresh
@@ -16,7 +17,7 @@ import java.util.function.Function;
  * usually generated and unique, and would make the bound on memory meaningless. Races between
  * threads may lose an entry or analyze a text twice, which is harmless.
  */
-public final class SqlInfoCache<V> {
+public final class SqlTextCache<V> {
 
     private final int capacity;
     private final int maxTextLength;
@@ -31,22 +32,13 @@ public final class SqlInfoCache<V> {
      * @param maxTextLength the longest text that is cached
      * @param analyzer      computes the info of a text; must not throw
      */
-    public SqlInfoCache(int capacity, int maxTextLength, Function<String, V> analyzer) {
+    public SqlTextCache(int capacity, int maxTextLength, Function<String, V> analyzer) {
         if (capacity < 1 || maxTextLength < 0) {
             throw new IllegalArgumentException("capacity < 1 or maxTextLength < 0");
         }
         this.capacity = capacity;
         this.maxTextLength = maxTextLength;
         this.analyzer = analyzer;
-    }
-
-    /**
-     * A cache of {@link SqlAnalyzer#analyze}: 1,000 entries per generation, texts up to 4,096
-     * characters; so at worst some 2,000 texts of 4 KiB plus their sanitized forms (about 16 MiB),
-     * typically a small fraction of that.
-     */
-    public static SqlInfoCache<SqlInfo> standard() {
-        return new SqlInfoCache<>(1_000, 4_096, SqlAnalyzer::analyze);
     }
 
     /** The info of {@code sql}, from the cache when present. */
