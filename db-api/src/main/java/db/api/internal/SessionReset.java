@@ -21,7 +21,7 @@ import java.util.Optional;
  * status and drops its server-prepared statement cache, so its later statements are prepared again.
  *
  * <p>Thread-safe: besides its policy it holds only a bounded cache of what each SQL text changes, because
- * scanning a text costs about 10 ns per character on every prepare (13 µs for a 1 KiB statement).
+ * scanning a text on every prepare costs in proportion to its length (microseconds for a kilobyte).
  */
 final class SessionReset {
     private static final String KEY = DbKeys.POOL_RESET.name();
