@@ -204,6 +204,9 @@ final class C3p0Pool implements ConnectionPool {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Lent> RETURNED =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Lent.class, "returned");
+
     /**
      * The connection the core gets. It works on the physical connection directly, not through c3p0's
      * proxy: c3p0's proxies track every statement and result set in synchronized hash sets and take a
@@ -214,12 +217,8 @@ final class C3p0Pool implements ConnectionPool {
      * open are closed here on return (as HikariCP's proxy does). c3p0's proxy stays checked out for the
      * lease; closing this records the time for the validation window and gives the proxy back, once.
      */
-    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Lent> RETURNED =
-            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Lent.class, "returned");
-
     private final class Lent extends ForwardingConnection {
         private final Connection proxy;
-        private final PhysicalConnection physicalConnection;
         private final Generation generation;
         /** 1 once given back or discarded; an int field with an updater costs no object per lease. */
         private volatile int returned;
@@ -230,8 +229,12 @@ final class C3p0Pool implements ConnectionPool {
         Lent(Connection proxy, PhysicalConnection physicalConnection, Generation generation) {
             super(physicalConnection);
             this.proxy = proxy;
-            this.physicalConnection = physicalConnection;
             this.generation = generation;
+        }
+
+        /** The delegate is the physical connection: not a second field, which would cost 8 bytes a lease. */
+        private PhysicalConnection physicalConnection() {
+            return (PhysicalConnection) delegate();
         }
 
         private <S extends Statement> S track(S statement) {
@@ -348,7 +351,7 @@ final class C3p0Pool implements ConnectionPool {
                 return;
             }
             closeStatements();
-            physicalConnection.markUsed();
+            physicalConnection().markUsed();
             try {
                 proxy.close();
             } finally {
@@ -363,7 +366,7 @@ final class C3p0Pool implements ConnectionPool {
             statementCount = 0;
             statements = null;
             try {
-                C3p0Pool.discard(proxy, physicalConnection);
+                C3p0Pool.discard(proxy, physicalConnection());
             } finally {
                 release(generation);
             }
