@@ -81,7 +81,7 @@ class TrackedConnectionsTest {
         tracked.shutDown();
 
         assertThat(tracked.openCount()).isZero();
-        SQLException refused = catchThrowableOfType(tracked::getConnection, SQLException.class);
+        SQLException refused = catchThrowableOfType(SQLException.class, tracked::getConnection);
         assertThat(refused.getSQLState()).isEqualTo("08003");
         assertThat(tracked.createdCount()).isEqualTo(1);
     }
@@ -118,8 +118,8 @@ class TrackedConnectionsTest {
         assertThat(tracked.getLoginTimeout()).isEqualTo(3); // whole seconds, rounded up
         tracked.setLoginTimeout(30); // a pool setting its own timeout changes nothing
         assertThat(tracked.getLoginTimeout()).isEqualTo(3);
-        assertThat(catchThrowableOfType(() -> tracked.getConnection("someone", "else"),
-                SQLFeatureNotSupportedException.class).getMessage()).contains("configured credentials");
+        assertThat(catchThrowableOfType(SQLFeatureNotSupportedException.class,
+                () -> tracked.getConnection("someone", "else")).getMessage()).contains("configured credentials");
         assertThat(tracked.unwrap(TrackedConnections.class)).isSameAs(tracked);
         assertThat(tracked.isWrapperFor(Connection.class)).isFalse();
         assertThat(tracked.getLogWriter()).isNull();
