@@ -3,20 +3,9 @@ package db.benchmarks;
 import db.api.Database;
 import db.api.DbConfig;
 import db.api.Session;
+import db.benchmarks.support.DroppingSdk;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.common.export.MemoryMode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
-import io.opentelemetry.sdk.metrics.export.MetricReader;
-import io.opentelemetry.sdk.trace.ReadWriteSpan;
-import io.opentelemetry.sdk.trace.ReadableSpan;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -75,11 +64,7 @@ public class InstrumentationBenchmark {
 
         @Setup(Level.Trial)
         public void open() {
-            sdk = OpenTelemetrySdk.builder()
-                    .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(new CountingProcessor(endedSpans))
-                            .build())
-                    .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(new NeverCollecting()).build())
-                    .build();
+            sdk = DroppingSdk.create(endedSpans);
             db = openTraced(sdk, "bench-otel-sdk");
             // "select 1", not the lookup: JMH does not order this setup after BenchSchema's.
             try (Session session = db.openSession()) {
@@ -130,68 +115,6 @@ public class InstrumentationBenchmark {
     private static String lookup(Database db) {
         try (Session session = db.openSession()) {
             return session.queryOne(BenchTarget.LOOKUP_SQL, Jdbc.NAME, Jdbc.anyId()).orElseThrow();
-        }
-    }
-
-    /** Counts ended spans and keeps nothing: the SDK does all its per-span work, no exporter cost is added. */
-    private static final class CountingProcessor implements SpanProcessor {
-        private final LongAdder ended;
-
-        CountingProcessor(LongAdder ended) {
-            this.ended = ended;
-        }
-
-        @Override
-        public void onStart(Context parentContext, ReadWriteSpan span) {
-            // nothing to do at start
-        }
-
-        @Override
-        public boolean isStartRequired() {
-            return false;
-        }
-
-        @Override
-        public void onEnd(ReadableSpan span) {
-            ended.increment();
-        }
-
-        @Override
-        public boolean isEndRequired() {
-            return true;
-        }
-    }
-
-    /** A registered reader makes the SDK aggregate measurements (an SDK without readers drops them early). */
-    private static final class NeverCollecting implements MetricReader {
-        @Override
-        public void register(CollectionRegistration registration) {
-            // never collects: aggregation cost is paid, export cost is not
-        }
-
-        @Override
-        public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-            return AggregationTemporality.CUMULATIVE;
-        }
-
-        @Override
-        public MemoryMode getMemoryMode() {
-            return MemoryMode.REUSABLE_DATA;
-        }
-
-        @Override
-        public CompletableResultCode forceFlush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public void close() {
-            // nothing held
         }
     }
 }

@@ -4,6 +4,7 @@ import com.mchange.v2.c3p0.ComboPooledDataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import db.api.Database;
 import db.api.Session;
+import db.benchmarks.support.NoInstrumenters;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.sql.Connection;

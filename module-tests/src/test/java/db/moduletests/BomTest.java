@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class BomTest {
     /** Modules that are never an application's dependency: tests, the example and benchmarks. */
     private static final Set<String> NOT_FOR_APPLICATIONS = Set.of("module-tests", "db-example", "db-benchmarks",
-            "db-benchmarks-otel-jdbc", "db-fixture-provider", "db-bom", "db-scale-tests", "db-fault-tests");
+            "db-benchmarks-otel-jdbc", "db-benchmarks-support", "db-fixture-provider", "db-bom", "db-scale-tests",
+            "db-fault-tests");
     private static final Path ROOT = Path.of("..");
 
     private static String read(Path p) throws IOException {

@@ -22,7 +22,6 @@ import java.util.concurrent.Executor;
  */
 final class ConnectionWrapper extends ForwardingConnection {
     private final SessionImpl session;
-    private final QueryHooks hooks;
     private boolean closed;
 
     /** Thrown when a closed handle is used; says nothing about the physical connection. */
@@ -34,18 +33,18 @@ final class ConnectionWrapper extends ForwardingConnection {
         }
     }
 
-    ConnectionWrapper(Connection delegate, SessionImpl session, QueryHooks hooks) {
+    ConnectionWrapper(Connection delegate, SessionImpl session) {
         super(delegate);
         this.session = session;
-        this.hooks = hooks;
     }
 
     SessionImpl session() {
         return session;
     }
 
+    /** The session's hooks; not a field of its own, so a handle costs a few bytes less per session. */
     QueryHooks hooks() {
-        return hooks;
+        return session.hooks();
     }
 
     /** Whether this handle was closed (while its session may go on). */
@@ -82,49 +81,49 @@ final class ConnectionWrapper extends ForwardingConnection {
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
-        return new PreparedStatementWrapper(open().prepareStatement(hooks.rewrite(sql)), this, sql);
+        return new PreparedStatementWrapper(open().prepareStatement(hooks().rewrite(sql)), this, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int keys) throws SQLException {
-        return new PreparedStatementWrapper(open().prepareStatement(hooks.rewrite(sql), keys), this, sql);
+        return new PreparedStatementWrapper(open().prepareStatement(hooks().rewrite(sql), keys), this, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columns) throws SQLException {
-        return new PreparedStatementWrapper(open().prepareStatement(hooks.rewrite(sql), columns), this, sql);
+        return new PreparedStatementWrapper(open().prepareStatement(hooks().rewrite(sql), columns), this, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columns) throws SQLException {
-        return new PreparedStatementWrapper(open().prepareStatement(hooks.rewrite(sql), columns), this, sql);
+        return new PreparedStatementWrapper(open().prepareStatement(hooks().rewrite(sql), columns), this, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int type, int concurrency) throws SQLException {
-        return new PreparedStatementWrapper(open().prepareStatement(hooks.rewrite(sql), type, concurrency), this, sql);
+        return new PreparedStatementWrapper(open().prepareStatement(hooks().rewrite(sql), type, concurrency), this, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability)
             throws SQLException {
         return new PreparedStatementWrapper(
-                open().prepareStatement(hooks.rewrite(sql), type, concurrency, holdability), this, sql);
+                open().prepareStatement(hooks().rewrite(sql), type, concurrency, holdability), this, sql);
     }
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        return new CallableStatementWrapper(open().prepareCall(hooks.rewrite(sql)), this, sql);
+        return new CallableStatementWrapper(open().prepareCall(hooks().rewrite(sql)), this, sql);
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int type, int concurrency) throws SQLException {
-        return new CallableStatementWrapper(open().prepareCall(hooks.rewrite(sql), type, concurrency), this, sql);
+        return new CallableStatementWrapper(open().prepareCall(hooks().rewrite(sql), type, concurrency), this, sql);
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int type, int concurrency, int holdability) throws SQLException {
-        return new CallableStatementWrapper(open().prepareCall(hooks.rewrite(sql), type, concurrency, holdability),
+        return new CallableStatementWrapper(open().prepareCall(hooks().rewrite(sql), type, concurrency, holdability),
                 this, sql);
     }
 

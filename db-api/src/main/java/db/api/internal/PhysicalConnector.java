@@ -2,16 +2,15 @@ package db.api.internal;
 
 import db.api.DbConfig;
 import db.api.DbKeys;
+import db.api.spi.ConfiguredDataSource;
 import db.api.spi.ConnectionInitializer;
 import db.api.spi.PasswordSupplier;
 import db.api.spi.PoolContext;
 import db.api.spi.PoolEvents;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -30,7 +28,7 @@ import javax.sql.DataSource;
  * each connection is on noted ({@link ConnectionServers}), attempts counted, and a back-off while the
  * database is unreachable so that N waiting callers cause one connect attempt per back-off step, not N. Thread-safe; nothing here is held while connecting.
  */
-public final class PhysicalConnector implements DataSource {
+public final class PhysicalConnector extends ConfiguredDataSource {
     /** The configuration key of the SQL run on every new physical connection. */
     public static final String INIT_SQL = "db.pool.init-sql";
     /** First back-off step after a failed connect (HikariCP starts at 250 ms, psycopg_pool at 1 s). */
@@ -369,46 +367,8 @@ public final class PhysicalConnector implements DataSource {
     // ---- DataSource ----
 
     @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("Switchboard opens connections with the configured credentials only");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // the driver logs through java.util.logging
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        // db.connect-timeout is the login timeout
-    }
-
-    @Override
     public int getLoginTimeout() {
         return (int) Math.max(1, ceilSeconds(config.connectTimeout()));
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("no parent logger");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
     }
 
     @Override

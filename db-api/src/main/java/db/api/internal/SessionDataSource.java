@@ -1,12 +1,11 @@
 package db.api.internal;
 
 import db.api.DataAccessException;
-import java.io.PrintWriter;
+import db.api.spi.ConfiguredDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -14,7 +13,7 @@ import javax.sql.DataSource;
  * connection is a session's instrumented connection in autocommit mode, and closing it closes the
  * session.
  */
-final class SessionDataSource implements DataSource {
+final class SessionDataSource extends ConfiguredDataSource {
     private final Core core;
 
     SessionDataSource(Core core) {
@@ -31,21 +30,7 @@ final class SessionDataSource implements DataSource {
         }
     }
 
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("The pool's credentials come from its DbConfig; use getConnection()");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // Switchboard logs through Log4j2; a JDBC log writer is not used.
-    }
-
+    /** Refused rather than ignored: an application that sets it here expects it to apply. */
     @Override
     public void setLoginTimeout(int seconds) throws SQLException {
         throw new SQLFeatureNotSupportedException("Set db.connect-timeout in DbConfig instead");
@@ -54,24 +39,6 @@ final class SessionDataSource implements DataSource {
     @Override
     public int getLoginTimeout() {
         return (int) core.config().connectTimeout().toSeconds();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("Switchboard logs through Log4j2");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new SQLException("Not a wrapper for " + type.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
     }
 
     @Override

@@ -41,7 +41,8 @@ final class SessionImpl implements Session {
     private final Connection physical;
     private final QueryHooks hooks;
     private final SessionReset reset;
-    private final ConnectionState state;
+    /** Made at the first JDBC-level change ({@link #state()}): most sessions change none. */
+    private ConnectionState state;
     private final long openedAtNanos;
     private final LeakDetector.Watch leakWatch;
     private ConnectionWrapper handle;
@@ -64,8 +65,7 @@ final class SessionImpl implements Session {
         this.physical = physical;
         this.hooks = hooks;
         this.reset = reset;
-        this.state = new ConnectionState(physical);
-        this.handle = new ConnectionWrapper(physical, this, hooks);
+        this.handle = new ConnectionWrapper(physical, this);
         this.openedAtNanos = System.nanoTime();
         this.leakWatch = leakDetector.watch(this);
     }
@@ -78,7 +78,7 @@ final class SessionImpl implements Session {
     public Connection connection() {
         requireOpen();
         if (handle.handleClosed()) {
-            handle = new ConnectionWrapper(physical, this, hooks);
+            handle = new ConnectionWrapper(physical, this);
         }
         return handle;
     }
@@ -294,7 +294,7 @@ final class SessionImpl implements Session {
     public <T> T inSavepoint(TransactionWork<T> work) {
         Objects.requireNonNull(work, "work");
         requireOpen();
-        if (state.autoCommit()) {
+        if (autoCommit()) {
             throw new IllegalStateException("A savepoint needs an open transaction: this session is in autocommit "
                     + "mode; run the work in Database.inTransaction(...)");
         }
@@ -408,8 +408,21 @@ final class SessionImpl implements Session {
         return s;
     }
 
+    /** The JDBC-level state, made at the first change through the session's handle or runner. */
     ConnectionState state() {
+        if (state == null) {
+            state = new ConnectionState(physical);
+        }
         return state;
+    }
+
+    /** Autocommit as the session last set it: a pool lends connections in autocommit mode. */
+    private boolean autoCommit() {
+        return state == null || state.autoCommit();
+    }
+
+    QueryHooks hooks() {
+        return hooks;
     }
 
     void beginManaged() {
@@ -444,7 +457,7 @@ final class SessionImpl implements Session {
     void sawSqlState(int bits) {
         if (bits != 0) {
             sqlState |= bits & SessionStateSql.ALL;
-            if ((bits & SessionStateSql.BEGIN) != 0 && state.autoCommit()) {
+            if ((bits & SessionStateSql.BEGIN) != 0 && autoCommit()) {
                 mayHaveOpenTransaction = true;
             }
         }
@@ -531,14 +544,16 @@ final class SessionImpl implements Session {
     }
 
     private void resetConnection() throws SQLException {
-        if (!state.autoCommit()) {
+        if (!autoCommit()) {
             physical.rollback(); // pgjdbc sends nothing when no transaction is open
         } else if (mayHaveOpenTransaction) {
             try (Statement statement = physical.createStatement()) {
                 statement.execute("ROLLBACK"); // the application sent BEGIN itself in autocommit mode
             }
         }
-        state.restore();
+        if (state != null) {
+            state.restore();
+        }
         String sql = reset.sql(sqlState);
         if (sql != null) {
             try (Statement statement = physical.createStatement()) {

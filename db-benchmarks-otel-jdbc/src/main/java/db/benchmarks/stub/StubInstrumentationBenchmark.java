@@ -3,27 +3,13 @@ package db.benchmarks.stub;
 import db.api.Database;
 import db.api.DbConfig;
 import db.api.Session;
-import db.api.spi.QueryInstrumenter;
+import db.benchmarks.support.DroppingSdk;
+import db.benchmarks.support.NoInstrumenters;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.instrumentation.jdbc.datasource.JdbcTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
-import io.opentelemetry.sdk.metrics.export.MetricReader;
-import io.opentelemetry.sdk.trace.ReadWriteSpan;
-import io.opentelemetry.sdk.trace.ReadableSpan;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.SpanProcessor;
-import java.io.IOException;
-import java.net.URL;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -72,11 +58,7 @@ public class StubInstrumentationBenchmark {
 
         @Setup(Level.Trial)
         public void open() {
-            sdk = OpenTelemetrySdk.builder()
-                    .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(new CountingProcessor(endedSpans))
-                            .build())
-                    .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(new NeverCollecting()).build())
-                    .build();
+            sdk = DroppingSdk.create(endedSpans);
         }
 
         @TearDown(Level.Trial)
@@ -130,7 +112,7 @@ public class StubInstrumentationBenchmark {
 
         @Setup(Level.Trial)
         public void open() {
-            db = openHidingInstrumenters(config("stub-untraced").build());
+            db = NoInstrumenters.open(config("stub-untraced").build());
             session = db.openSession();
             connection = session.connection();
         }
@@ -194,86 +176,5 @@ public class StubInstrumentationBenchmark {
 
     static DbConfig.Builder config(String poolName) {
         return DbConfig.builder().url(StubJdbc.URL).user("postgres").poolName(poolName).minSize(8).maxSize(8);
-    }
-
-    /** Opens a database whose discovery sees no instrumenter (the uber-jar carries db-tracing-otel). */
-    static Database openHidingInstrumenters(DbConfig config) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        String hidden = "META-INF/services/" + QueryInstrumenter.class.getName();
-        thread.setContextClassLoader(new ClassLoader("no-instrumenters", previous) {
-            @Override
-            public URL getResource(String name) {
-                return hidden.equals(name) ? null : super.getResource(name);
-            }
-
-            @Override
-            public Enumeration<URL> getResources(String name) throws IOException {
-                return hidden.equals(name) ? Collections.emptyEnumeration() : super.getResources(name);
-            }
-        });
-        Database db;
-        try {
-            db = Database.open(config);
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
-        if (!db.providers().instrumenters().isEmpty()) {
-            db.close();
-            throw new IllegalStateException("expected no instrumenter, found " + db.providers().instrumenters());
-        }
-        return db;
-    }
-
-    /** Counts ended spans and keeps nothing. */
-    private static final class CountingProcessor implements SpanProcessor {
-        private final LongAdder ended;
-
-        CountingProcessor(LongAdder ended) {
-            this.ended = ended;
-        }
-
-        @Override
-        public void onStart(Context parentContext, ReadWriteSpan span) {
-            // nothing at start
-        }
-
-        @Override
-        public boolean isStartRequired() {
-            return false;
-        }
-
-        @Override
-        public void onEnd(ReadableSpan span) {
-            ended.increment();
-        }
-
-        @Override
-        public boolean isEndRequired() {
-            return true;
-        }
-    }
-
-    /** Registers so that instruments aggregate, never collects. */
-    private static final class NeverCollecting implements MetricReader {
-        @Override
-        public void register(CollectionRegistration registration) {
-            // never collects
-        }
-
-        @Override
-        public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-            return AggregationTemporality.CUMULATIVE;
-        }
-
-        @Override
-        public CompletableResultCode forceFlush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
     }
 }

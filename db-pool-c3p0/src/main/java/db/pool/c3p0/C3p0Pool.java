@@ -9,6 +9,8 @@ import db.api.PoolStats;
 import db.api.spi.ConnectionPool;
 import db.api.spi.ForwardingConnection;
 import db.api.spi.PoolFailures;
+import db.api.spi.TrackedConnections;
+import db.api.spi.TrackedConnections.Physical;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -59,7 +61,7 @@ final class C3p0Pool implements ConnectionPool {
     private final Duration checkoutTimeout;
     private final Duration closeTimeout;
     private final int validationTimeoutSeconds;
-    private final PhysicalConnections physical;
+    private final TrackedConnections physical;
     /** Makes the c3p0 pool of a generation for (min, max). */
     private final BiFunction<Integer, Integer, PoolBackedDataSource> factory;
     private final AtomicLong timeouts = new AtomicLong();
@@ -69,7 +71,7 @@ final class C3p0Pool implements ConnectionPool {
     private volatile Generation current;
 
     C3p0Pool(String name, DatabaseTarget target, int min, int max, Duration checkoutTimeout, Duration closeTimeout,
-             int validationTimeoutSeconds, PoolBackedDataSource c3p0, PhysicalConnections physical,
+             int validationTimeoutSeconds, PoolBackedDataSource c3p0, TrackedConnections physical,
              BiFunction<Integer, Integer, PoolBackedDataSource> factory) {
         this.name = name;
         this.target = target;
@@ -123,9 +125,9 @@ final class C3p0Pool implements ConnectionPool {
         for (int attempt = 0; ; attempt++) {
             Generation g = current;
             Connection proxy = checkout(g, start, deadlineNanos);
-            PhysicalConnection physicalConnection;
+            Physical physicalConnection;
             try {
-                physicalConnection = proxy.unwrap(PhysicalConnection.class);
+                physicalConnection = proxy.unwrap(Physical.class);
             } catch (SQLException | RuntimeException e) {
                 giveBack(g, proxy);
                 throw e;
@@ -145,7 +147,7 @@ final class C3p0Pool implements ConnectionPool {
     }
 
     /** {@code isValid} bounded by the deadline (whole seconds, at least 1: the driver's granularity). */
-    private boolean isValid(PhysicalConnection connection, long deadlineNanos) {
+    private boolean isValid(Physical connection, long deadlineNanos) {
         long remainingMs = (deadlineNanos - System.nanoTime()) / 1_000_000L;
         int seconds = (int) Math.max(1, Math.min(validationTimeoutSeconds, (remainingMs + 999) / 1000));
         try {
@@ -170,7 +172,7 @@ final class C3p0Pool implements ConnectionPool {
      * with a connection-class SQLSTATE: so the physical connection is aborted, one call through the
      * proxy fails with the driver's 08003, and c3p0 then destroys it on close instead of pooling it.
      */
-    private static void discard(Connection proxy, PhysicalConnection physicalConnection) {
+    private static void discard(Connection proxy, Physical physicalConnection) {
         physicalConnection.abortNow();
         try (Statement probe = proxy.createStatement()) {
             LOG.debug("A discarded connection still answered createStatement ({})", probe);
@@ -204,6 +206,9 @@ final class C3p0Pool implements ConnectionPool {
         }
     }
 
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Lent> RETURNED =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Lent.class, "returned");
+
     /**
      * The connection the core gets. It works on the physical connection directly, not through c3p0's
      * proxy: c3p0's proxies track every statement and result set in synchronized hash sets and take a
@@ -214,12 +219,8 @@ final class C3p0Pool implements ConnectionPool {
      * open are closed here on return (as HikariCP's proxy does). c3p0's proxy stays checked out for the
      * lease; closing this records the time for the validation window and gives the proxy back, once.
      */
-    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Lent> RETURNED =
-            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Lent.class, "returned");
-
     private final class Lent extends ForwardingConnection {
         private final Connection proxy;
-        private final PhysicalConnection physicalConnection;
         private final Generation generation;
         /** 1 once given back or discarded; an int field with an updater costs no object per lease. */
         private volatile int returned;
@@ -227,11 +228,15 @@ final class C3p0Pool implements ConnectionPool {
         private Statement[] statements;
         private int statementCount;
 
-        Lent(Connection proxy, PhysicalConnection physicalConnection, Generation generation) {
+        Lent(Connection proxy, Physical physicalConnection, Generation generation) {
             super(physicalConnection);
             this.proxy = proxy;
-            this.physicalConnection = physicalConnection;
             this.generation = generation;
+        }
+
+        /** The delegate is the physical connection: not a second field, which would cost 8 bytes a lease. */
+        private Physical physicalConnection() {
+            return (Physical) delegate();
         }
 
         private <S extends Statement> S track(S statement) {
@@ -348,7 +353,7 @@ final class C3p0Pool implements ConnectionPool {
                 return;
             }
             closeStatements();
-            physicalConnection.markUsed();
+            physicalConnection().markUsed();
             try {
                 proxy.close();
             } finally {
@@ -363,7 +368,7 @@ final class C3p0Pool implements ConnectionPool {
             statementCount = 0;
             statements = null;
             try {
-                C3p0Pool.discard(proxy, physicalConnection);
+                C3p0Pool.discard(proxy, physicalConnection());
             } finally {
                 release(generation);
             }

@@ -11,6 +11,7 @@ import db.api.spi.ConnectionPool;
 import db.api.spi.PoolFailures;
 import db.api.spi.PoolContext;
 import db.api.spi.SessionProvider;
+import db.api.spi.TrackedConnections;
 import java.beans.PropertyVetoException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -78,7 +79,7 @@ public final class C3p0SessionProvider implements SessionProvider {
         routeC3p0LoggingToLog4j2();
         Duration closeTimeout = config.get(DbKeys.POOL_CLOSE_TIMEOUT).orElseThrow();
 
-        PhysicalConnections physical = new PhysicalConnections(context.connections(),
+        TrackedConnections physical = new TrackedConnections(context.connections(),
                 "pgjdbc " + config.target() + " (" + DRIVER_CLASS + ")");
 
         if (config.failFast()) {
@@ -109,7 +110,7 @@ public final class C3p0SessionProvider implements SessionProvider {
     }
 
     /** A started c3p0 pool of the given bounds over the shared physical connections. */
-    private static PoolBackedDataSource newC3p0Pool(DbConfig config, PhysicalConnections physical, int min, int max) {
+    private static PoolBackedDataSource newC3p0Pool(DbConfig config, TrackedConnections physical, int min, int max) {
         // Registers itself in c3p0's registry (and JMX) on construction; closed below if anything fails.
         PoolBackedDataSource c3p0 = new PoolBackedDataSource();
         try {
@@ -130,7 +131,7 @@ public final class C3p0SessionProvider implements SessionProvider {
         return c3p0;
     }
 
-    private static WrapperConnectionPoolDataSource poolSettings(DbConfig config, PhysicalConnections physical,
+    private static WrapperConnectionPoolDataSource poolSettings(DbConfig config, TrackedConnections physical,
                                                                 int min, int max) throws PropertyVetoException {
         WrapperConnectionPoolDataSource s = new WrapperConnectionPoolDataSource();
         s.setNestedDataSource(physical);

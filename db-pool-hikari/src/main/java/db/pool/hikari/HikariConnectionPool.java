@@ -7,6 +7,7 @@ import db.api.PoolClosedException;
 import db.api.PoolStats;
 import db.api.spi.ConnectionPool;
 import db.api.spi.PoolFailures;
+import db.api.spi.TrackedConnections;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -38,13 +39,13 @@ final class HikariConnectionPool implements ConnectionPool {
     private final Duration closeTimeout;
     private final HikariConfig settings;
     private final HikariPool hikari;
-    private final PhysicalConnections physical;
+    private final TrackedConnections physical;
     private final Runnable releaseName;
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     HikariConnectionPool(String name, DatabaseTarget target, int min, int max, Duration checkoutTimeout,
-                         Duration closeTimeout, HikariConfig settings, HikariPool hikari, PhysicalConnections physical, Runnable releaseName) {
+                         Duration closeTimeout, HikariConfig settings, HikariPool hikari, TrackedConnections physical, Runnable releaseName) {
         this.name = name;
         this.target = target;
         this.min = min;

@@ -9,6 +9,7 @@ import db.api.spi.ConnectionPool;
 import db.api.spi.PoolContext;
 import db.api.spi.PoolFailures;
 import db.api.spi.SessionProvider;
+import db.api.spi.TrackedConnections;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
@@ -70,8 +71,8 @@ public final class HikariSessionProvider implements SessionProvider {
     public ConnectionPool start(PoolContext context) {
         DbConfig config = context.config();
         Duration closeTimeout = config.get(DbKeys.POOL_CLOSE_TIMEOUT).orElseThrow();
-        PhysicalConnections physical = new PhysicalConnections(context.connections(),
-                "pgjdbc " + config.target() + " (" + DRIVER_CLASS + ")", connectSeconds(config));
+        TrackedConnections physical = new TrackedConnections(context.connections(),
+                "pgjdbc " + config.target() + " (" + DRIVER_CLASS + ")");
         if (config.failFast()) {
             try {
                 // With a minimum size the check's connection becomes the pool's first; without one it is
@@ -105,7 +106,7 @@ public final class HikariSessionProvider implements SessionProvider {
         return pool;
     }
 
-    static HikariConfig hikariConfig(DbConfig config, String name, PhysicalConnections physical) {
+    static HikariConfig hikariConfig(DbConfig config, String name, TrackedConnections physical) {
         HikariConfig h = new HikariConfig();
         h.setPoolName(name);
         h.setDataSource(physical);
@@ -154,10 +155,5 @@ public final class HikariSessionProvider implements SessionProvider {
                 return name;
             }
         }
-    }
-
-    /** The connect timeout in whole seconds, rounded up, at least 1. */
-    static int connectSeconds(DbConfig config) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (config.connectTimeout().toMillis() + 999) / 1000));
     }
 }

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import db.api.DbConfig;
 import db.api.spi.ConnectionPool;
 import db.api.spi.PoolContext;
+import db.api.spi.TrackedConnections;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ class HikariSettingsTest {
 
     private static HikariConfig mapped(DbConfig config) {
         return HikariSessionProvider.hikariConfig(config, config.poolName(),
-                new PhysicalConnections(PoolContext.standalone(config).connections(), "test", 1));
+                new TrackedConnections(PoolContext.standalone(config).connections(), "test"));
     }
 
     @Test

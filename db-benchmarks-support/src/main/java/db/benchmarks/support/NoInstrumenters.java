@@ -1,4 +1,4 @@
-package db.benchmarks;
+package db.benchmarks.support;
 
 import db.api.Database;
 import db.api.DbConfig;
@@ -10,11 +10,11 @@ import java.util.Enumeration;
 
 /**
  * A class loader that hides the {@link QueryInstrumenter} service file, used as the context class loader
- * while a {@link Database} opens. The uber-jar carries {@code db-tracing-otel} for
- * {@link InstrumentationBenchmark}; everywhere else this measures the core's no-instrumenter path,
- * exactly as an application without a tracing module on its class path gets it.
+ * while a {@link Database} opens. The benchmark uber-jars carry {@code db-tracing-otel} for their traced
+ * variants; everywhere else this measures the core's no-instrumenter path, exactly as an application
+ * without a tracing module on its class path gets it.
  */
-final class NoInstrumenters extends ClassLoader {
+public final class NoInstrumenters extends ClassLoader {
     private static final String HIDDEN = "META-INF/services/" + QueryInstrumenter.class.getName();
 
     private NoInstrumenters(ClassLoader parent) {
@@ -32,7 +32,7 @@ final class NoInstrumenters extends ClassLoader {
     }
 
     /** Opens a database that discovers every provider except instrumenters; fails if one slipped through. */
-    static Database open(DbConfig config) {
+    public static Database open(DbConfig config) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(new NoInstrumenters(previous));
