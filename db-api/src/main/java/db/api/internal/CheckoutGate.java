@@ -203,7 +203,8 @@ final class CheckoutGate {
         }
         watcherDue = deadline;
         if (watcher == null) {
-            watcher = new Thread(this::watchDeadlines, "switchboard-gate-" + name);
+            // Started by whichever caller waits first: inherit none of that caller's inheritable thread locals.
+            watcher = new Thread(null, this::watchDeadlines, "switchboard-gate-" + name, 0, false);
             watcher.setDaemon(true);
             watcher.start();
         } else {
