@@ -2,9 +2,9 @@ package db.moduletests;
 
 import static db.moduletests.PoolProbe.PASSWORD_SENTINEL;
 import static db.moduletests.PoolProbe.closedPort;
-import static db.moduletests.PoolProbe.eventually;
 import static db.moduletests.PoolProbe.selectOne;
 import static db.moduletests.PoolProbe.uniqueAppName;
+import static db.testkit.Conditions.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
