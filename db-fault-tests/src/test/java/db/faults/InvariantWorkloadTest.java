@@ -3,7 +3,6 @@ package db.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import db.api.Database;
-import db.api.DbConfig;
 import db.faults.Workload.Call;
 import db.faults.Workload.Outcome;
 import db.testkit.PgCluster;
@@ -52,32 +51,19 @@ class InvariantWorkloadTest {
             s.execute("CREATE TABLE ledger (id bigint PRIMARY KEY)");
         }
         proxy = TcpProxy.start(cluster.port(), TcpProxy.Mode.FORWARD);
-        db = Database.open(DbConfig.builder()
-                .sessionProvider("c3p0")
-                .url(proxy.rewrite(cluster.jdbcUrl()))
-                .user(PgCluster.USER)
+        db = Database.open(FaultSetup.throughProxy(cluster, proxy, "faults-invariant")
                 .minSize(4)
                 .maxSize(THREADS)
                 .checkoutTimeout(CHECKOUT_TIMEOUT)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .statementTimeout(STATEMENT_TIMEOUT)
                 .property("db.network-timeout", NETWORK_TIMEOUT.toString())
-                .poolName("faults-invariant")
-                .applicationName("faults-invariant")
                 .build());
     }
 
     @AfterAll
     static void stop() {
-        if (db != null) {
-            db.close();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        FaultSetup.closeAll(db, proxy, cluster);
     }
 
     @Test

@@ -3,7 +3,6 @@ package db.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import db.api.Database;
-import db.api.DbConfig;
 import db.api.Session;
 import db.testkit.PgCluster;
 import db.testkit.TcpProxy;
@@ -47,30 +46,17 @@ class ShortOutageTest {
     static void start() {
         cluster = PgCluster.start();
         proxy = TcpProxy.start(cluster.port(), TcpProxy.Mode.FORWARD);
-        db = Database.open(DbConfig.builder()
-                .sessionProvider("c3p0")
-                .url(proxy.rewrite(cluster.jdbcUrl()))
-                .user(PgCluster.USER)
+        db = Database.open(FaultSetup.throughProxy(cluster, proxy, "faults-short-outage")
                 .minSize(2)
                 .maxSize(POOL)
                 .checkoutTimeout(CHECKOUT_TIMEOUT)
                 .connectTimeout(Duration.ofSeconds(2))
-                .poolName("faults-short-outage")
-                .applicationName("faults-short-outage")
                 .build());
     }
 
     @AfterAll
     static void stop() {
-        if (db != null) {
-            db.close();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        FaultSetup.closeAll(db, proxy, cluster);
     }
 
     @Test

@@ -53,19 +53,7 @@ final class LocalBackend implements PgCluster.Backend {
         }
         removeOrphans();
         boolean root = isRoot();
-        Path base;
-        try {
-            base = Files.createTempDirectory(PREFIX);
-            Files.writeString(base.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
-            if (root) {
-                UserPrincipal postgres = base.getFileSystem().getUserPrincipalLookupService()
-                        .lookupPrincipalByName(PgCluster.USER);
-                Files.setOwner(base, postgres);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("could not create a directory for a throwaway cluster: " + e.getMessage(),
-                    e);
-        }
+        Path base = newBase(root, "a throwaway cluster");
         LocalBackend backend = new LocalBackend(bindir.get(), base, root, settings);
         try {
             backend.initdb();
@@ -82,18 +70,7 @@ final class LocalBackend implements PgCluster.Backend {
      */
     static LocalBackend createStandby(LocalBackend primary) {
         boolean root = isRoot();
-        Path base;
-        try {
-            base = Files.createTempDirectory(PREFIX);
-            Files.writeString(base.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
-            if (root) {
-                UserPrincipal postgres = base.getFileSystem().getUserPrincipalLookupService()
-                        .lookupPrincipalByName(PgCluster.USER);
-                Files.setOwner(base, postgres);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("could not create a directory for a standby: " + e.getMessage(), e);
-        }
+        Path base = newBase(root, "a standby");
         LocalBackend standby = new LocalBackend(primary.bindir, base, root, primary.settings);
         try {
             standby.run(List.of(standby.bin("pg_basebackup"), "-h", "127.0.0.1", "-p", Integer.toString(primary.port),
@@ -106,6 +83,26 @@ final class LocalBackend implements PgCluster.Backend {
             throw e;
         }
         return standby;
+    }
+
+    /**
+     * A new temporary directory for one cluster ({@code what} names it in the error), marked with this
+     * process's pid so that {@link #removeOrphans()} leaves it alone while we live, and owned by the
+     * {@code postgres} OS user when we are root (initdb and the server refuse to run as root).
+     */
+    private static Path newBase(boolean root, String what) {
+        try {
+            Path base = Files.createTempDirectory(PREFIX);
+            Files.writeString(base.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
+            if (root) {
+                UserPrincipal postgres = base.getFileSystem().getUserPrincipalLookupService()
+                        .lookupPrincipalByName(PgCluster.USER);
+                Files.setOwner(base, postgres);
+            }
+            return base;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not create a directory for " + what + ": " + e.getMessage(), e);
+        }
     }
 
     /** {@code pg_ctl promote}: the standby leaves recovery and accepts writes; waits until it does. */

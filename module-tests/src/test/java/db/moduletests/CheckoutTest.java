@@ -14,9 +14,6 @@ import db.testkit.TestSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -51,28 +48,12 @@ class CheckoutTest {
     void waitersGetTheConnectionInArrivalOrderAndPendingCountsThem() throws Exception {
         try (Database db = Database.open(Fixtures.config(schema).minSize(1).maxSize(1)
                 .checkoutTimeout(Duration.ofSeconds(20)).build())) {
-            List<Integer> served = new CopyOnWriteArrayList<>();
-            List<Thread> waiters = new ArrayList<>();
             Session held = db.openSession();
-            for (int i = 0; i < 6; i++) {
-                int index = i;
-                int before = db.stats().pending();
-                Thread t = new Thread(() -> {
-                    try (Session s = db.openSession()) {
-                        served.add(index);
-                        s.execute("select 1");
-                    }
-                });
-                t.start();
-                waiters.add(t);
-                await(() -> db.stats().pending() == before + 1);
-            }
+            QueuedCheckouts waiters = QueuedCheckouts.queue(db, 6);
             assertThat(db.stats().pending()).isEqualTo(6);
             held.close();
-            for (Thread t : waiters) {
-                t.join(20_000);
-            }
-            assertThat(served).containsExactly(0, 1, 2, 3, 4, 5);
+            waiters.join();
+            assertThat(waiters.served()).containsExactly(0, 1, 2, 3, 4, 5);
             assertThat(db.stats().pending()).isZero();
             assertThat(db.stats().busy()).isZero();
         }

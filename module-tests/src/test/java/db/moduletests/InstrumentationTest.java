@@ -10,8 +10,6 @@ import db.api.spi.PoolEvent;
 import db.api.spi.QueryContext;
 import db.moduletests.RecordingInstrumenter.Event;
 import db.moduletests.RecordingInstrumenter.Recording;
-import db.testkit.TestDatabase;
-import db.testkit.TestSchema;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,28 +22,25 @@ import org.junit.jupiter.api.Test;
 
 /** Every execution through a session's connection (or the DataSource view) reaches the instrumenters. */
 class InstrumentationTest {
-    private static TestSchema schema;
+    private static RecordedDatabase recorded;
     private static Database db;
     private static Recording recording;
 
     @BeforeAll
     static void open() {
-        schema = TestDatabase.get().createSchema("instrumentation");
-        schema.execute("create table notes (id int primary key, body text)");
-        db = Database.open(Fixtures.config(schema).property(RecordingInstrumenter.RECORD, "true").build());
-        recording = RecordingInstrumenter.recording(db.config().poolName());
+        recorded = RecordedDatabase.open("instrumentation", "notes", "create table notes (id int primary key, body text)");
+        db = recorded.db();
+        recording = recorded.recording();
     }
 
     @AfterAll
     static void close() {
-        db.close();
-        schema.close();
+        recorded.close();
     }
 
     @BeforeEach
     void reset() {
-        schema.execute("truncate notes");
-        recording.clear();
+        recorded.reset();
     }
 
     @Test

@@ -7,8 +7,6 @@ import db.api.Database;
 import db.api.DuplicateKeyException;
 import db.api.Session;
 import db.moduletests.RecordingInstrumenter.Recording;
-import db.testkit.TestDatabase;
-import db.testkit.TestSchema;
 import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,28 +15,25 @@ import org.junit.jupiter.api.Test;
 
 /** A failure is mapped once: the exception the application catches is the object the instrumenters recorded. */
 class OneMappingPerFailureTest {
-    private static TestSchema schema;
+    private static RecordedDatabase recorded;
     private static Database db;
     private static Recording recording;
 
     @BeforeAll
     static void open() {
-        schema = TestDatabase.get().createSchema("onemapping");
-        schema.execute("create table keys (id int primary key)");
-        db = Database.open(Fixtures.config(schema).property(RecordingInstrumenter.RECORD, "true").build());
-        recording = RecordingInstrumenter.recording(db.config().poolName());
+        recorded = RecordedDatabase.open("onemapping", "keys", "create table keys (id int primary key)");
+        db = recorded.db();
+        recording = recorded.recording();
     }
 
     @AfterAll
     static void close() {
-        db.close();
-        schema.close();
+        recorded.close();
     }
 
     @BeforeEach
     void clear() {
-        schema.execute("truncate keys");
-        recording.clear();
+        recorded.reset();
     }
 
     @Test

@@ -1,10 +1,10 @@
 package db.moduletests;
 
 import static db.moduletests.PoolProbe.backends;
-import static db.moduletests.PoolProbe.eventually;
 import static db.moduletests.PoolProbe.killBackends;
 import static db.moduletests.PoolProbe.selectOne;
 import static db.moduletests.PoolProbe.uniqueAppName;
+import static db.testkit.Conditions.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import db.api.Database;

@@ -172,20 +172,7 @@ class PoolControlsTest {
                 .property("db.pool.max-waiting", "3").checkoutTimeout(Duration.ofSeconds(20)).build())) {
             Session a = db.openSession();
             Session b = db.openSession();
-            List<Thread> waiters = new ArrayList<>();
-            AtomicInteger served = new AtomicInteger();
-            for (int i = 0; i < 3; i++) {
-                int before = db.stats().pending();
-                Thread t = new Thread(() -> {
-                    try (Session s = db.openSession()) {
-                        s.execute("select 1");
-                        served.incrementAndGet();
-                    }
-                });
-                t.start();
-                waiters.add(t);
-                CheckoutTest.await(() -> db.stats().pending() == before + 1);
-            }
+            QueuedCheckouts waiters = QueuedCheckouts.queue(db, 3);
             long start = System.nanoTime();
             Throwable sixth = catchThrowable(db::openSession);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -201,10 +188,8 @@ class PoolControlsTest {
             assertThat(stats.timeouts()).isZero();
             a.close();
             b.close();
-            for (Thread t : waiters) {
-                t.join(20_000);
-            }
-            assertThat(served.get()).isEqualTo(3);
+            waiters.join();
+            assertThat(waiters.served()).hasSize(3);
         }
     }
 
@@ -289,32 +274,16 @@ class PoolControlsTest {
             open.execute("select 1"); // sessions already open carry on
             open.close();
             long createdBefore = db.stats().created();
-            List<Integer> served = new CopyOnWriteArrayList<>();
-            List<Thread> waiters = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                int index = i;
-                int before = db.stats().pending();
-                Thread t = new Thread(() -> {
-                    try (Session s = db.openSession()) {
-                        served.add(index);
-                        s.execute("select 1");
-                    }
-                });
-                t.start();
-                waiters.add(t);
-                CheckoutTest.await(() -> db.stats().pending() == before + 1);
-            }
+            QueuedCheckouts waiters = QueuedCheckouts.queue(db, 4);
             db.evictAll(); // retire the one connection: while paused nothing may replace it
             Thread.sleep(400);
-            assertThat(served).isEmpty();
+            assertThat(waiters.served()).isEmpty();
             assertThat(db.stats().paused()).isTrue();
             assertThat(db.stats().created()).isEqualTo(createdBefore);
             assertThat(backends(app)).isEmpty();
             db.resume();
-            for (Thread t : waiters) {
-                t.join(20_000);
-            }
-            assertThat(served).containsExactly(0, 1, 2, 3);
+            waiters.join();
+            assertThat(waiters.served()).containsExactly(0, 1, 2, 3);
             assertThat(db.stats().paused()).isFalse();
         }
     }

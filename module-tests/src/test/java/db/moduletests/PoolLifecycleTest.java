@@ -1,9 +1,9 @@
 package db.moduletests;
 
 import static db.moduletests.PoolProbe.backends;
-import static db.moduletests.PoolProbe.eventually;
 import static db.moduletests.PoolProbe.selectOne;
 import static db.moduletests.PoolProbe.uniqueAppName;
+import static db.testkit.Conditions.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;

@@ -9,17 +9,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
  * What the pool-behaviour suite looks at behind the pool's back: the server's view of the backends a
- * pool owns (filtered by its unique application name, since other suites share the server), killing
- * them, and waiting for a condition with a deadline.
+ * pool owns (filtered by its unique application name, since other suites share the server) and killing
+ * them. Waiting for a condition is {@code db.testkit.Conditions#eventually}.
  */
 final class PoolProbe {
     /** A password that must never show up in a message or a log line. */
@@ -61,25 +59,6 @@ final class PoolProbe {
     /** Runs a trivial query in the session. */
     static int selectOne(Session s) {
         return s.queryOne("SELECT 1", r -> r.getInt(1)).orElseThrow();
-    }
-
-    /** Waits until the condition holds, at most {@code timeout}; returns whether it did. */
-    static boolean eventually(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
     }
 
     /** A loopback port nobody listens on. */

@@ -2,9 +2,9 @@ package db.moduletests;
 
 import static db.moduletests.PoolProbe.PASSWORD_SENTINEL;
 import static db.moduletests.PoolProbe.closedPort;
-import static db.moduletests.PoolProbe.eventually;
 import static db.moduletests.PoolProbe.selectOne;
 import static db.moduletests.PoolProbe.uniqueAppName;
+import static db.testkit.Conditions.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -14,6 +14,7 @@ import db.api.DataAccessException;
 import db.api.Database;
 import db.api.DbConfig;
 import db.api.Session;
+import db.api.spi.ConnectionInitializer;
 import db.testkit.TcpProxy;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
@@ -183,6 +184,24 @@ class PoolStartTest {
                 assertThat(selectOne(s)).isEqualTo(1);
             }
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("db.moduletests.Fixtures#sessionProviders")
+    void anInitializerThatThrowsFailsTheFailFastStartAsACannotConnectWithItAsTheCause(String provider) {
+        String app = uniqueAppName(provider, "initfails");
+        IllegalStateException broken = new IllegalStateException("initializer broke");
+        ConnectionInitializer initializer = c -> {
+            throw broken;
+        };
+        Throwable failure = catchThrowable(() -> Database.open(config(provider, app).minSize(1).maxSize(1)
+                .extension(ConnectionInitializer.class, initializer).build()).close());
+        assertThat(failure).isInstanceOf(DataAccessException.class)
+                .hasMessageStartingWith("Cannot connect to PostgreSQL at ").hasMessageContaining("pool '" + app + "'")
+                .hasMessageContaining("initializer broke");
+        assertThat(failure.getCause()).isSameAs(broken);
+        assertThat(eventually(Duration.ofSeconds(5), () -> PoolProbe.backends(schema.database(), app) == 0))
+                .as("the connection the initializer failed on was closed").isTrue();
     }
 
     @ParameterizedTest

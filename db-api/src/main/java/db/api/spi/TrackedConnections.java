@@ -1,5 +1,6 @@
 package db.api.spi;
 
+import db.api.DbConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -36,6 +37,27 @@ public final class TrackedConnections extends ConfiguredDataSource {
     public TrackedConnections(DataSource source, String description) {
         this.source = source;
         this.description = description;
+    }
+
+    /**
+     * The physical connections of a pool that {@code context} starts. With {@code db.pool.fail-fast} one
+     * connection is made at once: with a minimum size it becomes the pool's first, without one it is closed
+     * again, so the pool holds nothing its library does not know about. A failure ends the start with
+     * {@link PoolFailures#cannotConnectAtStart}, so every provider fails its start in the same way.
+     *
+     * @param description what {@link #toString()} shows; pools log it, so it never holds a secret
+     */
+    public static TrackedConnections forStart(PoolContext context, String description) {
+        DbConfig config = context.config();
+        TrackedConnections physical = new TrackedConnections(context.connections(), description);
+        if (config.failFast()) {
+            try {
+                physical.prime(config.minSize() > 0);
+            } catch (SQLException | RuntimeException e) {
+                throw PoolFailures.cannotConnectAtStart(config, e);
+            }
+        }
+        return physical;
     }
 
     /**

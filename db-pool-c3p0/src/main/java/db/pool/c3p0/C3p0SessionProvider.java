@@ -79,18 +79,8 @@ public final class C3p0SessionProvider implements SessionProvider {
         routeC3p0LoggingToLog4j2();
         Duration closeTimeout = config.get(DbKeys.POOL_CLOSE_TIMEOUT).orElseThrow();
 
-        TrackedConnections physical = new TrackedConnections(context.connections(),
+        TrackedConnections physical = TrackedConnections.forStart(context,
                 "pgjdbc " + config.target() + " (" + DRIVER_CLASS + ")");
-
-        if (config.failFast()) {
-            try {
-                // With a minimum size the check's connection becomes the pool's first; without one it is
-                // closed again, so the pool holds nothing c3p0 does not know about.
-                physical.prime(config.minSize() > 0);
-            } catch (SQLException e) {
-                throw cannotConnect(config, e);
-            }
-        }
 
         BiFunction<Integer, Integer, PoolBackedDataSource> generations =
                 (min, max) -> newC3p0Pool(config, physical, min, max);

@@ -2,8 +2,8 @@ package db.pool.c3p0;
 
 import static db.pool.c3p0.PoolTestSupport.backendsUnchecked;
 import static db.pool.c3p0.PoolTestSupport.config;
-import static db.pool.c3p0.PoolTestSupport.eventually;
 import static db.pool.c3p0.PoolTestSupport.uniqueAppName;
+import static db.testkit.Conditions.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 

@@ -10,7 +10,6 @@ import db.api.spi.PoolContext;
 import db.api.spi.PoolFailures;
 import db.api.spi.SessionProvider;
 import db.api.spi.TrackedConnections;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,17 +70,8 @@ public final class HikariSessionProvider implements SessionProvider {
     public ConnectionPool start(PoolContext context) {
         DbConfig config = context.config();
         Duration closeTimeout = config.get(DbKeys.POOL_CLOSE_TIMEOUT).orElseThrow();
-        TrackedConnections physical = new TrackedConnections(context.connections(),
+        TrackedConnections physical = TrackedConnections.forStart(context,
                 "pgjdbc " + config.target() + " (" + DRIVER_CLASS + ")");
-        if (config.failFast()) {
-            try {
-                // With a minimum size the check's connection becomes the pool's first; without one it is
-                // closed again, so the pool holds nothing HikariCP does not know about.
-                physical.prime(config.minSize() > 0);
-            } catch (SQLException | RuntimeException e) {
-                throw PoolFailures.cannotConnectAtStart(config, e);
-            }
-        }
         String name = claimUniqueName(config.poolName());
         HikariConfig settings;
         HikariPool hikari;

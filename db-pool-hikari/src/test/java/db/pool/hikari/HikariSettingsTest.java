@@ -42,15 +42,7 @@ class HikariSettingsTest {
     }
 
     private static DbConfig.Builder config(String app) {
-        TestDatabase db = schema.database();
-        DbConfig.Builder b = DbConfig.builder().url(schema.jdbcUrl()).applicationName(app).poolName(app);
-        if (db.user() != null) {
-            b.user(db.user());
-        }
-        if (db.password() != null) {
-            b.password(db.password());
-        }
-        return b;
+        return HikariTestSupport.config(schema, app);
     }
 
     private static HikariConfig mapped(DbConfig config) {
