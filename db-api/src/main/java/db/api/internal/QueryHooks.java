@@ -100,7 +100,7 @@ final class QueryHooks {
     }
 
     /**
-     * The host of the session's connection as these hooks tell instrumentations (null: their target):
+     * The host of the session's connection as these hooks tell instrumentations (null: their target, or none):
      * looked up once per session, and only with a multi-host URL.
      */
     DatabaseTarget server(SessionImpl session) {

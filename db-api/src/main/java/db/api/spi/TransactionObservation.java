@@ -37,7 +37,10 @@ public interface TransactionObservation {
         // nothing by default
     }
 
-    /** COMMIT is about to be sent; the returned observation is told how it went. */
+    /**
+     * COMMIT is about to be sent; the returned observation is told how it went. The core calls
+     * {@link #beforeCommit(DatabaseTarget)}, whose default calls this: implement either.
+     */
     default QueryObservation beforeCommit() {
         return QueryObservation.NOOP;
     }
@@ -53,7 +56,10 @@ public interface TransactionObservation {
         return beforeCommit();
     }
 
-    /** ROLLBACK is about to be sent; the returned observation is told how it went. */
+    /**
+     * ROLLBACK is about to be sent; the returned observation is told how it went. The core calls
+     * {@link #beforeRollback(DatabaseTarget)}, whose default calls this: implement either.
+     */
     default QueryObservation beforeRollback() {
         return QueryObservation.NOOP;
     }

@@ -548,6 +548,16 @@ public final class OtelInstrumentation implements Instrumentation {
         }
 
         @Override
+        public QueryObservation beforeCommit() {
+            return beforeCommit(null);
+        }
+
+        @Override
+        public QueryObservation beforeRollback() {
+            return beforeRollback(null);
+        }
+
+        @Override
         public QueryObservation beforeCommit(DatabaseTarget target) {
             return on(target, COMMIT);
         }
