@@ -14,10 +14,14 @@ import db.api.PoolStatus;
 import db.api.Session;
 import db.api.TxOptions;
 import db.testkit.PgCluster;
+import db.tracing.otel.OpenTelemetryInstrumenter;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.metrics.data.PointData;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -225,5 +229,62 @@ class ReadRoutingTest {
             assertThat(telemetry.spans(write)).singleElement().satisfies(span -> assertThat(
                     span.getAttributes().get(Telemetry.SERVER_PORT)).isEqualTo((long) primary.port()));
         }
+    }
+
+    @Test
+    @Order(5)
+    void aTransactionIsReportedByThePoolItRanOnWithItsCommitOnThatHost() {
+        try (Telemetry telemetry = new Telemetry();
+             Database db = Database.open(config("txroles").property(OpenTelemetryInstrumenter.TRANSACTIONS, "true")
+                     .extension(OpenTelemetry.class, telemetry.sdk()).build())) {
+            await("standby in rotation", Duration.ofSeconds(10), () -> replicaInRotation(db));
+            assertThat(db.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery)).isTrue();
+            List<SpanData> onStandby = transactionWithItsStatements(telemetry);
+            assertThat(onStandby).as("a read-only transaction on the standby")
+                    .satisfies(tx -> assertReportedBy(tx, "txroles-replica", "replica", standby));
+            System.out.printf("[scale] transaction tracing: a read-only transaction on the standby is span '%s' of "
+                    + "pool %s (role %s) with %s, server.port %d on all (primary %d)%n", onStandby.get(0).getName(),
+                    onStandby.get(0).getAttributes().get(Telemetry.POOL_NAME),
+                    onStandby.get(0).getAttributes().get(Telemetry.POOL_ROLE),
+                    onStandby.subList(1, onStandby.size()).stream().map(SpanData::getName).collect(Collectors.toList()),
+                    onStandby.get(0).getAttributes().get(Telemetry.SERVER_PORT), primary.port());
+
+            db.inTransaction(s -> s.execute("insert into routed values (?, ?)", 300_000, "traced"));
+            assertThat(transactionWithItsStatements(telemetry)).as("a write on the primary")
+                    .satisfies(tx -> assertReportedBy(tx, "txroles", "primary", primary));
+
+            standby.stopFast();
+            try {
+                await("standby out of rotation", Duration.ofSeconds(10), () -> !replicaInRotation(db));
+                assertThat(db.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery)).isFalse();
+                assertThat(transactionWithItsStatements(telemetry)).as("a read-only transaction fallen back")
+                        .satisfies(tx -> assertReportedBy(tx, "txroles", "primary", primary));
+            } finally {
+                standby.startAgain();
+            }
+            await("standby back in rotation", Duration.ofSeconds(15), () -> replicaInRotation(db));
+        }
+    }
+
+    /** The last transaction span, then its children (its statements and COMMIT), in the order they ended; forgets all. */
+    private static List<SpanData> transactionWithItsStatements(Telemetry telemetry) {
+        List<SpanData> all = telemetry.spans();
+        SpanData tx = all.stream().filter(s -> s.getName().equals("transaction")).reduce((a, b) -> b).orElseThrow();
+        List<SpanData> result = new ArrayList<>(List.of(tx));
+        all.stream().filter(s -> s.getParentSpanId().equals(tx.getSpanId())).forEach(result::add);
+        telemetry.resetSpans();
+        return result;
+    }
+
+    private static void assertReportedBy(List<? extends SpanData> transaction, String pool, String role, PgCluster host) {
+        SpanData tx = transaction.get(0);
+        assertThat(tx.getAttributes().get(Telemetry.POOL_NAME)).isEqualTo(pool);
+        assertThat(tx.getAttributes().get(Telemetry.POOL_ROLE)).isEqualTo(role);
+        assertThat(transaction.subList(1, transaction.size())).extracting(SpanData::getName)
+                .endsWith("COMMIT").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(transaction).allSatisfy(span -> {
+            assertThat(span.getAttributes().get(Telemetry.SERVER_ADDRESS)).isEqualTo("127.0.0.1");
+            assertThat(span.getAttributes().get(Telemetry.SERVER_PORT)).isEqualTo((long) host.port());
+        });
     }
 }

@@ -39,6 +39,11 @@ final class Telemetry implements AutoCloseable {
                 .collect(Collectors.toList());
     }
 
+    /** Every finished span, in the order they ended. */
+    List<SpanData> spans() {
+        return spans.getFinishedSpanItems();
+    }
+
     /** Forgets the spans finished so far. */
     void resetSpans() {
         spans.reset();

@@ -7,6 +7,8 @@ import db.api.spi.QueryContext;
 import db.api.spi.QueryInstrumenter;
 import db.api.spi.QueryObservation;
 import db.api.spi.QueryOutcome;
+import db.api.spi.TransactionContext;
+import db.api.spi.TransactionObservation;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +39,7 @@ public final class RecordingInstrumenter implements QueryInstrumenter {
         private final List<Event> queries = new CopyOnWriteArrayList<>();
         private final List<PoolEvent> poolEvents = new CopyOnWriteArrayList<>();
         private final List<QueryContext> started = new CopyOnWriteArrayList<>();
+        private final List<String> transactionEnds = new CopyOnWriteArrayList<>();
 
         private Recording() {
         }
@@ -56,11 +59,17 @@ public final class RecordingInstrumenter implements QueryInstrumenter {
             return List.copyOf(poolEvents);
         }
 
+        /** {@code COMMIT} and {@code ROLLBACK} as transaction observations were told of them, in order. */
+        public List<String> transactionEnds() {
+            return List.copyOf(transactionEnds);
+        }
+
         /** Forgets everything recorded so far. */
         public void clear() {
             queries.clear();
             poolEvents.clear();
             started.clear();
+            transactionEnds.clear();
         }
     }
 
@@ -90,6 +99,24 @@ public final class RecordingInstrumenter implements QueryInstrumenter {
             public QueryObservation beforeQuery(QueryContext query) {
                 recording.started.add(query);
                 return outcome -> recording.queries.add(new Event(query, outcome));
+            }
+
+            @Override
+            public TransactionObservation beginTransaction(TransactionContext transaction) {
+                // Only the methods without a server: as an instrumenter written before they had one.
+                return new TransactionObservation() {
+                    @Override
+                    public QueryObservation beforeCommit() {
+                        recording.transactionEnds.add("COMMIT");
+                        return QueryObservation.NOOP;
+                    }
+
+                    @Override
+                    public QueryObservation beforeRollback() {
+                        recording.transactionEnds.add("ROLLBACK");
+                        return QueryObservation.NOOP;
+                    }
+                };
             }
 
             @Override

@@ -137,6 +137,16 @@ class InstrumentationTest {
     }
 
     @Test
+    void anInstrumenterWrittenBeforeCommitAndRollbackNamedTheirHostIsStillToldOfThem() {
+        db.inTransaction(s -> s.execute("insert into notes values (?, ?)", 5, "kept"));
+        assertThatThrownBy(() -> db.inTransaction(s -> {
+            s.execute("insert into notes values (?, ?)", 6, "undone");
+            throw new IllegalStateException("roll back");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(recording.transactionEnds()).containsExactly("COMMIT", "ROLLBACK");
+    }
+
+    @Test
     void checkoutsAndReleasesAreReportedAsPoolEvents() {
         try (Session session = db.openSession()) {
             session.execute("select 1");

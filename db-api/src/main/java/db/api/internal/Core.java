@@ -523,6 +523,11 @@ public final class Core {
         return hooks;
     }
 
+    /** Whether read-only work may go to a standby's pool (read routing is on). */
+    boolean routesReads() {
+        return replicas != null;
+    }
+
     /** Runs {@code work} in a transaction (a savepoint when this thread has one open), retrying as {@code options} allow. */
     public <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
         return transactions.run(options, work);

@@ -99,9 +99,12 @@ final class QueryHooks {
                 call, rows);
     }
 
-    /** The host of the session's connection: looked up once per session, and only with a multi-host URL. */
-    private DatabaseTarget server(SessionImpl session) {
-        if (servers == null) {
+    /**
+     * The host of the session's connection as these hooks tell instrumentations (null: their target, or none):
+     * looked up once per session, and only with a multi-host URL.
+     */
+    DatabaseTarget server(SessionImpl session) {
+        if (servers == null || instrumentations.length == 0) {
             return null;
         }
         return servers.multiHost() ? session.server(servers) : servers.first();
@@ -170,9 +173,9 @@ final class QueryHooks {
         }
 
         @Override
-        public QueryObservation beforeCommit() {
+        public QueryObservation beforeCommit(DatabaseTarget server) {
             try {
-                QueryObservation observation = delegate.beforeCommit();
+                QueryObservation observation = delegate.beforeCommit(server);
                 return observation == null ? QueryObservation.NOOP : observation;
             } catch (RuntimeException e) {
                 LOG.warn("Instrumentation failed before COMMIT", e);
@@ -181,9 +184,9 @@ final class QueryHooks {
         }
 
         @Override
-        public QueryObservation beforeRollback() {
+        public QueryObservation beforeRollback(DatabaseTarget server) {
             try {
-                QueryObservation observation = delegate.beforeRollback();
+                QueryObservation observation = delegate.beforeRollback(server);
                 return observation == null ? QueryObservation.NOOP : observation;
             } catch (RuntimeException e) {
                 LOG.warn("Instrumentation failed before ROLLBACK", e);
@@ -211,19 +214,19 @@ final class QueryHooks {
         }
 
         @Override
-        public QueryObservation beforeCommit() {
+        public QueryObservation beforeCommit(DatabaseTarget server) {
             QueryObservation[] observations = new QueryObservation[all.length];
             for (int i = 0; i < all.length; i++) {
-                observations[i] = all[i].beforeCommit();
+                observations[i] = all[i].beforeCommit(server);
             }
             return outcome -> finish(observations, outcome);
         }
 
         @Override
-        public QueryObservation beforeRollback() {
+        public QueryObservation beforeRollback(DatabaseTarget server) {
             QueryObservation[] observations = new QueryObservation[all.length];
             for (int i = 0; i < all.length; i++) {
-                observations[i] = all[i].beforeRollback();
+                observations[i] = all[i].beforeRollback(server);
             }
             return outcome -> finish(observations, outcome);
         }

@@ -398,6 +398,11 @@ final class SessionImpl implements Session {
         return physical;
     }
 
+    /** What this session's statements are observed through: its pool's hooks (a standby's under read routing). */
+    QueryHooks hooks() {
+        return hooks;
+    }
+
     /** The host the connection is on, looked up by {@code servers} at the first call. */
     DatabaseTarget server(ConnectionServers servers) {
         DatabaseTarget s = server;

@@ -2,6 +2,7 @@ package db.api.internal;
 
 import db.api.ConnectionException;
 import db.api.DataAccessException;
+import db.api.DatabaseTarget;
 import db.api.Isolation;
 import db.api.TransactionOutcomeUnknownException;
 import db.api.TransactionWork;
@@ -54,9 +55,15 @@ final class Transactions {
     private <T> T outermost(TxOptions options, TransactionWork<T> work) {
         QueryHooks hooks = core.hooks();
         // One branch without instrumenters; instrumenters are told about the whole transaction.
-        TransactionObservation observed = hooks.off() ? TransactionObservation.NOOP
-                : hooks.beginTransaction(new TransactionContext(options.isolation(), options.readOnly(),
-                        options.maxAttempts()));
+        TransactionObservation observed;
+        if (hooks.off()) {
+            observed = TransactionObservation.NOOP;
+        } else {
+            TransactionContext context = new TransactionContext(options.isolation(), options.readOnly(),
+                    options.maxAttempts());
+            observed = options.readOnly() && core.routesReads() ? new ByLender(hooks, context)
+                    : hooks.beginTransaction(context);
+        }
         int attempt = 1;
         try {
             for (; ; attempt++) {
@@ -88,6 +95,9 @@ final class Transactions {
         // Read-only work goes to a standby when read routing is on (ReplicaRouter); everything else to the primary.
         SessionImpl session = core.borrowSession(options.readOnly());
         try {
+            if (observed instanceof ByLender byLender) {
+                byLender.lent(session.hooks());
+            }
             begin(session, options);
             open.set(new Open(session, options));
             T result;
@@ -112,6 +122,55 @@ final class Transactions {
         } finally {
             session.endManaged();
             session.release();
+        }
+    }
+
+    /**
+     * The observation of read-only work that read routing may send to a standby: begun on the hooks of the
+     * pool that lent the first attempt's connection, so that a standby's instrumentation (its pool name,
+     * role and host) reports what ran there; on the primary's when no connection was lent before it was
+     * needed (a failed checkout). Used on the transaction's thread only.
+     */
+    private static final class ByLender implements TransactionObservation {
+        private final QueryHooks primary;
+        private final TransactionContext context;
+        private TransactionObservation begun;
+
+        ByLender(QueryHooks primary, TransactionContext context) {
+            this.primary = primary;
+            this.context = context;
+        }
+
+        /** An attempt got a connection from the pool with {@code hooks}: the first one decides. */
+        void lent(QueryHooks hooks) {
+            if (begun == null) {
+                begun = hooks.off() ? TransactionObservation.NOOP : hooks.beginTransaction(context);
+            }
+        }
+
+        private TransactionObservation begun() {
+            lent(primary);
+            return begun;
+        }
+
+        @Override
+        public void retry(int attempt, DataAccessException failure, Duration backoff) {
+            begun().retry(attempt, failure, backoff);
+        }
+
+        @Override
+        public QueryObservation beforeCommit(DatabaseTarget server) {
+            return begun().beforeCommit(server);
+        }
+
+        @Override
+        public QueryObservation beforeRollback(DatabaseTarget server) {
+            return begun().beforeRollback(server);
+        }
+
+        @Override
+        public void end(Outcome outcome, int attempts, Throwable failure) {
+            begun().end(outcome, attempts, failure);
         }
     }
 
@@ -154,7 +213,7 @@ final class Transactions {
     }
 
     private static void commit(SessionImpl session, TransactionObservation observed) {
-        QueryObservation commit = observed.beforeCommit();
+        QueryObservation commit = observed.beforeCommit(session.hooks().server(session));
         try {
             session.physical().commit();
         } catch (SQLException e) {
@@ -180,7 +239,7 @@ final class Transactions {
     }
 
     private static void rollback(SessionImpl session, Throwable failure, TransactionObservation observed) {
-        QueryObservation rollback = observed.beforeRollback();
+        QueryObservation rollback = observed.beforeRollback(session.hooks().server(session));
         try {
             session.physical().rollback();
             rollback.end(QueryOutcome.success(-1));

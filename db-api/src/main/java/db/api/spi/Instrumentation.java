@@ -19,6 +19,10 @@ public interface Instrumentation extends AutoCloseable {
      * Called when an outermost {@code inTransaction} starts, on its thread, before its first attempt
      * borrows a connection. The returned observation is told about retries, COMMIT and ROLLBACK, and the
      * outcome. Not called at all when no instrumenter is present.
+     *
+     * <p>A read-only transaction that read routing may send to a standby is the exception: it is begun once
+     * its first attempt has a connection, on the instrumentation of the pool that lent it (a standby's, or
+     * the primary's when it fell back there or got none), so that pool reports it.
      */
     default TransactionObservation beginTransaction(TransactionContext transaction) {
         return TransactionObservation.NOOP;

@@ -1,6 +1,7 @@
 package db.api.spi;
 
 import db.api.DataAccessException;
+import db.api.DatabaseTarget;
 import java.time.Duration;
 
 /**
@@ -36,14 +37,41 @@ public interface TransactionObservation {
         // nothing by default
     }
 
-    /** COMMIT is about to be sent; the returned observation is told how it went. */
+    /**
+     * COMMIT is about to be sent; the returned observation is told how it went. The core calls
+     * {@link #beforeCommit(DatabaseTarget)}, whose default calls this: implement either.
+     */
     default QueryObservation beforeCommit() {
         return QueryObservation.NOOP;
     }
 
-    /** ROLLBACK is about to be sent; the returned observation is told how it went. */
+    /**
+     * COMMIT is about to be sent on a connection to {@code server}; the returned observation is told how it
+     * went. This is what the core calls; by default it calls {@link #beforeCommit()}.
+     *
+     * @param server the host the transaction's connection is on, as in {@link QueryContext#server()}: with a
+     *               multi-host URL the one the driver connected to; {@code null} when not known
+     */
+    default QueryObservation beforeCommit(DatabaseTarget server) {
+        return beforeCommit();
+    }
+
+    /**
+     * ROLLBACK is about to be sent; the returned observation is told how it went. The core calls
+     * {@link #beforeRollback(DatabaseTarget)}, whose default calls this: implement either.
+     */
     default QueryObservation beforeRollback() {
         return QueryObservation.NOOP;
+    }
+
+    /**
+     * ROLLBACK is about to be sent on a connection to {@code server}; the returned observation is told how it
+     * went. This is what the core calls; by default it calls {@link #beforeRollback()}.
+     *
+     * @param server the host the attempt's connection is on, as in {@link #beforeCommit(DatabaseTarget)}
+     */
+    default QueryObservation beforeRollback(DatabaseTarget server) {
+        return beforeRollback();
     }
 
     /**

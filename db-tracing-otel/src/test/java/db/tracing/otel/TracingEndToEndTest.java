@@ -41,6 +41,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Real statements against the real PostgreSQL, through {@link Database}: the instrumenter is found
@@ -55,6 +57,7 @@ class TracingEndToEndTest {
     private static final AttributeKey<String> STATUS_CODE = AttributeKey.stringKey("db.response.status_code");
     private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     private static final AttributeKey<String> POOL_NAME = AttributeKey.stringKey("db.client.connection.pool.name");
+    private static final AttributeKey<String> POOL_ROLE = AttributeKey.stringKey("switchboard.pool.role");
     private static final String SENTINEL = "sentinel-4711@example.com";
 
     private static TestSchema schema;
@@ -241,31 +244,71 @@ class TracingEndToEndTest {
         }
     }
 
-    @Test
-    void withSeveralHostsSpansAndPoolsNameTheHostTheConnectionIsOnNotTheFirstListed() throws Exception {
-        int refused;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            refused = socket.getLocalPort(); // closed again: nobody listens there, the driver moves on
-        }
-        DbConfig multiHost = config("otel-multi-host")
-                .url(schema.jdbcUrl().replaceFirst("//", "//127.0.0.1:" + refused + ","))
-                .build();
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"c3p0", "hikari"})
+    void withSeveralHostsSpansAndPoolsNameTheHostTheConnectionIsOnNotTheFirstListed(String provider) throws Exception {
+        String poolName = "otel-multi-host-" + provider;
+        DbConfig multiHost = afterARefusedHost(config(poolName).sessionProvider(provider)).build();
         DatabaseTarget used = multiHost.targets().get(1);
         try (Database db = Database.open(multiHost); Session session = db.openSession()) {
+            assertThat(db.providers().sessionProvider()).isEqualTo(provider);
             session.execute("INSERT INTO users (id, email) VALUES (?, ?)", 7, "multi@example.com");
             assertThat(db.pools().get(0).server()).isEqualTo(used.host() + ":" + used.port());
         }
-        assertThat(statementSpans()).singleElement().satisfies(span -> {
-            assertThat(span.getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo(used.host());
-            assertThat(span.getAttributes().get(AttributeKey.longKey("server.port")))
-                    .isEqualTo(used.port() == DatabaseTarget.DEFAULT_PORT ? null : (long) used.port())
-                    .isNotEqualTo(Long.valueOf(refused));
-        });
+        assertThat(statementSpans()).singleElement().satisfies(span -> assertOn(span, used));
         assertThat(metric(metrics.collectAllMetrics(), "db.client.connection.wait_time").getHistogramData().getPoints())
-                .filteredOn(p -> "otel-multi-host".equals(p.getAttributes().get(POOL_NAME)))
+                .filteredOn(p -> poolName.equals(p.getAttributes().get(POOL_NAME)))
                 .singleElement()
-                .satisfies(p -> assertThat(p.getAttributes().get(AttributeKey.stringKey("switchboard.pool.role")))
-                        .isEqualTo("primary"));
+                .satisfies(p -> assertThat(p.getAttributes().get(POOL_ROLE)).isEqualTo("primary"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"c3p0", "hikari"})
+    void withSeveralHostsTransactionSpansAndTheirCommitAndRollbackNameTheHostTheConnectionIsOn(String provider)
+            throws Exception {
+        String poolName = "otel-multi-host-tx-" + provider;
+        DbConfig multiHost = afterARefusedHost(config(poolName).sessionProvider(provider))
+                .property(OpenTelemetryInstrumenter.TRANSACTIONS, "true").build();
+        DatabaseTarget used = multiHost.targets().get(1);
+        try (Database db = Database.open(multiHost)) {
+            db.inTransaction(s -> s.execute("INSERT INTO users (id, email) VALUES (?, ?)", 8, "tx@example.com"));
+            assertThatThrownBy(() -> db.inTransaction(s -> {
+                s.execute("INSERT INTO users (id, email) VALUES (?, ?)", 9, "rolled@example.com");
+                throw new IllegalStateException("roll back");
+            })).isInstanceOf(IllegalStateException.class);
+        }
+        List<SpanData> transactions = spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("transaction")).collect(Collectors.toList());
+        assertThat(transactions).hasSize(2).allSatisfy(tx -> {
+            assertThat(tx.getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo(used.host());
+            // moved from the refused host's port: set even when it is the default
+            assertThat(tx.getAttributes().get(AttributeKey.longKey("server.port"))).isEqualTo((long) used.port());
+            assertThat(tx.getAttributes().get(POOL_NAME)).isEqualTo(poolName);
+            assertThat(tx.getAttributes().get(POOL_ROLE)).isEqualTo("primary");
+        });
+        assertThat(statementSpans()).extracting(SpanData::getName)
+                .containsExactly("INSERT users", "COMMIT", "INSERT users", "ROLLBACK");
+        assertThat(statementSpans()).allSatisfy(span -> assertOn(span, used));
+        assertThat(metric(metrics.collectAllMetrics(), "db.client.operation.duration").getHistogramData().getPoints())
+                .filteredOn(p -> "COMMIT".equals(p.getAttributes().get(SUMMARY)))
+                .singleElement()
+                .satisfies(p -> assertThat(p.getAttributes().get(AttributeKey.stringKey("server.address")))
+                        .isEqualTo(used.host()));
+    }
+
+    /** {@code config}'s URL with a first host where nobody listens: the driver moves on to the real one. */
+    private static DbConfig.Builder afterARefusedHost(DbConfig.Builder config) throws Exception {
+        int refused;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refused = socket.getLocalPort(); // closed again: nobody listens there
+        }
+        return config.url(schema.jdbcUrl().replaceFirst("//", "//127.0.0.1:" + refused + ","));
+    }
+
+    private static void assertOn(SpanData span, DatabaseTarget used) {
+        assertThat(span.getAttributes().get(AttributeKey.stringKey("server.address"))).isEqualTo(used.host());
+        assertThat(span.getAttributes().get(AttributeKey.longKey("server.port")))
+                .isEqualTo(used.port() == DatabaseTarget.DEFAULT_PORT ? null : (long) used.port());
     }
 
     @Test
@@ -532,7 +575,8 @@ class TracingEndToEndTest {
 
     private DbConfig.Builder config(String poolName, String url) {
         TestDatabase db = TestDatabase.get();
-        DbConfig.Builder config = DbConfig.builder().url(url).poolName(poolName)
+        // Both pools are on the test class path: c3p0 unless a test chooses.
+        DbConfig.Builder config = DbConfig.builder().url(url).poolName(poolName).sessionProvider("c3p0")
                 .minSize(1).maxSize(2).extension(OpenTelemetry.class, sdk);
         if (db.user() != null) {
             config.user(db.user());

@@ -68,8 +68,12 @@ import java.util.function.Supplier;
  *       measured by {@code db.client.operation.duration}.</li>
  *   <li>{@code server.address} and {@code server.port} are those of the host the statement's connection
  *       is on ({@link QueryContext#server()}): with a multi-host URL, the one the driver connected to, so
- *       after a failover they name the new primary. The transaction span, which starts before a
- *       connection is borrowed, and COMMIT and ROLLBACK carry the pool's configured (first) host.</li>
+ *       after a failover they name the new primary. So do COMMIT and ROLLBACK. The transaction span starts
+ *       before a connection is borrowed, with the pool's configured (first) host, and is moved to the host
+ *       of each COMMIT or ROLLBACK it sends: once ended it names the host of its last attempt (then
+ *       {@code server.port} is set even when it is 5432, since an attribute cannot be removed). It also
+ *       carries the pool's {@code db.client.connection.pool.name} and {@code switchboard.pool.role}: a
+ *       read-only transaction on a standby is reported by that standby pool's instrumentation.</li>
  *   <li>The pool metrics carry {@code switchboard.pool.role} ({@code primary} or {@code replica}) next to
  *       {@code db.client.connection.pool.name}: the conventions define no role, and advise against adding
  *       names of one's own to their namespaces ({@code db.client.connection.*}), where a later version
@@ -149,6 +153,8 @@ public final class OtelInstrumentation implements Instrumentation {
     /** Other hosts the pool's connections are on (a multi-host URL after a failover), built when first seen. */
     private final Map<DatabaseTarget, Server> otherServers = new ConcurrentHashMap<>();
     private final Attributes poolAttributes;
+    /** What every transaction span starts with: the configured host's attributes, the pool's name and role. */
+    private final Attributes transactionAttributes;
     private final Attributes idleAttributes;
     private final Attributes usedAttributes;
 
@@ -208,6 +214,7 @@ public final class OtelInstrumentation implements Instrumentation {
         this.configured = new Server(target);
         String roleLabel = role.label();
         this.poolAttributes = Attributes.of(POOL_NAME, poolName, POOL_ROLE, roleLabel);
+        this.transactionAttributes = configured.base.toBuilder().putAll(poolAttributes).build();
         this.idleAttributes = Attributes.of(POOL_NAME, poolName, POOL_ROLE, roleLabel, CONNECTION_STATE, "idle");
         this.usedAttributes = Attributes.of(POOL_NAME, poolName, POOL_ROLE, roleLabel, CONNECTION_STATE, "used");
 
@@ -296,8 +303,13 @@ public final class OtelInstrumentation implements Instrumentation {
 
     @Override
     public QueryObservation beforeQuery(QueryContext query) {
+        return observe(query.server(), query);
+    }
+
+    /** Starts observing a statement on {@code target}'s host (null: the configured one); never throws. */
+    private QueryObservation observe(DatabaseTarget target, QueryContext query) {
         try {
-            return start(query);
+            return start(server(target), query);
         } catch (RuntimeException e) {
             // Tracing must never break a query.
             LOG.log(System.Logger.Level.WARNING, "OpenTelemetry instrumentation failed before a query: {0}",
@@ -306,8 +318,7 @@ public final class OtelInstrumentation implements Instrumentation {
         }
     }
 
-    private QueryObservation start(QueryContext query) {
-        Server server = server(query.server());
+    private QueryObservation start(Server server, QueryContext query) {
         int batchSize = query.batchSize();
         Shape shape;
         String name;
@@ -490,17 +501,16 @@ public final class OtelInstrumentation implements Instrumentation {
             return TransactionObservation.NOOP;
         }
         try {
-            AttributesBuilder b = configured.base.toBuilder()
-                    .put(TX_ISOLATION, transaction.isolation() == Isolation.DEFAULT ? "default"
-                            : transaction.isolation().name())
-                    .put(TX_MAX_ATTEMPTS, (long) transaction.maxAttempts());
-            if (transaction.readOnly()) {
-                b.put(TX_READ_ONLY, true);
-            }
-            Span span = tracer.spanBuilder(TRANSACTION_SPAN)
+            SpanBuilder b = tracer.spanBuilder(TRANSACTION_SPAN)
                     .setSpanKind(SpanKind.INTERNAL)
-                    .setAllAttributes(b.build())
-                    .startSpan();
+                    .setAllAttributes(transactionAttributes)
+                    .setAttribute(TX_ISOLATION, transaction.isolation() == Isolation.DEFAULT ? "default"
+                            : transaction.isolation().name())
+                    .setAttribute(TX_MAX_ATTEMPTS, (long) transaction.maxAttempts());
+            if (transaction.readOnly()) {
+                b.setAttribute(TX_READ_ONLY, true);
+            }
+            Span span = b.startSpan();
             // Current for the whole transaction, so statements, COMMIT and ROLLBACK become its children.
             return new TransactionSpan(span, span.makeCurrent());
         } catch (RuntimeException e) {
@@ -510,10 +520,15 @@ public final class OtelInstrumentation implements Instrumentation {
         }
     }
 
-    /** One transaction's span; every call comes on the transaction's thread. */
+    /**
+     * One transaction's span; every call comes on the transaction's thread. It starts with the configured
+     * host (no connection is borrowed yet) and moves to the host of each COMMIT or ROLLBACK, so once ended it
+     * names the host of the last attempt's connection.
+     */
     private final class TransactionSpan implements TransactionObservation {
         private final Span span;
         private final Scope scope;
+        private Server server = configured;
         private boolean ended;
 
         TransactionSpan(Span span, Scope scope) {
@@ -535,12 +550,39 @@ public final class OtelInstrumentation implements Instrumentation {
 
         @Override
         public QueryObservation beforeCommit() {
-            return beforeQuery(COMMIT);
+            return beforeCommit(null);
         }
 
         @Override
         public QueryObservation beforeRollback() {
-            return beforeQuery(ROLLBACK);
+            return beforeRollback(null);
+        }
+
+        @Override
+        public QueryObservation beforeCommit(DatabaseTarget target) {
+            return on(target, COMMIT);
+        }
+
+        @Override
+        public QueryObservation beforeRollback(DatabaseTarget target) {
+            return on(target, ROLLBACK);
+        }
+
+        /** COMMIT or ROLLBACK on {@code target}'s host: the span names that host from now on. */
+        private QueryObservation on(DatabaseTarget target, QueryContext statement) {
+            try {
+                Server now = server(target);
+                if (now != server) {
+                    server = now;
+                    // Both, always: a span cannot drop server.port when the new host's port is the default.
+                    span.setAttribute(SERVER_ADDRESS, now.target.host());
+                    span.setAttribute(SERVER_PORT, (long) now.target.port());
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "OpenTelemetry instrumentation failed to name a transaction's "
+                        + "host: {0}", e.getClass().getName());
+            }
+            return observe(target, statement);
         }
 
         @Override
