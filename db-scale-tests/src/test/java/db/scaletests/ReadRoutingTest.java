@@ -224,6 +224,9 @@ class ReadRoutingTest {
                     .contains(tuple("roles", "primary"), tuple("roles-replica", "replica"));
             assertThat(pool).filteredOn(p -> "replica".equals(p.getAttributes().get(Telemetry.POOL_ROLE)))
                     .as("the standby pool's count, max and wait time").hasSizeGreaterThanOrEqualTo(3);
+            assertThat(telemetry.points("db.client.connection.wait_time"))
+                    .as("a checkout on the standby is reported by the standby's pool")
+                    .anySatisfy(p -> assertThat(p.getAttributes().get(Telemetry.POOL_ROLE)).isEqualTo("replica"));
             assertThat(telemetry.spans(IN_RECOVERY)).singleElement().satisfies(span -> assertThat(
                     span.getAttributes().get(Telemetry.SERVER_PORT)).isEqualTo((long) standby.port()));
             assertThat(telemetry.spans(write)).singleElement().satisfies(span -> assertThat(

@@ -272,8 +272,13 @@ public final class Core {
             // A standby's pool waits for itself: the primary's gate is for the primary's connections.
             ReplicaRouter.Lease lease = router.borrow(translator, deadline);
             if (lease != null) {
-                SessionImpl session = new SessionImpl(this, lease.connection(), lease.hooks(), reset, leakDetector);
-                replicaSessions.put(session, lease.hooks());
+                QueryHooks standbyHooks = lease.hooks();
+                if (!standbyHooks.off()) {
+                    standbyHooks.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT,
+                            Duration.ofNanos(System.nanoTime() - start)));
+                }
+                SessionImpl session = new SessionImpl(this, lease.connection(), standbyHooks, reset, leakDetector);
+                replicaSessions.put(session, standbyHooks);
                 return session;
             }
         }

@@ -426,10 +426,6 @@ final class SessionImpl implements Session {
         return state == null || state.autoCommit();
     }
 
-    QueryHooks hooks() {
-        return hooks;
-    }
-
     void beginManaged() {
         managedTransaction = true;
     }
