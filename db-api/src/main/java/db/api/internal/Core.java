@@ -269,17 +269,9 @@ public final class Core {
         long deadline = start + checkoutTimeoutNanos;
         ReplicaRouter router = replicas;
         if (readOnly && router != null) {
-            // A standby's pool waits for itself: the primary's gate is for the primary's connections.
-            ReplicaRouter.Lease lease = router.borrow(translator, deadline);
-            if (lease != null) {
-                QueryHooks standbyHooks = lease.hooks();
-                if (!standbyHooks.off()) {
-                    standbyHooks.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT,
-                            Duration.ofNanos(System.nanoTime() - start)));
-                }
-                SessionImpl session = new SessionImpl(this, lease.connection(), standbyHooks, reset, leakDetector);
-                replicaSessions.put(session, standbyHooks);
-                return session;
+            SessionImpl onStandby = borrowFromStandby(router, start, deadline);
+            if (onStandby != null) {
+                return onStandby;
             }
         }
         admit(start, deadline);
@@ -301,6 +293,26 @@ public final class Core {
             gate.release();
             throw failure;
         }
+    }
+
+    /**
+     * A session on a standby in rotation, or null when none lent a connection (the caller falls back to
+     * the primary or fails, per the router's rule). Kept apart from the primary's path, which stays small
+     * enough for the JIT to inline.
+     */
+    private SessionImpl borrowFromStandby(ReplicaRouter router, long start, long deadline) {
+        // A standby's pool waits for itself: the primary's gate is for the primary's connections.
+        ReplicaRouter.Lease lease = router.borrow(translator, deadline);
+        if (lease == null) {
+            return null;
+        }
+        QueryHooks standbyHooks = lease.hooks();
+        if (!standbyHooks.off()) {
+            standbyHooks.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofNanos(System.nanoTime() - start)));
+        }
+        SessionImpl session = new SessionImpl(this, lease.connection(), standbyHooks, reset, leakDetector);
+        replicaSessions.put(session, standbyHooks);
+        return session;
     }
 
     /** Passes the fair gate (arrival order, at most max-size through) or throws why not. */
