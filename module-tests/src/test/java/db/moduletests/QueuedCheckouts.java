@@ -5,11 +5,13 @@ import db.api.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Checkouts queued one at a time in front of a pool that lends nothing (every connection held, or paused),
  * so the order they arrived in is known: each runs on a thread of its own, and the next starts only once
- * the pool counts the previous one as pending.
+ * the pool counts the previous one as pending and it is parked in the core's gate (counted, it may still be
+ * on its way into the gate's queue).
  */
 final class QueuedCheckouts {
     private final List<Thread> threads = new ArrayList<>();
@@ -35,9 +37,14 @@ final class QueuedCheckouts {
             });
             t.start();
             queued.threads.add(t);
-            CheckoutTest.await(() -> db.stats().pending() == before + 1);
+            CheckoutTest.await(() -> db.stats().pending() == before + 1 && parkedInTheGate(t));
         }
         return queued;
+    }
+
+    private static boolean parkedInTheGate(Thread t) {
+        Object blocker = LockSupport.getBlocker(t);
+        return blocker != null && blocker.getClass().getName().equals("db.api.internal.CheckoutGate");
     }
 
     /**

@@ -11,7 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Uncontended, taking and giving back a permit is one CAS each and a few volatile reads. Once
  * anybody waits, newcomers queue behind them (no barging) and a permit given back goes straight to
  * the oldest waiter (a hand-off, as in psycopg_pool), so the provider never sees more concurrent
- * borrowers than permits. Waiters park with {@link LockSupport} (no monitor is held while waiting, so
+ * borrowers than permits. A caller counts as waiting from the moment it leaves the fast path, before it
+ * takes the queue's lock, so nobody passes a caller that is still on its way into the queue; and the
+ * waiters granted a permit are woken after the lock is let go, so that the lock is held for a few
+ * field writes only and callers seldom block on it. Waiters park with {@link LockSupport} (no monitor is held while waiting, so
  * virtual threads never pin here). A waiter that times out or is interrupted leaves the queue; a permit
  * handed to it at that moment is passed on, never lost.
  *
@@ -40,11 +43,16 @@ final class CheckoutGate {
     private static final int GRANTED = 1;
     private static final int CANCELLED = 2;
 
-    /** A parked caller; its state moves once, from WAITING to GRANTED or CANCELLED. */
+    /**
+     * A parked caller; its state moves once, from WAITING to GRANTED or CANCELLED. Granted waiters are
+     * chained through {@link #nextToWake} by the one dispatch that granted them and woken after it unlocks.
+     */
     private static final class Waiter extends AtomicInteger {
         private static final long serialVersionUID = 1L;
         final transient Thread thread = Thread.currentThread();
         final long deadline;
+        /** Written once, by the dispatch that grants this waiter, under {@link #lock}. */
+        Waiter nextToWake;
 
         Waiter(long deadline) {
             super(WAITING);
@@ -54,9 +62,13 @@ final class CheckoutGate {
 
     /** Free permits; negative after a shrink while more are lent than the new maximum. */
     private final AtomicInteger available;
-    /** Queued waiters (also what the fast path checks: it only runs while nobody waits). */
+    /**
+     * Callers on the slow path, queued or about to be (also what the fast path checks: it only runs while
+     * nobody waits).
+     */
     private final AtomicInteger waiting = new AtomicInteger();
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Package-private: the ordering test holds it to stop a caller on its way into the queue. */
+    final ReentrantLock lock = new ReentrantLock();
     /** FIFO of waiters; guarded by {@link #lock}. */
     private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
     private volatile boolean paused;
@@ -107,23 +119,28 @@ final class CheckoutGate {
             throw new InterruptedException();
         }
         Waiter me = new Waiter(deadlineNanos);
+        // Counted before taking the lock: from now on newcomers queue behind this caller, not pass it.
+        waiting.incrementAndGet();
+        Waiter granted;
         lock.lock();
         try {
             if (queue.isEmpty() && !paused && tryTake()) {
+                waiting.decrementAndGet();
                 return null;
             }
             int limit = maxWaiting;
             if (limit > 0 && queue.size() >= limit) {
+                waiting.decrementAndGet();
                 return Refusal.REJECTED;
             }
             queue.addLast(me);
-            waiting.incrementAndGet();
             watchLocked(deadlineNanos);
             // A permit given back between the fast path and now went to nobody: hand it out.
-            dispatchLocked();
+            granted = dispatchLocked();
         } finally {
             lock.unlock();
         }
+        wake(granted, me);
         while (true) {
             if (me.get() == GRANTED) {
                 return null;
@@ -175,23 +192,44 @@ final class CheckoutGate {
     }
 
     private void dispatch() {
+        Waiter granted;
         lock.lock();
         try {
-            dispatchLocked();
+            granted = dispatchLocked();
         } finally {
             lock.unlock();
         }
+        wake(granted, null);
     }
 
-    /** Hands free permits to waiters in arrival order. */
-    private void dispatchLocked() {
+    /**
+     * Hands free permits to waiters in arrival order.
+     *
+     * @return the waiters granted a permit, chained through {@link Waiter#nextToWake}, for {@link #wake}
+     */
+    private Waiter dispatchLocked() {
+        Waiter granted = null;
         while (!paused && !queue.isEmpty() && tryTake()) {
             Waiter next = queue.pollFirst();
             waiting.decrementAndGet();
             if (next.compareAndSet(WAITING, GRANTED)) {
-                LockSupport.unpark(next.thread);
+                next.nextToWake = granted;
+                granted = next;
             } else {
                 available.incrementAndGet(); // it had just given up: the permit goes to the next one
+            }
+        }
+        return granted;
+    }
+
+    /**
+     * Wakes the waiters of one dispatch, outside the lock. A waiter may already have seen its grant and
+     * gone on; the unpark it then gets later is a spurious wake-up, which every park tolerates.
+     */
+    private static void wake(Waiter granted, Waiter self) {
+        for (Waiter w = granted; w != null; w = w.nextToWake) {
+            if (w != self) {
+                LockSupport.unpark(w.thread);
             }
         }
     }
@@ -276,15 +314,17 @@ final class CheckoutGate {
 
     /** Changes the number of permits; growing admits waiters at once. */
     void resize(int newPermits) {
+        Waiter granted;
         lock.lock();
         try {
             int delta = newPermits - permits;
             permits = newPermits;
             available.addAndGet(delta);
-            dispatchLocked();
+            granted = dispatchLocked();
         } finally {
             lock.unlock();
         }
+        wake(granted, null);
     }
 
     void maxWaiting(int limit) {
@@ -295,7 +335,7 @@ final class CheckoutGate {
         return permits;
     }
 
-    /** Callers queued now. */
+    /** Callers waiting now (queued, or on their way into the queue). */
     int waiting() {
         return waiting.get();
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +52,8 @@ class CheckoutGateTest {
             });
             t.start();
             threads.add(t);
-            await(() -> gate.waiting() == queuedBefore + 1);
+            // Parked on the gate: in the queue, behind the ones started before it.
+            await(() -> LockSupport.getBlocker(t) == gate && gate.waiting() == queuedBefore + 1);
         }
         return threads;
     }
@@ -98,7 +100,7 @@ class CheckoutGateTest {
             }
         });
         waiter.start();
-        await(() -> gate.waiting() == 1);
+        await(() -> LockSupport.getBlocker(waiter) == gate);
         gate.release();
         // The permit was handed over: a newcomer arriving right after the release does not get it.
         assertThat(gate.acquire(in(Duration.ZERO))).isEqualTo(CheckoutGate.Refusal.TIMEOUT);
@@ -106,6 +108,50 @@ class CheckoutGateTest {
         waiter.join(10_000);
         assertThat(waiterResult.get()).isNull();
         assertThat(gate.available()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallerOnItsWayIntoTheQueueIsNotPassedByANewcomer() throws InterruptedException {
+        CheckoutGate gate = new CheckoutGate("test", 1, 0);
+        assertThat(gate.acquire(in(Duration.ZERO))).isNull();
+        List<String> admitted = new CopyOnWriteArrayList<>();
+        Thread first;
+        Thread newcomer;
+        // Holding the queue's lock stops the first caller between the fast path and the queue.
+        gate.lock.lock();
+        try {
+            first = admitOnce(gate, "first", admitted);
+            await(() -> gate.lock.hasQueuedThread(first));
+            gate.release(); // a permit is free now, and the first caller is still on its way in
+            newcomer = admitOnce(gate, "newcomer", admitted);
+            // It sees somebody waiting and takes the slow path too, instead of the free permit.
+            await(() -> gate.lock.hasQueuedThread(newcomer));
+            assertThat(admitted).isEmpty();
+        } finally {
+            gate.lock.unlock();
+        }
+        first.join(10_000);
+        newcomer.join(10_000);
+        assertThat(admitted).containsExactly("first", "newcomer");
+        assertThat(gate.available()).isEqualTo(1);
+        assertThat(gate.waiting()).isZero();
+    }
+
+    /** A thread that takes a permit, records itself, holds it a moment and gives it back. */
+    private static Thread admitOnce(CheckoutGate gate, String name, List<String> admitted) {
+        Thread t = new Thread(() -> {
+            try {
+                if (gate.acquire(in(Duration.ofSeconds(20))) == null) {
+                    admitted.add(name);
+                    Thread.sleep(50);
+                    gate.release();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.start();
+        return t;
     }
 
     @Test
