@@ -22,6 +22,7 @@ import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,9 +31,11 @@ import org.junit.jupiter.api.Test;
  * {@code jdk.VirtualThreadPinned} event whose stack is in the checkout path.
  *
  * <p>Needs JDK 21+; the build runs this class on the machine's Temurin 25 (surefire execution
- * {@code virtual-threads-jdk25}). The library and this class are compiled for Java 17, so the virtual
- * thread executor is reached by reflection.
+ * {@code virtual-threads-jdk25}, which runs the classes tagged {@code jdk21}; the JDK 17 execution leaves
+ * them out). The library and this class are compiled for Java 17, so the virtual thread executor is reached
+ * by reflection.
  */
+@Tag("jdk21")
 class VirtualThreadsTest {
 
     static final int TASKS = 2_000;
