@@ -35,22 +35,8 @@ class CheckoutGateTest {
     private static List<Thread> queueInOrder(CheckoutGate gate, int n, List<Integer> admitted) throws InterruptedException {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            int index = i;
             int queuedBefore = gate.waiting();
-            Thread t = new Thread(() -> {
-                try {
-                    if (gate.acquire(in(Duration.ofSeconds(20))) == null) {
-                        admitted.add(index);
-                        // Hold the permit a moment: a thread granted together with this one must wake and
-                        // record itself before this release admits the next (a loaded 2-core machine).
-                        Thread.sleep(50);
-                        gate.release();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            t.start();
+            Thread t = admitOnce(gate, i, admitted);
             threads.add(t);
             // Parked on the gate: in the queue, behind the ones started before it.
             await(() -> LockSupport.getBlocker(t) == gate && gate.waiting() == queuedBefore + 1);
@@ -137,12 +123,16 @@ class CheckoutGateTest {
         assertThat(gate.waiting()).isZero();
     }
 
-    /** A thread that takes a permit, records itself, holds it a moment and gives it back. */
-    private static Thread admitOnce(CheckoutGate gate, String name, List<String> admitted) {
+    /**
+     * A started thread that takes a permit, records its label, holds the permit a moment and gives it back.
+     * The moment matters: a thread granted together with this one must wake and record itself before this
+     * release admits the next (a loaded 2-core machine).
+     */
+    private static <T> Thread admitOnce(CheckoutGate gate, T label, List<T> admitted) {
         Thread t = new Thread(() -> {
             try {
                 if (gate.acquire(in(Duration.ofSeconds(20))) == null) {
-                    admitted.add(name);
+                    admitted.add(label);
                     Thread.sleep(50);
                     gate.release();
                 }
