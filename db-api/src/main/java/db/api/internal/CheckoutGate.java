@@ -14,9 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * borrowers than permits. A caller counts as waiting from the moment it leaves the fast path, before it
  * takes the queue's lock, so nobody passes a caller that is still on its way into the queue; and the
  * waiters granted a permit are woken after the lock is let go, so that the lock is held for a few
- * field writes only and callers seldom block on it. Waiters park with {@link LockSupport} (no monitor is held while waiting, so
- * virtual threads never pin here). A waiter that times out or is interrupted leaves the queue; a permit
- * handed to it at that moment is passed on, never lost.
+ * field writes only and callers seldom block on it. Waiters park with {@link LockSupport} (no monitor
+ * is held while waiting, so virtual threads never pin here). A waiter that times out or is interrupted
+ * leaves the queue; a permit handed to it at that moment is passed on, never lost.
  *
  * <p>Waiters park without a timeout: a timed park of a virtual thread schedules and cancels a timer task
  * in the JDK per park, which at 1,000 virtual threads on 8 connections cost about a fifth of the client's
