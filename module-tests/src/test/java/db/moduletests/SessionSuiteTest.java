@@ -426,6 +426,24 @@ class SessionSuiteTest {
     }
 
     @Test
+    void workThatUsesAHandleItClosedFailsOnceAndIsNotRetried() {
+        AtomicInteger runs = new AtomicInteger();
+        TxOptions retryTransient = TxOptions.builder().maxAttempts(3).retryOn(DataAccessException::isRetryable)
+                .backoff(Duration.ZERO, Duration.ofMillis(1)).build();
+        assertThatThrownBy(() -> db.runInTransaction(retryTransient, s -> {
+            runs.incrementAndGet();
+            s.execute("insert into items values (?, ?)", runs.get(), "undone");
+            Connection handle = s.connection();
+            handle.close();
+            handle.createStatement();
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("connection handle it had closed")
+                .hasCauseInstanceOf(SQLException.class);
+        assertThat(runs).as("a bug in the work, not a connection failure: not retried").hasValue(1);
+        assertThat(count("items")).isZero();
+        assertThat(db.stats().busy()).isZero();
+    }
+
+    @Test
     void closingTheHandleOutsideATransactionClosesTheSession() throws SQLException {
         Session s = db.openSession();
         s.connection().close();

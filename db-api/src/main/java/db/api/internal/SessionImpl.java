@@ -379,6 +379,12 @@ final class SessionImpl implements Session {
     }
 
     RuntimeException unchecked(Throwable failure, String what) {
+        if (failure instanceof ConnectionWrapper.HandleClosedException) {
+            // The work's own bug, like using a closed session: its 08003 is not a connection failure, and
+            // mapped as one it would be retried by retryOn(DataAccessException::isRetryable).
+            return new IllegalStateException("The unit of work used a connection handle it had closed; the "
+                    + what + " was rolled back", failure);
+        }
         if (failure instanceof SQLException) {
             return translate((SQLException) failure);
         }
