@@ -19,8 +19,11 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.metrics.data.PointData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -267,6 +270,46 @@ class ReadRoutingTest {
             }
             await("standby back in rotation", Duration.ofSeconds(15), () -> replicaInRotation(db));
         }
+    }
+
+    @Test
+    @Order(6)
+    void aReadOnlyTransactionsSpanCoversItsWaitForTheStandbysConnection() throws InterruptedException {
+        Duration hold = Duration.ofMillis(600);
+        try (Telemetry telemetry = new Telemetry();
+             Database db = Database.open(config("txwait").property(OpenTelemetryInstrumenter.TRANSACTIONS, "true")
+                     .property("db.replica.pool.max-size", "1")
+                     .extension(OpenTelemetry.class, telemetry.sdk()).build())) {
+            await("standby in rotation", Duration.ofSeconds(10), () -> replicaInRotation(db));
+            // Another read-only transaction holds the standby's only connection for a while.
+            CountDownLatch holding = new CountDownLatch(1);
+            Thread holder = new Thread(() -> db.runInTransaction(READ_ONLY, s -> {
+                assertThat(inRecovery(s)).isTrue();
+                holding.countDown();
+                Thread.sleep(hold.toMillis());
+            }));
+            holder.start();
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            long asked = epochNanos(Instant.now());
+            assertThat(db.inTransaction(READ_ONLY, ReadRoutingTest::inRecovery)).as("it waited for the standby").isTrue();
+            holder.join(10_000);
+
+            List<SpanData> waited = transactionWithItsStatements(telemetry);
+            assertReportedBy(waited, "txwait-replica", "replica", standby);
+            SpanData tx = waited.get(0);
+            System.out.printf("[scale] transaction tracing: a read-only transaction that waited for the standby's "
+                    + "connection starts %d ms after the call and lasts %d ms (the other held it %d ms)%n",
+                    (tx.getStartEpochNanos() - asked) / 1_000_000,
+                    (tx.getEndEpochNanos() - tx.getStartEpochNanos()) / 1_000_000, hold.toMillis());
+            assertThat(Duration.ofNanos(tx.getStartEpochNanos() - asked)).as("starts when the call began")
+                    .isLessThan(hold.dividedBy(3));
+            assertThat(Duration.ofNanos(tx.getEndEpochNanos() - tx.getStartEpochNanos()))
+                    .as("covers the wait for the connection").isGreaterThanOrEqualTo(hold.dividedBy(2));
+        }
+    }
+
+    private static long epochNanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     /** The last transaction span, then its children (its statements and COMMIT), in the order they ended; forgets all. */

@@ -13,6 +13,7 @@ import db.api.spi.TransactionContext;
 import db.api.spi.TransactionObservation;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,7 @@ final class Transactions {
             observed = TransactionObservation.NOOP;
         } else {
             TransactionContext context = new TransactionContext(options.isolation(), options.readOnly(),
-                    options.maxAttempts());
+                    options.maxAttempts(), Instant.now());
             observed = options.readOnly() && core.routesReads() ? new ByLender(hooks, context)
                     : hooks.beginTransaction(context);
         }
@@ -129,7 +130,9 @@ final class Transactions {
      * The observation of read-only work that read routing may send to a standby: begun on the hooks of the
      * pool that lent the first attempt's connection, so that a standby's instrumentation (its pool name,
      * role and host) reports what ran there; on the primary's when no connection was lent before it was
-     * needed (a failed checkout). Used on the transaction's thread only.
+     * needed (a failed checkout). Begun late, it still starts at {@link TransactionContext#startedAt()}, so
+     * the wait for that connection is part of it, as it is of a transaction on the primary. Used on the
+     * transaction's thread only.
      */
     private static final class ByLender implements TransactionObservation {
         private final QueryHooks primary;

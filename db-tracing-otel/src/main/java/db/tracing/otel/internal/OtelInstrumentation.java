@@ -503,6 +503,8 @@ public final class OtelInstrumentation implements Instrumentation {
         try {
             SpanBuilder b = tracer.spanBuilder(TRANSACTION_SPAN)
                     .setSpanKind(SpanKind.INTERNAL)
+                    // When the call began: read-only work is begun only once a standby's pool lent it a connection.
+                    .setStartTimestamp(transaction.startedAt())
                     .setAllAttributes(transactionAttributes)
                     .setAttribute(TX_ISOLATION, transaction.isolation() == Isolation.DEFAULT ? "default"
                             : transaction.isolation().name())
