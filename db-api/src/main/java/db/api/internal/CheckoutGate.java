@@ -314,17 +314,15 @@ final class CheckoutGate {
 
     /** Changes the number of permits; growing admits waiters at once. */
     void resize(int newPermits) {
-        Waiter granted;
         lock.lock();
         try {
             int delta = newPermits - permits;
             permits = newPermits;
             available.addAndGet(delta);
-            granted = dispatchLocked();
         } finally {
             lock.unlock();
         }
-        wake(granted, null);
+        dispatch();
     }
 
     void maxWaiting(int limit) {
