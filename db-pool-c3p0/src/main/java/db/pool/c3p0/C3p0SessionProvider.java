@@ -76,7 +76,7 @@ public final class C3p0SessionProvider implements SessionProvider {
     @Override
     public ConnectionPool start(PoolContext context) {
         DbConfig config = context.config();
-        routeC3p0LoggingToLog4j2();
+        routeC3p0Logging();
         Duration closeTimeout = config.get(DbKeys.POOL_CLOSE_TIMEOUT).orElseThrow();
 
         TrackedConnections physical = TrackedConnections.forStart(context,
@@ -183,12 +183,25 @@ public final class C3p0SessionProvider implements SessionProvider {
      * c3p0 logs through mchange's MLog, which picks its backend once, when first used, from this system
      * property or a {@code mchange-log.properties} resource that c3p0 cannot see across module
      * boundaries. So it is set here, before this provider first touches c3p0, unless the application
-     * chose otherwise. The one global this module sets, on purpose.
+     * chose otherwise, to the backend the Log4j API is actually bound to: c3p0's {@code log4j2} adapter
+     * needs log4j-core and breaks under {@code log4j-to-slf4j} (Spring Boot), so it is only chosen when
+     * log4j-core is the binding. The one global this module sets, on purpose.
      */
-    private static void routeC3p0LoggingToLog4j2() {
+    private static void routeC3p0Logging() {
         if (System.getProperty(MLOG_KEY) == null) {
-            System.setProperty(MLOG_KEY, "log4j2");
+            System.setProperty(MLOG_KEY, mlogBackend(LogManager.getFactory().getClass().getName()));
         }
+    }
+
+    /** c3p0's MLog name for the backend behind a Log4j API {@code LoggerContextFactory} class. */
+    static String mlogBackend(String loggerContextFactory) {
+        if (loggerContextFactory.startsWith("org.apache.logging.log4j.core.")) {
+            return "log4j2";
+        }
+        if (loggerContextFactory.startsWith("org.apache.logging.slf4j.")) {
+            return "slf4j";
+        }
+        return "jul"; // log4j-to-jul, or the API's own fallback: the JDK's logging is always there
     }
 
     /** Whole seconds, rounded up, for c3p0's second-granular settings; zero stays zero (off). */

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * <p>Why not simply {@code GlobalOpenTelemetry.get()} at open time: when nothing is registered yet,
  * {@code get()} registers a no-op instance for good, and the application's own registration later
  * (the SDK's {@code buildAndRegisterGlobal()}) then fails. A database is often opened before the
- * telemetry is set up, so this never calls {@code get()} before {@link GlobalOpenTelemetry#isSet()}
+ * telemetry is set up, so this never calls {@code get()} before {@code GlobalOpenTelemetry.isSet()}
  * says an instance is there; until then statements go unobserved, and the check is repeated at most
  * once per {@code recheck} interval (it takes a lock inside the OpenTelemetry API).
  *
@@ -58,7 +58,7 @@ public final class DeferredInstrumentation implements Instrumentation {
      * an instance is registered, or the Java agent provides one.
      */
     public static boolean globalReady() {
-        return JAVA_AGENT || GlobalOpenTelemetry.isSet() || autoconfigureRequested();
+        return JAVA_AGENT || GlobalRegistration.isSet() || autoconfigureRequested();
     }
 
     /**
