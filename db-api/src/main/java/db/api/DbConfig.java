@@ -3,6 +3,7 @@ package db.api;
 import db.api.internal.ConfigRegistry;
 import db.api.internal.ConnectionParameters;
 import db.api.internal.ConnectionUrl;
+import db.api.internal.LibpqEnvironment;
 import db.api.internal.DriverProperties;
 import db.api.internal.Secrets;
 import db.api.internal.Durations;
@@ -152,6 +153,12 @@ public final class DbConfig {
         for (String name : systemProperties.stringPropertyNames()) {
             if (name.startsWith(PREFIX)) {
                 b.property(name, systemProperties.getProperty(name));
+            }
+        }
+        if (!b.values.containsKey(URL) && !b.environment.containsKey(envName(URL))) {
+            String dsn = LibpqEnvironment.dsn(environment);
+            if (dsn != null) {
+                b.environment.put(envName(URL), dsn);
             }
         }
         return b;

@@ -51,7 +51,6 @@ class ConnectionUrlTest {
             "sslrootcert=/etc/ca.pem|sslrootcert|/etc/ca.pem",
             "sslcert=/c.pem|sslcert|/c.pem",
             "sslkey=/k.pk8|sslkey|/k.pk8",
-            "sslnegotiation=direct|sslNegotiation|direct",
             "channel_binding=require|channelBinding|require",
             "gssencmode=disable|gssEncMode|disable",
             "krbsrvname=pg|kerberosServerName|pg",
@@ -65,6 +64,28 @@ class ConnectionUrlTest {
                 "jdbc:postgresql://h/db?" + parameter)) {
             assertThat(build(url).driverProperties()).as(url).containsEntry(property, value);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"require", "verify-ca", "verify-full"})
+    void directTlsNegotiationGoesWithAnSslmodeThatRequiresTls(String mode) {
+        for (String url : List.of("postgresql://h/db?sslmode=" + mode + "&sslnegotiation=direct",
+                "host=h dbname=db sslnegotiation=direct sslmode=" + mode,
+                "jdbc:postgresql://h/db?sslNegotiation=direct&sslmode=" + mode)) {
+            assertThat(build(url).driverProperties()).as(url).containsEntry("sslNegotiation", "direct")
+                    .containsEntry("sslmode", mode);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"postgresql://h/db?sslnegotiation=direct,prefer",
+            "host=h dbname=db sslnegotiation=direct sslmode=prefer,prefer",
+            "postgresql://h/db?sslnegotiation=direct&sslmode=allow,allow",
+            "jdbc:postgresql://h/db?sslmode=disable&sslNegotiation=direct,disable"})
+    void directTlsNegotiationWithoutRequiredTlsIsRefusedAsLibpq17Does(String url, String mode) {
+        assertThat(problem(url)).isEqualTo("db.url: sslnegotiation=direct needs sslmode=require, verify-ca or "
+                + "verify-full (libpq 17's rule: a direct TLS handshake has no plaintext fallback), but sslmode is "
+                + mode);
     }
 
     @Test

@@ -160,6 +160,39 @@ class DbConfigTest {
     }
 
     @Test
+    void withoutDbUrlLibpqsVariablesDescribeTheConnectionAsLibpqWouldConnect() {
+        Map<String, String> env = Map.of("PGHOST", "pghost", "PGPORT", "5433", "PGDATABASE", "pgdb",
+                "PGUSER", "pguser", "PGPASSWORD", "it's\\" + SECRET, "PGSSLMODE", "verify-full",
+                "PGAPPNAME", "tool", "PGTARGETSESSIONATTRS", "read-write");
+        DbConfig c = DbConfig.fromEnvironment(env, new Properties());
+        assertThat(c.target().host()).isEqualTo("pghost");
+        assertThat(c.target().port()).isEqualTo(5433);
+        assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://pghost:5433/pgdb");
+        assertThat(c.password()).contains("it's\\" + SECRET);
+        assertThat(c.driverProperties()).containsEntry("user", "pguser").containsEntry("sslmode", "verify-full")
+                .containsEntry("targetServerType", "primary");
+        assertThat(c.toString()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void anExplicitDbUrlWinsOverLibpqsVariablesAndNeitherIsStillAnError() {
+        Map<String, String> env = Map.of("DB_URL", "postgresql://u@envhost/envdb", "PGHOST", "pghost",
+                "PGDATABASE", "pgdb");
+        assertThat(DbConfig.fromEnvironment(env, new Properties()).target().host()).isEqualTo("envhost");
+        assertThat(DbConfig.fromEnvironment(Map.of("PGDATABASE", "pgdb"), new Properties()).target().host())
+                .isEqualTo("localhost");
+        assertThatThrownBy(() -> DbConfig.fromEnvironment(Map.of("PGUSER", "u"), new Properties()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("db.url is required");
+    }
+
+    @Test
+    void theLibpqRulesApplyToVariablesToo() {
+        assertThatThrownBy(() -> DbConfig.fromEnvironment(Map.of("PGDATABASE", "db", "PGSSLNEGOTIATION", "direct",
+                "PGSSLMODE", "prefer"), new Properties()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("sslnegotiation=direct needs sslmode=require");
+    }
+
+    @Test
     void envNameFollowsTheConvention() {
         assertThat(DbConfig.envName("db.pool.checkout-timeout")).isEqualTo("DB_POOL_CHECKOUT_TIMEOUT");
     }

@@ -204,6 +204,7 @@ public final class ConnectionParameters {
             problems.add("db.url: unknown parameter " + quoteName(name) + suggestion(name)
                     + " (neither a libpq connection parameter nor a pgjdbc property)");
         });
+        SslNegotiation.check(out, problems);
         return out;
     }
 

@@ -1,0 +1,70 @@
+package db.api.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * libpq's {@code PG*} environment variables as a libpq key/value DSN, used when no {@code db.url} is given
+ * but {@code PGHOST} or {@code PGDATABASE} is: libpq connects then, and so does Switchboard. Each variable
+ * becomes the libpq parameter it stands for, so the parameter table validates it as if it were written in
+ * the DSN (a password among them stays a secret like any other).
+ */
+public final class LibpqEnvironment {
+    /** Variable → libpq parameter, in libpq's documented order. */
+    private static final Map<String, String> VARIABLES = new LinkedHashMap<>();
+
+    static {
+        VARIABLES.put("PGHOST", "host");
+        VARIABLES.put("PGHOSTADDR", "hostaddr");
+        VARIABLES.put("PGPORT", "port");
+        VARIABLES.put("PGDATABASE", "dbname");
+        VARIABLES.put("PGUSER", "user");
+        VARIABLES.put("PGPASSWORD", "password");
+        VARIABLES.put("PGSERVICE", "service");
+        VARIABLES.put("PGOPTIONS", "options");
+        VARIABLES.put("PGAPPNAME", "application_name");
+        VARIABLES.put("PGSSLMODE", "sslmode");
+        VARIABLES.put("PGSSLNEGOTIATION", "sslnegotiation");
+        VARIABLES.put("PGSSLCERT", "sslcert");
+        VARIABLES.put("PGSSLKEY", "sslkey");
+        VARIABLES.put("PGSSLROOTCERT", "sslrootcert");
+        VARIABLES.put("PGSSLCRL", "sslcrl");
+        VARIABLES.put("PGREQUIREAUTH", "require_auth");
+        VARIABLES.put("PGCHANNELBINDING", "channel_binding");
+        VARIABLES.put("PGCONNECT_TIMEOUT", "connect_timeout");
+        VARIABLES.put("PGTARGETSESSIONATTRS", "target_session_attrs");
+    }
+
+    private LibpqEnvironment() {
+    }
+
+    /**
+     * The DSN the {@code PG*} variables in {@code environment} describe, or {@code null} when neither
+     * {@code PGHOST} nor {@code PGDATABASE} is set. Without {@code PGHOST}/{@code PGHOSTADDR} the host is
+     * {@code localhost} (libpq's TCP default; pgjdbc has no Unix sockets).
+     */
+    public static String dsn(Map<String, String> environment) {
+        if (blank(environment.get("PGHOST")) && blank(environment.get("PGDATABASE"))) {
+            return null;
+        }
+        StringBuilder dsn = new StringBuilder();
+        if (blank(environment.get("PGHOST")) && blank(environment.get("PGHOSTADDR"))) {
+            dsn.append("host=localhost");
+        }
+        VARIABLES.forEach((variable, parameter) -> {
+            String value = environment.get(variable);
+            if (!blank(value)) {
+                if (dsn.length() > 0) {
+                    dsn.append(' ');
+                }
+                dsn.append(parameter).append("='")
+                        .append(value.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
+            }
+        });
+        return dsn.toString();
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}
