@@ -109,6 +109,17 @@ public final class Database implements AutoCloseable {
         return core.dataSource();
     }
 
+    /**
+     * Maps a {@link java.sql.SQLException} that JDBC code outside Switchboard's sessions met (a framework's
+     * template, a transaction manager) with this database's error mappers, as a session would: the result
+     * carries {@code sqlState()}, {@code isRetryable()}, the constraint and table names, and {@code e} as its
+     * cause; its message has no row values unless {@code db.errors.include-detail} is set.
+     */
+    public DataAccessException translate(java.sql.SQLException e) {
+        Objects.requireNonNull(e, "e");
+        return core.translate(e);
+    }
+
     /** The (primary) pool's statistics now. */
     public PoolStats stats() {
         return core.stats();

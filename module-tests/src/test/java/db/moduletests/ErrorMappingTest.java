@@ -91,6 +91,22 @@ class ErrorMappingTest {
     }
 
     @Test
+    void aDriverExceptionFromPlainJdbcCodeIsMappedWithTheDatabasesMappers() throws Exception {
+        String email = sentinel();
+        java.sql.SQLException raw;
+        try (java.sql.Connection c = db.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("insert into people values (?)")) {
+            ps.setString(1, email);
+            ps.executeUpdate();
+            raw = catchThrowableOfType(java.sql.SQLException.class, ps::executeUpdate);
+        }
+        DuplicateKeyException mapped = (DuplicateKeyException) db.translate(raw);
+        assertThat(mapped.constraint()).contains("people_email_key");
+        assertThat(mapped.getCause()).isSameAs(raw);
+        assertThat(mapped.getMessage()).doesNotContain(email);
+    }
+
+    @Test
     void aNonRetryableFailureRunsExactlyOnce() {
         String email = sentinel();
         try (Session s = db.openSession()) {

@@ -550,6 +550,11 @@ public final class Core {
         return transactions.run(options, work);
     }
 
+    /** Maps {@code e} with this database's error mappers (for JDBC code outside its sessions). */
+    public DataAccessException translate(SQLException e) {
+        return translator.translate(e);
+    }
+
     // ---- views ----
 
     /** The instrumented DataSource view. */
