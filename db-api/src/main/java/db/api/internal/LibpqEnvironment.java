@@ -1,5 +1,6 @@
 package db.api.internal;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,30 +11,27 @@ import java.util.Map;
  * the DSN (a password among them stays a secret like any other).
  */
 public final class LibpqEnvironment {
-    /** Variable → libpq parameter, in libpq's documented order. */
-    private static final Map<String, String> VARIABLES = new LinkedHashMap<>();
-
-    static {
-        VARIABLES.put("PGHOST", "host");
-        VARIABLES.put("PGHOSTADDR", "hostaddr");
-        VARIABLES.put("PGPORT", "port");
-        VARIABLES.put("PGDATABASE", "dbname");
-        VARIABLES.put("PGUSER", "user");
-        VARIABLES.put("PGPASSWORD", "password");
-        VARIABLES.put("PGSERVICE", "service");
-        VARIABLES.put("PGOPTIONS", "options");
-        VARIABLES.put("PGAPPNAME", "application_name");
-        VARIABLES.put("PGSSLMODE", "sslmode");
-        VARIABLES.put("PGSSLNEGOTIATION", "sslnegotiation");
-        VARIABLES.put("PGSSLCERT", "sslcert");
-        VARIABLES.put("PGSSLKEY", "sslkey");
-        VARIABLES.put("PGSSLROOTCERT", "sslrootcert");
-        VARIABLES.put("PGSSLCRL", "sslcrl");
-        VARIABLES.put("PGREQUIREAUTH", "require_auth");
-        VARIABLES.put("PGCHANNELBINDING", "channel_binding");
-        VARIABLES.put("PGCONNECT_TIMEOUT", "connect_timeout");
-        VARIABLES.put("PGTARGETSESSIONATTRS", "target_session_attrs");
-    }
+    /** Variable → libpq parameter, in libpq's documented order (the DSN lists them in it). */
+    private static final Map<String, String> VARIABLES = ordered(
+            "PGHOST", "host",
+            "PGHOSTADDR", "hostaddr",
+            "PGPORT", "port",
+            "PGDATABASE", "dbname",
+            "PGUSER", "user",
+            "PGPASSWORD", "password",
+            "PGSERVICE", "service",
+            "PGOPTIONS", "options",
+            "PGAPPNAME", "application_name",
+            "PGSSLMODE", "sslmode",
+            "PGSSLNEGOTIATION", "sslnegotiation",
+            "PGSSLCERT", "sslcert",
+            "PGSSLKEY", "sslkey",
+            "PGSSLROOTCERT", "sslrootcert",
+            "PGSSLCRL", "sslcrl",
+            "PGREQUIREAUTH", "require_auth",
+            "PGCHANNELBINDING", "channel_binding",
+            "PGCONNECT_TIMEOUT", "connect_timeout",
+            "PGTARGETSESSIONATTRS", "target_session_attrs");
 
     private LibpqEnvironment() {
     }
@@ -62,6 +60,14 @@ public final class LibpqEnvironment {
             }
         });
         return dsn.toString();
+    }
+
+    private static Map<String, String> ordered(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return Collections.unmodifiableMap(map);
     }
 
     private static boolean blank(String value) {

@@ -10,14 +10,14 @@ import java.util.Set;
  * {@code verify-ca}, {@code verify-full}); with any other mode (also the default, {@code prefer}) libpq
  * refuses the connection string, and so does Switchboard.
  */
-public final class SslNegotiation {
+final class SslNegotiation {
     private static final Set<String> TLS_REQUIRED = Set.of("require", "verify-ca", "verify-full");
 
     private SslNegotiation() {
     }
 
     /** Adds a problem to {@code problems} when the translated pgjdbc {@code properties} break the rule. */
-    public static void check(Map<String, String> properties, List<String> problems) {
+    static void check(Map<String, String> properties, List<String> problems) {
         if (!"direct".equals(properties.get("sslNegotiation"))) {
             return;
         }
