@@ -1,28 +1,27 @@
 package db.moduletests;
 
+import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.UUID;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.apache.logging.log4j.core.config.Property;
 
 /** Captures everything logged through Log4j2 (messages and stack traces) while open. */
 final class LogCapture implements AutoCloseable {
     private final StringWriter out = new StringWriter();
-    private final WriterAppender appender;
+    private final Capturing appender;
     private final LoggerContext context;
 
     private LogCapture() {
         context = (LoggerContext) LogManager.getContext(false);
         Configuration config = context.getConfiguration();
-        PatternLayout layout = PatternLayout.newBuilder().setConfiguration(config)
-                .setPattern("%level %logger{1} %msg%n%throwable").build();
-        appender = WriterAppender.newBuilder().setName("capture-" + UUID.randomUUID()).setTarget(out)
-                .setLayout(layout).setConfiguration(config).build();
+        appender = new Capturing("capture-" + UUID.randomUUID(), out);
         appender.start();
         LoggerConfig root = config.getRootLogger();
         root.addAppender(appender, Level.ALL, null);
@@ -45,5 +44,33 @@ final class LogCapture implements AutoCloseable {
         context.getConfiguration().getRootLogger().removeAppender(appender.getName());
         context.updateLoggers();
         appender.stop();
+    }
+
+    /**
+     * Writes "level logger message" and the stack trace itself, without a layout: the layout builders
+     * changed between log4j-core 2.25 (Spring Boot 4.0's, {@code withPattern}) and 2.26 ({@code setPattern},
+     * {@code withPattern} deprecated), and the tests run on both.
+     */
+    private static final class Capturing extends AbstractAppender {
+        private final StringWriter out;
+
+        Capturing(String name, StringWriter out) {
+            super(name, null, null, true, Property.EMPTY_ARRAY);
+            this.out = out;
+        }
+
+        @Override
+        public void append(LogEvent event) {
+            String logger = event.getLoggerName();
+            StringBuilder line = new StringBuilder().append(event.getLevel()).append(' ')
+                    .append(logger.substring(logger.lastIndexOf('.') + 1)).append(' ')
+                    .append(event.getMessage().getFormattedMessage()).append(System.lineSeparator());
+            synchronized (out) {
+                out.append(line);
+                if (event.getThrown() != null) {
+                    event.getThrown().printStackTrace(new PrintWriter(out));
+                }
+            }
+        }
     }
 }
