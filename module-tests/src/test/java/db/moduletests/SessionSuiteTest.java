@@ -338,10 +338,46 @@ class SessionSuiteTest {
                 // Only the transaction's own connection: a pool may open others meanwhile (HikariCP keeps
                 // min-size idle connections, so lending one makes it open another in the background).
                 int connection = all.get(i).connection();
-                return all.subList(i, all.size()).stream().filter(e -> e.connection() == connection).toList();
+                return mergeEarlyBegin(all.subList(i, all.size()).stream()
+                        .filter(e -> e.connection() == connection).toList());
             }
         }
         return all;
+    }
+
+    /**
+     * pgjdbc before 42.7.13 flushed the implicit {@code BEGIN} (a simple query) on its own and sent the first
+     * statement right after it, without waiting for the answer; when the server answers in between, the proxy
+     * sees two exchanges where the client waited once. On such a driver (Spring Boot 4.0 manages 42.7.11) a
+     * first exchange that is that {@code BEGIN} alone counts with the next one; on 42.7.13 and later it is
+     * never merged, so an extra round trip there still fails the count.
+     */
+    private static List<TcpProxy.Exchange> mergeEarlyBegin(List<TcpProxy.Exchange> exchanges) {
+        if (exchanges.size() < 2 || !exchanges.get(0).statements().equals(List.of("BEGIN")) || !flushesBeginAlone()) {
+            return exchanges;
+        }
+        TcpProxy.Exchange begin = exchanges.get(0);
+        TcpProxy.Exchange next = exchanges.get(1);
+        List<String> statements = new ArrayList<>(begin.statements());
+        statements.addAll(next.statements());
+        List<TcpProxy.Exchange> merged = new ArrayList<>();
+        merged.add(new TcpProxy.Exchange(begin.connection(), List.copyOf(statements)));
+        merged.addAll(exchanges.subList(2, exchanges.size()));
+        return merged;
+    }
+
+    /** Whether the driver is a pgjdbc older than 42.7.13 (which defers that flush). */
+    private static boolean flushesBeginAlone() {
+        try (Session s = db.openSession()) {
+            String[] version = s.connection().getMetaData().getDriverVersion().split("[.-]");
+            int[] parts = new int[3];
+            for (int i = 0; i < parts.length && i < version.length; i++) {
+                parts[i] = Integer.parseInt(version[i].replaceAll("\\D.*", ""));
+            }
+            return parts[0] < 42 || parts[0] == 42 && (parts[1] < 7 || parts[1] == 7 && parts[2] < 13);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
