@@ -20,7 +20,10 @@ final class GlobalRegistration {
     /** The first OpenTelemetry API version with {@code GlobalOpenTelemetry.isSet()}. */
     static final String IS_SET_SINCE = "1.57.0";
 
-    private static final BooleanSupplier CHECK = check();
+    /** The static field that holds the registration in the APIs before {@code isSet()}. */
+    static final String REGISTRATION_FIELD = "globalOpenTelemetry";
+
+    private static final BooleanSupplier CHECK = check(GlobalOpenTelemetry.class);
 
     private GlobalRegistration() {}
 
@@ -29,19 +32,24 @@ final class GlobalRegistration {
         return CHECK.getAsBoolean();
     }
 
-    private static BooleanSupplier check() {
+    /**
+     * The check for {@code api} (always {@link GlobalOpenTelemetry}, but for the tests, which hand it
+     * classes shaped like the older APIs): its {@code isSet()}, else its registration field, else a
+     * supplier that fails naming the version needed.
+     */
+    static BooleanSupplier check(Class<?> api) {
         try {
             MethodHandle isSet = MethodHandles.publicLookup()
-                    .findStatic(GlobalOpenTelemetry.class, "isSet", MethodType.methodType(boolean.class));
+                    .findStatic(api, "isSet", MethodType.methodType(boolean.class));
             return () -> invoke(isSet);
         } catch (NoSuchMethodException | IllegalAccessException e) {
-            return fieldCheck();
+            return fieldCheck(api);
         }
     }
 
-    private static BooleanSupplier fieldCheck() {
+    private static BooleanSupplier fieldCheck(Class<?> api) {
         try {
-            Field global = GlobalOpenTelemetry.class.getDeclaredField("globalOpenTelemetry");
+            Field global = api.getDeclaredField(REGISTRATION_FIELD);
             global.setAccessible(true);
             return () -> read(global);
         } catch (NoSuchFieldException | RuntimeException e) {
