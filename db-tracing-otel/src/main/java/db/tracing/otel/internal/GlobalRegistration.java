@@ -12,8 +12,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>{@code GlobalOpenTelemetry.isSet()} only exists from API 1.57.0; Spring Boot 4.0 manages 1.55.0.
  * On older APIs the registration is read from the class's own field, which reflection can reach on
- * the class path (where such applications run); where it cannot (module path, API before 1.57.0),
- * the first use fails with a message naming the version needed, rather than a {@code NoSuchMethodError}.
+ * the class path (where such applications run) and on the module path (the API jars are automatic
+ * modules, whose packages are open); where it cannot (a field renamed or removed, access refused), the
+ * first use fails with a message naming the version needed, rather than a {@code NoSuchMethodError}.
  */
 final class GlobalRegistration {
 
