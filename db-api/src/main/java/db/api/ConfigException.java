@@ -9,7 +9,9 @@ import java.util.List;
 public class ConfigException extends DataAccessException {
     private static final long serialVersionUID = 1L;
 
-    private final List<String> problems;
+    // An array, not a List: exceptions are Serializable, and javac 21+ (-Xlint:serial) warns about a field
+    // whose declared type is not; a String[] is, and problems() hands out an unmodifiable copy.
+    private final String[] problems;
 
     /** A single problem. */
     public ConfigException(String message) {
@@ -19,12 +21,12 @@ public class ConfigException extends DataAccessException {
     /** Several problems, reported together. */
     public ConfigException(List<String> problems) {
         super(format(problems));
-        this.problems = List.copyOf(problems);
+        this.problems = List.copyOf(problems).toArray(String[]::new);
     }
 
     /** The problems, each a self-contained sentence naming the key at fault. */
     public List<String> problems() {
-        return problems;
+        return List.of(problems);
     }
 
     private static String format(List<String> problems) {

@@ -72,7 +72,7 @@ class PoolCheckoutTest {
                 } catch (Throwable t) {
                     return new Outcome((System.nanoTime() - start) / 1_000_000, t);
                 }
-            });
+            }, TestThreads.THREAD_PER_TASK);
 
             // While it waits, the stats show it.
             assertThat(eventually(Duration.ofSeconds(2), () -> db.stats().pending() == 1))
@@ -108,7 +108,7 @@ class PoolCheckoutTest {
                 try (Session s = db.openSession()) {
                     return selectOne(s);
                 }
-            });
+            }, TestThreads.THREAD_PER_TASK);
             assertThat(eventually(Duration.ofSeconds(2), () -> db.stats().pending() == 1)).isTrue();
             only.close();
             assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo(1);

@@ -165,7 +165,7 @@ class PoolLifecycleTest {
         assertThat(eventually(Duration.ofSeconds(5), () -> backends(server, app) == db.stats().total()
                 && db.stats().total() >= 2)).isTrue();
 
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(db::close);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(db::close, TestThreads.THREAD_PER_TASK);
         // Idle connections go at once; the lent one keeps working until it is given back.
         assertThat(eventually(Duration.ofSeconds(5), () -> backends(server, app) == 1)).isTrue();
         assertThat(selectOne(lent)).isEqualTo(1);
@@ -217,9 +217,9 @@ class PoolLifecycleTest {
             } catch (RuntimeException e) {
                 return "unexpected " + e;
             }
-        });
+        }, TestThreads.THREAD_PER_TASK);
         assertThat(eventually(Duration.ofSeconds(2), () -> db.stats().pending() == 1)).isTrue();
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(db::close);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(db::close, TestThreads.THREAD_PER_TASK);
         // At the latest when its checkout timeout ends, the waiter learns the pool is closed.
         assertThat(waiter.get(3 + 5, TimeUnit.SECONDS)).isEqualTo("ok");
         only.close();
