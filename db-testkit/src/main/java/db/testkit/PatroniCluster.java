@@ -237,6 +237,11 @@ public final class PatroniCluster implements AutoCloseable {
         return members.stream().filter(m -> status(m, "/replica") == 200).toList();
     }
 
+    /** Whether {@code member} is the leader's synchronous standby now ({@code GET /sync} answers 200). */
+    public boolean isSynchronousStandby(Member member) {
+        return status(member, "/sync") == 200;
+    }
+
     /** {@code jdbc:postgresql://} every member's address {@code /test}, in member order. */
     public String multiHostUrl() {
         return members.stream().map(Member::address)
