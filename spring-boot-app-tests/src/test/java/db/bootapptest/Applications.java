@@ -13,6 +13,7 @@ final class Applications {
 
     /** The started application; close it to shut it down as Boot's shutdown hook would. */
     static ConfigurableApplicationContext start(Map<String, String> properties) {
-        return new SpringApplicationBuilder(SwitchboardApplication.class).main(SwitchboardApplication.class).run(TestProperties.asArguments(properties));
+        return new SpringApplicationBuilder(SwitchboardApplication.class).main(SwitchboardApplication.class)
+                .run(TestProperties.asArguments(properties));
     }
 }
