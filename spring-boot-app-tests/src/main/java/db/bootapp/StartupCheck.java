@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * the application reached its database through Switchboard's pool.
  */
 @Component
-public class StartupCheck implements ApplicationRunner {
+public final class StartupCheck implements ApplicationRunner {
 
     private static final Logger LOG = LogManager.getLogger(StartupCheck.class);
 

@@ -20,7 +20,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * transaction manager use Switchboard's pool.
  */
 @Configuration(proxyBeanMethods = false)
-public class SwitchboardDatabaseConfiguration {
+public final class SwitchboardDatabaseConfiguration {
 
     private static final String PREFIX = "db.";
 

@@ -5,7 +5,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The Boot application on the c3p0 provider (Switchboard's default, c3p0 logging through Boot's Logback). */
-class C3p0ApplicationTest extends ApplicationTestBase {
+final class C3p0ApplicationTest extends ApplicationTestBase {
 
     private static final LazySchema SCHEMA = new LazySchema("boot_c3p0");
 

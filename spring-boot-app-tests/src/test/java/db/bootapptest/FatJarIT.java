@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * tracing on the OpenTelemetry API 1.55.0 (no SDK, so through {@code GlobalOpenTelemetry}), reaches the
  * database, and on SIGTERM Boot's shutdown hook closes the pool. Runs after {@code package} (failsafe).
  */
-class FatJarIT {
+final class FatJarIT {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);

@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Shutting the application down closes Switchboard's pool: once the context has closed, the server has no
  * backend left with the pool's (unique) {@code application_name}.
  */
-class GracefulShutdownTest {
+final class GracefulShutdownTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"c3p0", "hikari"})

@@ -5,7 +5,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The Boot application on the HikariCP provider (Boot's managed HikariCP 7.0.2, logging through SLF4J to Logback). */
-class HikariApplicationTest extends ApplicationTestBase {
+final class HikariApplicationTest extends ApplicationTestBase {
 
     private static final LazySchema SCHEMA = new LazySchema("boot_hikari");
 

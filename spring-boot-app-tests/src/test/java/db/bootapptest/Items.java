@@ -6,7 +6,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Application code as a Spring user writes it: {@code @Transactional} methods on a bean, JDBC through Boot's
  * {@link JdbcTemplate}. The transaction manager is Boot's {@code DataSourceTransactionManager} on the Switchboard
- * {@code DataSource}.
+ * {@code DataSource}. Not final: Spring's transactional proxy is a subclass.
  */
 public class Items {
 

@@ -25,7 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * about SLF4J providers and no linkage error.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class LoggingTest {
+final class LoggingTest {
 
     /** What would show that a library forced a backend that is not there, or brought a second binding. */
     static final List<String> NEVER = List.of("SLF4J(W)", "multiple SLF4J providers", "NoClassDefFoundError",

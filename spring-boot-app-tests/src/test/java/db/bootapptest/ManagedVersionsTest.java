@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * build pins: read from the jar each class was actually loaded from, so the other tests prove what they
  * claim (Switchboard on Boot's OpenTelemetry, Log4j API, pgjdbc and HikariCP).
  */
-class ManagedVersionsTest {
+final class ManagedVersionsTest {
 
     @Test
     void openTelemetryApiIsBootsManaged() throws Exception {

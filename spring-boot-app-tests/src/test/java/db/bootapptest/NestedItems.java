@@ -4,7 +4,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** A separate bean, so that the call from {@link Items} goes through the transactional proxy. */
+/**
+ * A separate bean, so that the call from {@link Items} goes through the transactional proxy (a subclass, so
+ * not final).
+ */
 public class NestedItems {
 
     private final JdbcTemplate jdbc;

@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * version) exporting to memory, which the application hands to Switchboard's tracing.
  */
 @TestConfiguration(proxyBeanMethods = false)
-class TestBeans {
+final class TestBeans {
 
     @Bean
     NestedItems nestedItems(JdbcTemplate jdbc) {
