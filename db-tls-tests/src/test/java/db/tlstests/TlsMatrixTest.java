@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -111,6 +112,34 @@ class TlsMatrixTest {
             if (work != null) {
                 delete(work);
             }
+        }
+    }
+
+    /**
+     * The secret check on the log is only worth something if the capture sees what each library logs at
+     * DEBUG: Switchboard (Log4j2), c3p0 (MLog to Log4j2), HikariCP (SLF4J to Log4j2) and pgjdbc (JUL).
+     */
+    @Test
+    void theLogCaptureSeesEveryLibrarysDebugOutput() {
+        TlsCase c = TlsCases.all().get(2);
+        String previousHome = System.getProperty("user.home");
+        System.setProperty("user.home", HOMES.get(c.home()).toString());
+        try (LogCapture log = LogCapture.start()) {
+            for (String pool : POOLS) {
+                try (Database db = Database.open(DbConfig.fromEnvironment(environment(c, Form.DSN, pool, true),
+                        properties(c))); Session s = db.openSession()) {
+                    s.querySingle("SELECT 1", r -> r.getInt(1));
+                }
+            }
+            org.apache.logging.log4j.LogManager.getLogger(TlsMatrixTest.class).debug("capture-check {}", "log4j");
+            assertThat(log.text())
+                    .contains("DEBUG " + TlsMatrixTest.class.getName() + " capture-check log4j")
+                    .containsPattern("(?m)^DEBUG db\\.")
+                    .containsPattern("(?m)^DEBUG com\\.mchange\\.")
+                    .containsPattern("(?m)^DEBUG com\\.zaxxer\\.hikari\\.")
+                    .containsPattern("(?m)^JUL FINE org\\.postgresql\\.");
+        } finally {
+            System.setProperty("user.home", previousHome);
         }
     }
 
