@@ -106,8 +106,8 @@ public final class ConnectionParameters {
         map("sslcompression", null, v -> oneOf(v, Map.of("0", ""), "0 (no TLS library in use compresses any more)"));
         map("sslcertmode", null, v -> oneOf(v, Map.of("allow", ""), "allow (pgjdbc sends a client certificate "
                 + "whenever sslcert names one)"));
-        reject("sslcrl", "pgjdbc's SSL factory does not check certificate revocation lists; use a custom sslfactory");
-        reject("sslcrldir", "pgjdbc's SSL factory does not check certificate revocation lists; use a custom sslfactory");
+        map("sslcrl", TlsSettings.CRL_PROPERTY);
+        reject("sslcrldir", "Switchboard's TLS factory reads revocation lists from one file; name it in sslcrl");
         reject("ssl_min_protocol_version", "pgjdbc uses the JVM's TLS versions; set jdk.tls.client.protocols");
         reject("ssl_max_protocol_version", "pgjdbc uses the JVM's TLS versions; set jdk.tls.client.protocols");
         reject("sslkeylogfile", "pgjdbc cannot write TLS key logs");
@@ -205,6 +205,7 @@ public final class ConnectionParameters {
                     + " (neither a libpq connection parameter nor a pgjdbc property)");
         });
         SslNegotiation.check(out, problems);
+        TlsSettings.check(out, problems);
         return out;
     }
 

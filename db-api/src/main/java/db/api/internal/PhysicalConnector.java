@@ -59,6 +59,8 @@ public final class PhysicalConnector extends ConfiguredDataSource {
     private volatile Throwable lastFailure;
     private volatile boolean paused;
     private volatile Driver driver;
+    /** Whether the connection opens with a TLS handshake (sslnegotiation=direct): see {@link TlsRejection}. */
+    private final boolean directTls;
 
     PhysicalConnector(DbConfig config, PoolEvents events, ModuleLayer layer, List<ConnectionInitializer> initializers) {
         this.config = config;
@@ -70,6 +72,7 @@ public final class PhysicalConnector extends ConfiguredDataSource {
         this.initializers = List.copyOf(all);
         this.passwordSupplier = config.extension(PasswordSupplier.class).orElse(null);
         this.servers = new ConnectionServers(config);
+        this.directTls = "direct".equals(config.driverProperties().get("sslNegotiation"));
         // Never wait longer between attempts than a quarter of the checkout timeout: a waiter must see
         // several attempts before it gives up.
         this.backoffCapNanos = Math.max(Duration.ofMillis(10).toNanos(),
@@ -120,6 +123,12 @@ public final class PhysicalConnector extends ConfiguredDataSource {
                 throw new SQLException("The driver does not accept " + config.target(), "08001");
             }
         } catch (SQLException | RuntimeException e) {
+            TlsRejection tls = TlsRejection.of(e, config.target().toString(), directTls);
+            if (tls != null) {
+                // permanent: the pool and the checkout must fail now, not wait for the "outage" to end
+                failed(tls, false);
+                throw tls;
+            }
             if (!interrupted(e)) {
                 failed(e, false);
             } else {
