@@ -129,6 +129,12 @@ public final class PhysicalConnector extends ConfiguredDataSource {
                 failed(tls, false);
                 throw tls;
             }
+            SQLException explained = e instanceof SQLException sql
+                    ? SslNegotiation.explain(config.driverProperties(), config.target(), sql) : null;
+            if (explained != null) {
+                failed(explained, false);
+                throw explained;
+            }
             if (!interrupted(e)) {
                 failed(e, false);
             } else {
@@ -364,11 +370,19 @@ public final class PhysicalConnector extends ConfiguredDataSource {
                 : ServiceLoader.load(Driver.class);
         for (Driver candidate : loader) {
             if (candidate.acceptsURL(url)) {
-                driver = candidate;
-                return candidate;
+                d = candidate;
+                break;
             }
         }
-        d = DriverManager.getDriver(url);
+        if (d == null) {
+            d = DriverManager.getDriver(url);
+        }
+        // DbConfig checked the pgjdbc it could see; this is the one actually used (it may sit in a layer).
+        List<String> problems = DriverCompatibility.problems(config.driverProperties(),
+                DriverCompatibility.of(d.getClass()));
+        if (!problems.isEmpty()) {
+            throw new SQLException(String.join("; ", problems), "08004");
+        }
         driver = d;
         return d;
     }
