@@ -25,10 +25,11 @@ import java.util.Map;
  * @param url         how much of the target the URL names
  * @param outcome     what must happen
  * @param mentions    text the failure's message must contain (what to fix), in any case
+ * @param logMentions text the captured log must contain (a warning libpq would print too)
  */
 record TlsCase(String id, String description, Server server, String host, String user, String password,
                Map<String, String> parameters, Map<String, String> environment, Home home, Url url,
-               Outcome outcome, List<String> mentions) {
+               Outcome outcome, List<String> mentions, List<String> logMentions) {
 
     /** The two clusters of the suite. */
     enum Server {
@@ -102,6 +103,7 @@ record TlsCase(String id, String description, Server server, String host, String
         private Home home = Home.EMPTY;
         private Url url = Url.FULL;
         private final List<String> mentions = new ArrayList<>();
+        private final List<String> logMentions = new ArrayList<>();
 
         private Builder(String id, String description) {
             this.id = id;
@@ -156,11 +158,16 @@ record TlsCase(String id, String description, Server server, String host, String
             return this;
         }
 
+        Builder logMentions(String... texts) {
+            logMentions.addAll(List.of(texts));
+            return this;
+        }
+
         TlsCase expect(Outcome outcome) {
             return new TlsCase(id, description, server, host, user, password,
                     Collections.unmodifiableMap(new LinkedHashMap<>(parameters)),
                     Collections.unmodifiableMap(new LinkedHashMap<>(environment)), home, url, outcome,
-                    List.copyOf(mentions));
+                    List.copyOf(mentions), List.copyOf(logMentions));
         }
     }
 }

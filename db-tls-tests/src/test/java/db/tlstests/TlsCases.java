@@ -114,7 +114,7 @@ final class TlsCases {
                         .param("sslmode", "verify-full").param("sslrootcert", "{ca}").expect(Outcome.TLS),
                 TlsCase.of("T6b", "~/.pgpass readable by others is ignored").noPassword()
                         .home(Home.PGPASS_READABLE).param("sslmode", "verify-full").param("sslrootcert", "{ca}")
-                        .expect(Outcome.REFUSED),
+                        .logMentions(".pgpass").expect(Outcome.REFUSED),
 
                 // ---- libpq's client key habits ----
                 TlsCase.of("T7a", "~/.postgresql/postgresql.crt + postgresql.key (PEM PKCS#8), libpq's default "

@@ -71,6 +71,8 @@ class TlsMatrixTest {
     private static Path work;
     private static final Map<Home, Path> HOMES = new EnumMap<>(Home.class);
     private static final Map<String, Map<String, String>> RESULTS = new ConcurrentHashMap<>();
+    /** The first failure message of each failing case, for the summary (what the user reads). */
+    private static final Map<String, String> MESSAGES = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() throws IOException {
@@ -169,7 +171,11 @@ class TlsMatrixTest {
                 } else {
                     fails(c, form, pool);
                 }
-                assertNoSecret("the log captured at DEBUG", log.text());
+                String logged = log.text();
+                assertNoSecret("the log captured at DEBUG", logged);
+                for (String mention : c.logMentions()) {
+                    assertThat(logged).as("the log should warn as libpq does").contains(mention);
+                }
             } catch (AssertionError | RuntimeException e) {
                 RESULTS.computeIfAbsent(c.id(), k -> new ConcurrentHashMap<>()).put(column, "FAIL: " + firstLine(e));
                 throw e;
@@ -218,6 +224,7 @@ class TlsMatrixTest {
         if (atOpen == null) {
             fail("expected " + c.outcome() + " but it connected (through " + pool + ", " + form + ")");
         }
+        MESSAGES.putIfAbsent(c.id(), atOpen.getClass().getSimpleName() + ": " + firstLine(atOpen));
         checkFailure("Database.open (fail-fast)", c, atOpen, took);
         if (atOpen instanceof ConfigException) {
             return; // the configuration itself is refused: there is no pool to check out from
@@ -415,7 +422,7 @@ class TlsMatrixTest {
                 .replace(files.keyPassword(), "<SECRET>").strip();
         int nl = m.indexOf('\n');
         String line = nl < 0 ? m : m.substring(0, nl);
-        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+        return line.length() > 600 ? line.substring(0, 600) + "..." : line;
     }
 
     private static void makeHomes() throws IOException {
@@ -508,8 +515,16 @@ class TlsMatrixTest {
             }
             md.append('\n');
         }
+        StringBuilder messages = new StringBuilder();
+        for (TlsCase c : TlsCases.all()) {
+            String m = MESSAGES.get(c.id());
+            if (m != null) {
+                messages.append("- ").append(c.id()).append(": ").append(m).append('\n');
+            }
+        }
         String text = "# TLS suite (" + System.getProperty("java.version") + ")\n\n" + md
-                + (failures.length() == 0 ? "" : "\n## Failures\n\n" + failures);
+                + (failures.length() == 0 ? "" : "\n## Failures\n\n" + failures)
+                + (messages.length() == 0 ? "" : "\n## What a failing case says (first pool and form)\n\n" + messages);
         Path target = Path.of("target");
         if (Files.isDirectory(target)) {
             Files.writeString(target.resolve("tls-matrix.md"), text);
