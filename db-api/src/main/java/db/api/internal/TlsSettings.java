@@ -141,15 +141,15 @@ public record TlsSettings(String mode, boolean verifyCa, boolean verifyHost, Pat
             }
             return; // the application's own factory decides trust
         }
-        if ("disable".equals(out.get("sslmode"))) {
-            out.remove("sslfactory");
-            return;
-        }
         TlsSettings settings;
         try {
             settings = of(out, defaultDirectory());
         } catch (TlsFileException e) {
             problems.add("db.url: " + e.getMessage());
+            return;
+        }
+        if ("disable".equals(settings.mode())) {
+            out.remove("sslfactory");
             return;
         }
         if (out.containsKey("sslmode") || !"prefer".equals(settings.mode())) {

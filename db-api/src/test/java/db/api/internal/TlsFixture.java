@@ -29,6 +29,33 @@ public final class TlsFixture {
         Files.writeString(dir.resolve("crlnumber"), "01\n");
     }
 
+    /**
+     * A PEM file (made once per JVM) holding one CA certificate of the JDK's default trust store: a root
+     * certificate file that exists, for configuration tests that need one and no key.
+     */
+    public static synchronized Path anyRootCertificateFile() {
+        if (anyRoot == null) {
+            try {
+                javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init((java.security.KeyStore) null);
+                java.security.cert.X509Certificate ca = ((javax.net.ssl.X509TrustManager) tmf.getTrustManagers()[0])
+                        .getAcceptedIssuers()[0];
+                Path file = Files.createTempFile("switchboard-root", ".crt");
+                file.toFile().deleteOnExit();
+                Files.writeString(file, "-----BEGIN CERTIFICATE-----\n"
+                        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(ca.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+                anyRoot = file;
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return anyRoot;
+    }
+
+    private static Path anyRoot;
+
     /** A file in the fixture's directory. */
     public Path file(String name) {
         return dir.resolve(name);
