@@ -614,8 +614,7 @@ public final class DbConfig {
                 url = resolved.url();
                 foundSecrets.addAll(resolved.secrets());
                 if (url.database() == null || url.database().isEmpty()) {
-                    problems.add(URL + " names no database (add /name to a URL, or dbname=name to a DSN; or set "
-                            + "PGDATABASE)");
+                    problems.add(URL + " names no database (add /name to a URL, or dbname=name to a DSN)");
                 }
                 Map<String, String> translated = ConnectionParameters.translate(url.parameters(),
                         url.parametersAfterSecret(), resolved.origins(), problems);

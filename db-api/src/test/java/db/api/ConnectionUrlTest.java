@@ -101,8 +101,10 @@ class ConnectionUrlTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "service=prod|the libpq parameter service is not supported: Switchboard must know host",
-            "passfile=/p|the libpq parameter passfile is not supported: pgjdbc reads only PGPASSFILE",
+            "require_auth=md5,!password|parameter require_auth='md5,!password' mixes allowed and forbidden (!) methods",
+            "require_auth=oauth|parameter require_auth='oauth' names oauth, which pgjdbc does not support",
+            "require_auth=scram-sha-256,scram-sha-256|parameter require_auth='scram-sha-256,scram-sha-256' names scram-sha-256 twice",
+            "requireAuth=kerberos|parameter requireAuth='kerberos' is not a list of password, md5, gss, sspi",
             "keepalives_idle=30|the libpq parameter keepalives_idle is not supported",
             "tcp_user_timeout=100|the libpq parameter tcp_user_timeout is not supported",
             "sslcrldir=/c|the libpq parameter sslcrldir is not supported",
