@@ -71,6 +71,8 @@ class TlsMatrixTest {
     private static Path work;
     private static final Map<Home, Path> HOMES = new EnumMap<>(Home.class);
     private static final Map<String, Map<String, String>> RESULTS = new ConcurrentHashMap<>();
+    /** How long each failure took to arrive, for the summary's slowest few. */
+    private static final java.util.Queue<String> SLOWEST = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The first failure message of each failing case, for the summary (what the user reads). */
     private static final Map<String, String> MESSAGES = new ConcurrentHashMap<>();
 
@@ -267,7 +269,8 @@ class TlsMatrixTest {
         };
         assertThat(typeOk).as("%s; expected %s", what, c.outcome()).isTrue();
         assertThat(((DataAccessException) e).isRetryable()).as("isRetryable() of: %s", what).isFalse();
-        assertThat(took).as("time until: %s", what).isLessThan(FAST);
+        SLOWEST.add(took.toMillis() + " ms: " + c.id() + " " + where);
+        assertThat(took).as("%d ms until: %s", took.toMillis(), what).isLessThan(FAST);
         String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         for (String mention : c.mentions()) {
             assertThat(message).as("the message should say what to fix: %s", what)
@@ -522,6 +525,12 @@ class TlsMatrixTest {
                 messages.append("- ").append(c.id()).append(": ").append(m).append('\n');
             }
         }
+        List<String> slowest = SLOWEST.stream()
+                .sorted(Comparator.comparingLong((String line) -> Long.parseLong(line.substring(0, line.indexOf(' '))))
+                        .reversed())
+                .limit(5).toList();
+        md.append("\nSlowest failures (bound ").append(FAST.toMillis()).append(" ms): ")
+                .append(String.join("; ", slowest)).append('\n');
         String text = "# TLS suite (" + System.getProperty("java.version") + ")\n\n" + md
                 + (failures.length() == 0 ? "" : "\n## Failures\n\n" + failures)
                 + (messages.length() == 0 ? "" : "\n## What a failing case says (first pool and form)\n\n" + messages);
