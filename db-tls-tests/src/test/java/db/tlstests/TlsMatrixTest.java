@@ -525,12 +525,17 @@ class TlsMatrixTest {
                 messages.append("- ").append(c.id()).append(": ").append(m).append('\n');
             }
         }
-        List<String> slowest = SLOWEST.stream()
+        List<String> byTime = SLOWEST.stream()
                 .sorted(Comparator.comparingLong((String line) -> Long.parseLong(line.substring(0, line.indexOf(' '))))
                         .reversed())
-                .limit(5).toList();
-        md.append("\nSlowest failures (bound ").append(FAST.toMillis()).append(" ms): ")
-                .append(String.join("; ", slowest)).append('\n');
+                .toList();
+        if (!byTime.isEmpty()) {
+            md.append("\n").append(byTime.size()).append(" failures timed (bound ").append(FAST.toMillis())
+                    .append(" ms): median ").append(byTime.get(byTime.size() / 2).split(":")[0])
+                    .append(", 90th percentile ").append(byTime.get(byTime.size() / 10).split(":")[0])
+                    .append("; slowest: ").append(String.join("; ", byTime.subList(0, Math.min(5, byTime.size()))))
+                    .append('\n');
+        }
         String text = "# TLS suite (" + System.getProperty("java.version") + ")\n\n" + md
                 + (failures.length() == 0 ? "" : "\n## Failures\n\n" + failures)
                 + (messages.length() == 0 ? "" : "\n## What a failing case says (first pool and form)\n\n" + messages);
