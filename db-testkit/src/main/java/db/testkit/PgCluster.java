@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -68,8 +70,8 @@ public final class PgCluster implements AutoCloseable {
     public record Tls(TlsFiles files, TlsFiles.ServerName server) {
         /** Checks that both are given. */
         public Tls {
-            java.util.Objects.requireNonNull(files, "files");
-            java.util.Objects.requireNonNull(server, "server");
+            Objects.requireNonNull(files, "files");
+            Objects.requireNonNull(server, "server");
         }
     }
 
@@ -185,8 +187,8 @@ public final class PgCluster implements AutoCloseable {
     }
 
     /** How this cluster does TLS, or empty for a plain cluster (trust for everyone on 127.0.0.1). */
-    public java.util.Optional<Tls> tls() {
-        return java.util.Optional.ofNullable(tls);
+    public Optional<Tls> tls() {
+        return Optional.ofNullable(tls);
     }
 
     /** The settings the cluster was created with. */

@@ -153,6 +153,11 @@ public final class TlsFiles implements AutoCloseable {
         return clientKeys.get(format);
     }
 
+    /** The key files of every format, for tests that iterate over them. */
+    public Map<KeyFormat, Path> clientKeys() {
+        return clientKeys;
+    }
+
     /** The password of the {@link #SCRAM_USER} role: a secret, random per {@link #generate()}. */
     public String scramPassword() {
         return scramPassword;
@@ -315,10 +320,5 @@ public final class TlsFiles implements AutoCloseable {
         byte[] bytes = new byte[12];
         new SecureRandom().nextBytes(bytes);
         return what + "-S3cret-" + HexFormat.of().formatHex(bytes);
-    }
-
-    /** The key files of every format, for tests that iterate over them. */
-    public Map<KeyFormat, Path> clientKeys() {
-        return clientKeys;
     }
 }
