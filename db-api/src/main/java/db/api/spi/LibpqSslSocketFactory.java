@@ -56,7 +56,7 @@ import javax.security.auth.callback.PasswordCallback;
  *
  * <p>pgjdbc instantiates it by name for each TLS connection with the connection's properties; it reads
  * {@code sslmode}, {@code sslrootcert}, {@code sslcert}, {@code sslkey}, {@code sslpassword},
- * {@code sslpasswordcallback} and {@value db.api.internal.TlsSettings#CRL_PROPERTY}. A file that cannot be
+ * {@code sslpasswordcallback} and {@code switchboard.sslcrl} (libpq's {@code sslcrl}, which pgjdbc has no property for). A file that cannot be
  * used fails the constructor with a message naming the file and what to do; none quotes a password.
  */
 public final class LibpqSslSocketFactory extends SSLSocketFactory {
