@@ -109,7 +109,13 @@ public final class LibpqSslSocketFactory extends SSLSocketFactory {
             return null;
         }
         try {
-            Class<?> type = Class.forName(callbackClass, true, LibpqSslSocketFactory.class.getClassLoader());
+            Class<?> type;
+            try {
+                type = Class.forName(callbackClass, true, LibpqSslSocketFactory.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                // the application's class in a layer or loader of its own, as pgjdbc would look it up
+                type = Class.forName(callbackClass, true, Thread.currentThread().getContextClassLoader());
+            }
             CallbackHandler handler;
             try {
                 handler = (CallbackHandler) type.getConstructor(Properties.class).newInstance(info);
