@@ -56,7 +56,7 @@ import javax.security.auth.callback.PasswordCallback;
  *
  * <p>pgjdbc instantiates it by name for each TLS connection with the connection's properties; it reads
  * {@code sslmode}, {@code sslrootcert}, {@code sslcert}, {@code sslkey}, {@code sslpassword},
- * {@code sslpasswordcallback} and {@value db.api.internal.TlsSettings#CRL_PROPERTY}. A file that cannot be
+ * {@code sslpasswordcallback} and {@code switchboard.sslcrl} (libpq's {@code sslcrl}, which pgjdbc has no property for). A file that cannot be
  * used fails the constructor with a message naming the file and what to do; none quotes a password.
  */
 public final class LibpqSslSocketFactory extends SSLSocketFactory {
@@ -109,7 +109,13 @@ public final class LibpqSslSocketFactory extends SSLSocketFactory {
             return null;
         }
         try {
-            Class<?> type = Class.forName(callbackClass, true, LibpqSslSocketFactory.class.getClassLoader());
+            Class<?> type;
+            try {
+                type = Class.forName(callbackClass, true, LibpqSslSocketFactory.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                // the application's class in a layer or loader of its own, as pgjdbc would look it up
+                type = Class.forName(callbackClass, true, Thread.currentThread().getContextClassLoader());
+            }
             CallbackHandler handler;
             try {
                 handler = (CallbackHandler) type.getConstructor(Properties.class).newInstance(info);
