@@ -31,6 +31,12 @@ import java.util.Properties;
  * in upper case with dots and dashes turned into underscores ({@code db.pool.max-size} →
  * {@code DB_POOL_MAX_SIZE}). README.md's configuration table lists every key.
  *
+ * <p>libpq's lower sources lie beneath the keys and the URL, in libpq's order: the connection service file
+ * ({@code service=} in the URL, else {@code PGSERVICE}), then libpq's variables ({@code PGHOST},
+ * {@code PGSSLMODE}, {@code PGSSLROOTCERT} ..., read by {@link #fromEnvironment()} only), then the password file
+ * ({@code passfile}, {@code PGPASSFILE}, else {@code ~/.pgpass}) when no password is given otherwise. Each
+ * supplies only what the sources above it leave unset (README.md, "Where each setting comes from").
+ *
  * <p>Durations accept ISO-8601 ({@code PT30S}) or {@code 500ms}/{@code 30s}/{@code 10m}/{@code 1h}/{@code 1d}.
  *
  * <p>Secrets (the password, {@code sslpassword}, any key whose name makes it secret: see
@@ -131,9 +137,7 @@ public final class DbConfig {
 
     /**
      * Reads environment variables ({@code DB_URL}, {@code DB_POOL_MAX_SIZE} ...) of every declared key,
-     * then system properties in property form ({@code -Ddb.url=...}) override them; libpq's variables
-     * ({@code PGHOST}, {@code PGSSLMODE}, {@code PGPASSFILE}, {@code PGSERVICE} ...) supply what neither the
-     * keys nor the URL set, as libpq's precedence has it (README.md, "Where each setting comes from").
+     * then system properties in property form ({@code -Ddb.url=...}) override them.
      */
     public static DbConfig fromEnvironment() {
         return fromEnvironment(System.getenv(), System.getProperties());

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +28,29 @@ class LibpqSourcesTest {
 
     @TempDir
     Path home;
+
+    /** A real root certificate (made with the JDK's keytool): TLS settings name files that exist. */
+    private static Path rootCertificate;
+
+    @BeforeAll
+    static void makeRootCertificate(@TempDir Path dir) throws IOException, InterruptedException {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Path store = dir.resolve("ca.p12");
+        rootCertificate = dir.resolve("root.pem");
+        run(keytool.toString(), "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=libpq-sources-test-ca", "-validity", "2", "-ext", "bc:c", "-storetype", "PKCS12",
+                "-keystore", store.toString(), "-storepass", "changeit");
+        run(keytool.toString(), "-exportcert", "-rfc", "-alias", "ca", "-keystore", store.toString(),
+                "-storepass", "changeit", "-file", rootCertificate.toString());
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+        }
+    }
 
     private Map<String, String> env(String... pairs) {
         Map<String, String> env = new HashMap<>();
@@ -54,10 +78,10 @@ class LibpqSourcesTest {
     @ValueSource(strings = {"jdbc:postgresql://db.example/app", "postgresql://db.example/app",
             "host=db.example dbname=app"})
     void pgVariablesFillWhatAnyUrlFormLeavesUnset(String url) {
-        DbConfig c = config(env("DB_URL", url, "PGSSLMODE", "verify-full", "PGSSLROOTCERT", "/ca/root.pem",
+        DbConfig c = config(env("DB_URL", url, "PGSSLMODE", "verify-full", "PGSSLROOTCERT", rootCertificate.toString(),
                 "PGPORT", "6432", "PGUSER", "envuser", "PGTARGETSESSIONATTRS", "read-write"));
         assertThat(c.driverProperties()).containsEntry("sslmode", "verify-full")
-                .containsEntry("sslrootcert", "/ca/root.pem").containsEntry("targetServerType", "primary")
+                .containsEntry("sslrootcert", rootCertificate.toString()).containsEntry("targetServerType", "primary")
                 .containsEntry("user", "envuser");
         assertThat(c.target()).isEqualTo(new DatabaseTarget("db.example", 6432, "app", "envuser"));
     }
@@ -120,14 +144,23 @@ class LibpqSourcesTest {
         assertThatThrownBy(() -> config(env("DB_URL", "postgresql://h/db", "PGSSLMODE", "verify-everything")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("PGSSLMODE: parameter sslmode='verify-everything' is not disable, allow");
-        assertThatThrownBy(() -> config(env("DB_URL", "postgresql://h/db", "PGSSLCRL", "/crl.pem")))
+        assertThatThrownBy(() -> config(env("DB_URL", "postgresql://h/db", "PGREQUIREPEER", "postgres")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("PGSSLCRL: the libpq parameter sslcrl is not supported");
+                .hasMessageContaining("PGREQUIREPEER: the libpq parameter requirepeer is not supported");
         // The rule on a combination holds across sources: the URL's direct, the variable's prefer.
         assertThatThrownBy(() -> config(env("DB_URL", "postgresql://h/db?sslnegotiation=direct", "PGSSLMODE", "prefer")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("sslnegotiation=direct needs sslmode=require");
-        assertThat(config(env("DB_URL", "postgresql://h/db?sslnegotiation=direct", "PGSSLMODE", "verify-full"))
-                .driverProperties()).containsEntry("sslNegotiation", "direct").containsEntry("sslmode", "verify-full");
+        assertThat(config(env("DB_URL", "postgresql://h/db?sslnegotiation=direct", "PGSSLMODE", "verify-full",
+                "PGSSLROOTCERT", rootCertificate.toString())).driverProperties())
+                .containsEntry("sslNegotiation", "direct").containsEntry("sslmode", "verify-full");
+    }
+
+    @Test
+    void theReadmeListsEveryVariable() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        for (String variable : db.api.internal.LibpqEnvironment.variables()) {
+            assertThat(readme).as(variable).contains("`" + variable + "`");
+        }
     }
 
     @Test
@@ -160,7 +193,8 @@ class LibpqSourcesTest {
         assertThat(c.password()).contains(SECRET);
         assertThat(c.driverProperties()).containsEntry("sslmode", "require").containsEntry("ApplicationName", "envapp");
         assertThat(c.toString()).doesNotContain(SECRET);
-        DbConfig written = config(env("DB_URL", "service=svc dbname=mine sslmode=verify-ca"));
+        DbConfig written = config(env("DB_URL", "service=svc dbname=mine sslmode=verify-ca sslrootcert="
+                + rootCertificate));
         assertThat(written.target()).isEqualTo(new DatabaseTarget("svchost", 6000, "mine", "svcuser"));
         assertThat(written.driverProperties()).containsEntry("sslmode", "verify-ca").doesNotContainKey("service");
     }

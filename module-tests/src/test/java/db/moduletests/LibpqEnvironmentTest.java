@@ -82,7 +82,7 @@ class LibpqEnvironmentTest {
         p.setProperty("user", ROLE);
         p.setProperty("password", "");
         try (Connection c = DriverManager.getConnection(cluster.jdbcUrl(), p)) {
-            return true;
+            return c.isValid(1);
         } catch (SQLException e) {
             return false;
         }
@@ -121,7 +121,7 @@ class LibpqEnvironmentTest {
 
     private static String currentUser(Database db) {
         try (Session s = db.openSession()) {
-            return s.queryOne("select current_user", rs -> rs.getString(1));
+            return s.queryOne("select current_user", rs -> rs.getString(1)).orElseThrow();
         }
     }
 

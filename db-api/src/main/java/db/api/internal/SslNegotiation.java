@@ -44,10 +44,14 @@ final class SslNegotiation {
         if (!"direct".equals(properties.get("sslNegotiation")) || !closedAtHandshake(failure)) {
             return null;
         }
-        return new SQLException("The server at " + target + " closed the connection at the start of the TLS "
-                + "handshake: sslnegotiation=direct needs a PostgreSQL 17 or later server with ssl=on (an older "
-                + "server reads the handshake as a broken startup packet); remove sslnegotiation=direct (or set "
-                + "sslnegotiation=postgres, the default) to connect to this server", "08004", failure);
+        // The driver's exception (08006) is kept as suppressed, not as the cause: the providers report the
+        // first driver exception among the causes, and this one must be reported instead.
+        SQLException explained = new SQLException("The server at " + target + " closed the connection at the start "
+                + "of the TLS handshake: sslnegotiation=direct needs a PostgreSQL 17 or later server with ssl=on (an "
+                + "older server reads the handshake as a broken startup packet); remove sslnegotiation=direct (or "
+                + "set sslnegotiation=postgres, the default) to connect to this server", "08004", failure.getCause());
+        explained.addSuppressed(failure);
+        return explained;
     }
 
     /** Whether the chain holds a TLS handshake that ended because the peer closed the connection. */

@@ -53,7 +53,7 @@ class DriverCompatibilityTest {
         SQLException explained = SslNegotiation.explain(Map.of("sslNegotiation", "direct"), "h:5432", closed);
         assertThat(explained.getSQLState()).isEqualTo("08004");
         assertThat(explained.getMessage()).contains("h:5432").contains("PostgreSQL 17 or later");
-        assertThat((Object) explained.getCause()).isSameAs(closed);
+        assertThat(explained.getSuppressed()).containsExactly(closed);
         assertThat((Object) SslNegotiation.explain(Map.of("sslNegotiation", "postgres"), "h:5432", closed)).isNull();
         assertThat((Object) SslNegotiation.explain(Map.of("sslNegotiation", "direct"), "h:5432",
                 new SQLException("Connection refused", "08001"))).isNull();
