@@ -227,7 +227,7 @@ class TlsMatrixTest {
             fail("expected " + c.outcome() + " but it connected (through " + pool + ", " + form + ")");
         }
         MESSAGES.putIfAbsent(c.id(), atOpen.getClass().getSimpleName() + ": " + firstLine(atOpen));
-        checkFailure("Database.open (fail-fast)", c, atOpen, took);
+        checkFailure(pool + " Database.open (fail-fast)", c, atOpen, took);
         if (atOpen instanceof ConfigException) {
             return; // the configuration itself is refused: there is no pool to check out from
         }
@@ -253,7 +253,7 @@ class TlsMatrixTest {
                 if (atCheckout == null) {
                     fail("checkout " + attempt + " connected, but open had failed with " + chain(atOpen));
                 }
-                checkFailure("checkout " + attempt, c, atCheckout, checkout);
+                checkFailure(pool + " checkout " + attempt, c, atCheckout, checkout);
             }
         }
     }
@@ -542,6 +542,7 @@ class TlsMatrixTest {
         Path target = Path.of("target");
         if (Files.isDirectory(target)) {
             Files.writeString(target.resolve("tls-matrix.md"), text);
+            Files.write(target.resolve("tls-failure-times.txt"), byTime);
         }
         System.out.println(text);
     }
