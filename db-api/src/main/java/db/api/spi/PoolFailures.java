@@ -23,7 +23,8 @@ public final class PoolFailures {
      * A fail-fast start that could not connect, naming the target, the pool, the connect timeout and the
      * driver's reason, in the family of the driver's SQLSTATE ({@link SqlStateFamily#connectFailure}): the
      * same failure is the same exception at start and when the pool connects later. A refusal by the
-     * server or driver (class 28, 3D000, a rejected startup parameter, 08004) is not retryable; an
+     * server or driver (class 28, 3D000, a rejected startup parameter, 08004, a permanent TLS failure, which is
+     * a {@link db.api.TlsRejectedException}) is not retryable; an
      * unreachable server is a retryable {@link ConnectionException}.
      *
      * @param config  the configuration the pool was started with
