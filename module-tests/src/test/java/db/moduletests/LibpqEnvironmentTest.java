@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * libpq's habits against real servers: the password file (and the PG* variables that name the target)
  * authenticate a scram role on a throwaway cluster that asks for passwords, through both pools; a password
- * file others may read is ignored with a warning, so the connection fails; require_auth is enforced by the
+ * file others may read is ignored with a warning, so the connection fails; a service names the target and
+ * its password; PGSSLMODE applies beneath a URL that writes no sslmode; require_auth is enforced by the
  * driver; sslnegotiation=direct against the shared PostgreSQL 15 fails at once and for good with a message
  * saying why; channel_binding=require follows the pgjdbc version on the path. The environment goes through
  * {@link DbConfig#fromEnvironment(Map, Properties)}, never the process environment.
@@ -153,6 +154,50 @@ class LibpqEnvironmentTest {
             assertThat(log.text()).contains("password file \"" + home.resolve(".pgpass") + "\" has group or world access")
                     .doesNotContain(PASSWORD);
         }
+    }
+
+    @Test
+    void aServiceNamesTheTargetAndItsPasswordAndStaysSecret() throws IOException {
+        Files.writeString(home.resolve(".pg_service.conf"), "# the scram cluster\n[scram]\nhost=" + cluster.host()
+                + "\nport=" + cluster.port() + "\ndbname=" + PgCluster.DATABASE + "\nuser=" + ROLE + "\npassword="
+                + PASSWORD + "\n");
+        Map<String, String> env = clusterEnv(Fixtures.DEFAULT_PROVIDER);
+        env.keySet().removeIf(k -> k.startsWith("PGHOST") || k.equals("PGPORT") || k.equals("PGDATABASE")
+                || k.equals("PGUSER"));
+        env.put("PGSERVICE", "scram");
+        try (LogCapture log = LogCapture.start()) {
+            DbConfig config = DbConfig.fromEnvironment(env, new Properties());
+            assertThat(config.toString()).doesNotContain(PASSWORD);
+            try (Database db = Database.open(config)) {
+                assertThat(currentUser(db)).isEqualTo(ROLE);
+            }
+            assertThat(log.text()).doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
+    void pgsslmodeAppliesBeneathAUrlThatWritesNoSslmode() {
+        // The throwaway cluster has no TLS: sslmode=require from PGSSLMODE must make the connection fail,
+        // where the same URL without the variable connects.
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("DB_URL", cluster.jdbcUrl());
+        env.put("DB_USER", PgCluster.USER);
+        env.put("DB_POOL_MIN_SIZE", "1");
+        env.put("DB_CONNECT_TIMEOUT", "5s");
+        env.put("DB_POOL_CHECKOUT_TIMEOUT", "5s");
+        env.put("DB_SESSION_PROVIDER", Fixtures.DEFAULT_PROVIDER);
+        env.put("DB_POOL_NAME", "libpq-env-sslmode-" + Long.toHexString(System.nanoTime()));
+        try (Database db = Database.open(DbConfig.fromEnvironment(env, new Properties()))) {
+            assertThat(currentUser(db)).isEqualTo(PgCluster.USER);
+        }
+        env.put("PGSSLMODE", "require");
+        env.put("DB_POOL_NAME", env.get("DB_POOL_NAME") + "-require");
+        DbConfig config = DbConfig.fromEnvironment(env, new Properties());
+        assertThat(config.driverProperties()).containsEntry("sslmode", "require");
+        assertThatThrownBy(() -> Database.open(config).close())
+                .isInstanceOf(ConnectionRejectedException.class)
+                .satisfies(e -> assertThat(((DataAccessException) e).isRetryable()).isFalse());
     }
 
     @Test
