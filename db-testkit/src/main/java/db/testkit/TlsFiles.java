@@ -97,7 +97,7 @@ public final class TlsFiles implements AutoCloseable {
 
     /**
      * Makes every file with {@code openssl} (from the {@code PATH}; {@code OPENSSL} names another) in a new
-     * temporary directory. Takes about a second (six RSA keys).
+     * temporary directory. Takes about a second (five RSA keys).
      *
      * @throws IllegalStateException when openssl is missing or a command fails, with its output
      */
