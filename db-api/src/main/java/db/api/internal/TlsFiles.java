@@ -239,7 +239,9 @@ public final class TlsFiles {
                             + "the JDK cannot read; " + conversionHint(file));
             }
         } catch (IllegalArgumentException e) {
-            throw unreadable(file, block.dekInfo != null, e);
+            // after a decryption with a wrong password, the padding may still check out (1 in 256): what
+            // follows is no key, and the password is the likely cause
+            throw unreadable(file, block.dekInfo != null || block.label.equals("ENCRYPTED PRIVATE KEY"), e);
         }
     }
 
@@ -259,7 +261,11 @@ public final class TlsFiles {
         }
         try {
             if (top.size() == 2 && top.get(0).tag() == Der.SEQUENCE) {
-                return pkcs8(file, decryptPkcs8(file, der, password));
+                try {
+                    return pkcs8(file, decryptPkcs8(file, der, password));
+                } catch (IllegalArgumentException e) {
+                    throw unreadable(file, true, e);
+                }
             }
             if (top.size() >= 3 && top.get(0).tag() == Der.INTEGER && top.get(1).tag() == Der.SEQUENCE) {
                 return pkcs8(file, der);
