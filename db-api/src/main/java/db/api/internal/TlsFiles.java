@@ -74,19 +74,23 @@ public final class TlsFiles {
     private static final Map<String, String> PRFS = Map.of("1.2.840.113549.2.7", "PBKDF2WithHmacSHA1",
             "1.2.840.113549.2.8", "PBKDF2WithHmacSHA224", "1.2.840.113549.2.9", "PBKDF2WithHmacSHA256",
             "1.2.840.113549.2.10", "PBKDF2WithHmacSHA384", "1.2.840.113549.2.11", "PBKDF2WithHmacSHA512");
-    /** PBES2 encryption schemes: OID to JCE name and key length in bytes. */
-    private static final Map<String, Object[]> PBES2_CIPHERS = Map.of(
-            "2.16.840.1.101.3.4.1.2", new Object[] {"AES", 16},
-            "2.16.840.1.101.3.4.1.22", new Object[] {"AES", 24},
-            "2.16.840.1.101.3.4.1.42", new Object[] {"AES", 32},
-            "1.2.840.113549.3.7", new Object[] {"DESede", 24});
-    /** Legacy PEM (DEK-Info) ciphers: JCE name, key length and IV length in bytes. */
-    private static final Map<String, Object[]> PEM_CIPHERS = Map.of(
-            "AES-128-CBC", new Object[] {"AES", 16, 16},
-            "AES-192-CBC", new Object[] {"AES", 24, 16},
-            "AES-256-CBC", new Object[] {"AES", 32, 16},
-            "DES-EDE3-CBC", new Object[] {"DESede", 24, 8},
-            "DES-CBC", new Object[] {"DES", 8, 8});
+    /** A block cipher in CBC mode: its JCE name, key and IV lengths in bytes. */
+    private record Cbc(String algorithm, int keyBytes, int ivBytes) {
+    }
+
+    /** PBES2 encryption schemes by OID. */
+    private static final Map<String, Cbc> PBES2_CIPHERS = Map.of(
+            "2.16.840.1.101.3.4.1.2", new Cbc("AES", 16, 16),
+            "2.16.840.1.101.3.4.1.22", new Cbc("AES", 24, 16),
+            "2.16.840.1.101.3.4.1.42", new Cbc("AES", 32, 16),
+            "1.2.840.113549.3.7", new Cbc("DESede", 24, 8));
+    /** Legacy PEM (DEK-Info) ciphers by OpenSSL's name. */
+    private static final Map<String, Cbc> PEM_CIPHERS = Map.of(
+            "AES-128-CBC", new Cbc("AES", 16, 16),
+            "AES-192-CBC", new Cbc("AES", 24, 16),
+            "AES-256-CBC", new Cbc("AES", 32, 16),
+            "DES-EDE3-CBC", new Cbc("DESede", 24, 8),
+            "DES-CBC", new Cbc("DES", 8, 8));
 
     private TlsFiles() {
     }
@@ -235,7 +239,9 @@ public final class TlsFiles {
                             + "the JDK cannot read; " + conversionHint(file));
             }
         } catch (IllegalArgumentException e) {
-            throw unreadable(file, block.dekInfo != null, e);
+            // after a decryption with a wrong password, the padding may still check out (1 in 256): what
+            // follows is no key, and the password is the likely cause
+            throw unreadable(file, block.dekInfo != null || block.label.equals("ENCRYPTED PRIVATE KEY"), e);
         }
     }
 
@@ -255,7 +261,11 @@ public final class TlsFiles {
         }
         try {
             if (top.size() == 2 && top.get(0).tag() == Der.SEQUENCE) {
-                return pkcs8(file, decryptPkcs8(file, der, password));
+                try {
+                    return pkcs8(file, decryptPkcs8(file, der, password));
+                } catch (IllegalArgumentException e) {
+                    throw unreadable(file, true, e);
+                }
             }
             if (top.size() >= 3 && top.get(0).tag() == Der.INTEGER && top.get(1).tag() == Der.SEQUENCE) {
                 return pkcs8(file, der);
@@ -370,24 +380,27 @@ public final class TlsFiles {
             }
         }
         String cipherOid = cipherId.get(0).oid();
-        Object[] cipher = PBES2_CIPHERS.get(cipherOid);
+        Cbc cipher = PBES2_CIPHERS.get(cipherOid);
         if (cipher == null) {
             throw new TlsFileException("sslkey file " + file + " is encrypted with cipher " + cipherOid + ", which "
                     + "Switchboard does not decrypt (AES-CBC and 3DES-CBC are read); " + conversionHint(file));
         }
         byte[] iv = cipherId.get(1).octets();
+        if (iv.length != cipher.ivBytes()) {
+            throw new IllegalArgumentException("the IV has " + iv.length + " bytes, not " + cipher.ivBytes());
+        }
         if (iterations <= 0 || iterations > 10_000_000) {
             throw new IllegalArgumentException("PBKDF2 iteration count out of range: " + iterations);
         }
         try {
-            PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 8 * (Integer) cipher[1]);
+            PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 8 * cipher.keyBytes());
             byte[] key;
             try {
                 key = SecretKeyFactory.getInstance(prf).generateSecret(spec).getEncoded();
             } finally {
                 spec.clearPassword();
             }
-            return decryptCbc((String) cipher[0], key, iv, encrypted);
+            return decryptCbc(cipher.algorithm(), key, iv, encrypted);
         } catch (BadPaddingException e) {
             throw wrongPassword(file, e);
         } catch (GeneralSecurityException e) {
@@ -429,17 +442,17 @@ public final class TlsFiles {
             throw new TlsFileException("sslkey file " + file + " is encrypted; set sslpassword to its password");
         }
         String[] parts = dekInfo.split(",", 2);
-        Object[] cipher = PEM_CIPHERS.get(parts[0].trim().toUpperCase(Locale.ROOT));
+        Cbc cipher = PEM_CIPHERS.get(parts[0].trim().toUpperCase(Locale.ROOT));
         if (cipher == null || parts.length < 2) {
             throw new TlsFileException("sslkey file " + file + " is encrypted with " + parts[0].trim() + ", which "
                     + "Switchboard does not decrypt (AES-CBC and DES-EDE3-CBC are read); " + conversionHint(file));
         }
         byte[] iv = hex(file, parts[1].trim());
-        if (iv.length != (Integer) cipher[2]) {
+        if (iv.length != cipher.ivBytes()) {
             throw new TlsFileException("sslkey file " + file + ": the DEK-Info IV has the wrong length");
         }
         byte[] pw = utf8(password);
-        byte[] key = new byte[(Integer) cipher[1]];
+        byte[] key = new byte[cipher.keyBytes()];
         try {
             MessageDigest md5 = MessageDigest.getInstance("MD5");
             byte[] previous = new byte[0];
@@ -453,7 +466,7 @@ public final class TlsFiles {
                 System.arraycopy(previous, 0, key, filled, n);
                 filled += n;
             }
-            return decryptCbc((String) cipher[0], key, iv, encrypted);
+            return decryptCbc(cipher.algorithm(), key, iv, encrypted);
         } catch (BadPaddingException e) {
             throw wrongPassword(file, e);
         } catch (GeneralSecurityException e) {

@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -76,6 +77,76 @@ public final class LibpqSslSocketFactory extends SSLSocketFactory {
             properties.put(name, info.getProperty(name));
         }
         TlsSettings settings = TlsSettings.of(properties, TlsSettings.defaultDirectory());
+        CacheKey key = CacheKey.of(settings, info);
+        Built built = key == null ? null : CACHE.get(key);
+        if (built == null) {
+            built = build(settings, info);
+            if (key != null) {
+                CACHE.put(key, built);
+            }
+        }
+        this.delegate = built.factory();
+        this.description = built.description();
+    }
+
+    /** The JDK's socket factory and the description, made from the files. */
+    private record Built(SSLSocketFactory factory, String description) {
+    }
+
+    /**
+     * pgjdbc makes a factory per connection; parsing the files, deriving a key's password (PBKDF2) and setting up
+     * an SSLContext each time would cost every connect, and most in a reconnect storm. So the result is kept per
+     * settings, file versions (size and modification time: a rotated certificate is read again) and a digest of
+     * the password; never when a password callback decides. Small and bounded: one entry per distinct TLS set-up.
+     */
+    private static final Map<CacheKey, Built> CACHE = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<CacheKey, Built> eldest) {
+                    return size() > 16;
+                }
+            });
+
+    /** What a built factory depends on; holds a SHA-256 of the password, never the password. */
+    private record CacheKey(TlsSettings settings, List<String> fileVersions, String passwordDigest) {
+        static CacheKey of(TlsSettings settings, Properties info) {
+            String callback = info.getProperty("sslpasswordcallback");
+            if (callback != null && !callback.isBlank() && info.getProperty("sslpassword") == null) {
+                return null;
+            }
+            List<String> versions = new java.util.ArrayList<>();
+            for (Path file : new Path[] {settings.rootCert(), settings.crl(), settings.cert(), settings.key()}) {
+                if (file != null) {
+                    try {
+                        versions.add(java.nio.file.Files.size(file) + "@"
+                                + java.nio.file.Files.getLastModifiedTime(file).toMillis());
+                    } catch (IOException e) {
+                        return null; // building will say what is wrong with the file
+                    }
+                }
+            }
+            String password = info.getProperty("sslpassword");
+            String digest = "";
+            if (password != null) {
+                try {
+                    digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    return null;
+                }
+            }
+            return new CacheKey(settings, List.copyOf(versions), digest);
+        }
+
+        @Override
+        public String toString() {
+            return "CacheKey[" + settings + "]";
+        }
+    }
+
+    private static Built build(TlsSettings settings, Properties info) throws GeneralSecurityException {
         KeyManager[] keyManagers = new KeyManager[0];
         if (settings.clientCertificate()) {
             char[] password = password(info);
@@ -91,11 +162,11 @@ public final class LibpqSslSocketFactory extends SSLSocketFactory {
         TrustManager trust = settings.verifyCa() ? verifying(settings) : new Accepting();
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(keyManagers, new TrustManager[] {trust}, null);
-        this.delegate = context.getSocketFactory();
-        this.description = "LibpqSslSocketFactory[sslmode " + settings.mode() + ", "
+        String description = "LibpqSslSocketFactory[sslmode " + settings.mode() + ", "
                 + (settings.verifyCa() ? "root " + (settings.systemRoots() ? "system" : settings.rootCert()) : "no "
                 + "server verification") + (settings.crl() != null ? ", crl " + settings.crl() : "")
                 + (settings.clientCertificate() ? ", client key " + settings.key() : "") + "]";
+        return new Built(context.getSocketFactory(), description);
     }
 
     /** sslpassword, else what the sslpasswordcallback class answers, else null. */

@@ -120,6 +120,46 @@ class TlsFilesTest {
         assertThat(k.toString()).doesNotContain(PW);
     }
 
+    /**
+     * A wrong password decrypts to garbage whose padding checks out once in 256 tries: that garbage is no key,
+     * and the message must still blame the password. Built here (PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC, as
+     * OpenSSL writes it) around a plaintext that is no PrivateKeyInfo.
+     */
+    @Test
+    void garbageBehindValidPaddingStillBlamesThePassword() throws Exception {
+        byte[] salt = {1, 2, 3, 4, 5, 6, 7, 8};
+        byte[] iv = new byte[16];
+        javax.crypto.SecretKey key = new javax.crypto.spec.SecretKeySpec(javax.crypto.SecretKeyFactory
+                .getInstance("PBKDF2WithHmacSHA256").generateSecret(new javax.crypto.spec.PBEKeySpec(PW.toCharArray(),
+                        salt, 2048, 256)).getEncoded(), "AES");
+        javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CBC/PKCS5Padding");
+        aes.init(javax.crypto.Cipher.ENCRYPT_MODE, key, new javax.crypto.spec.IvParameterSpec(iv));
+        byte[] encrypted = aes.doFinal("no PrivateKeyInfo here".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] der = Der.sequence(
+                Der.sequence(Der.oid("1.2.840.113549.1.5.13"), Der.sequence(
+                        Der.sequence(Der.oid("1.2.840.113549.1.5.12"), Der.sequence(Der.encode(Der.OCTET_STRING, salt),
+                                Der.encode(Der.INTEGER, new byte[] {0x08, 0x00}),
+                                Der.sequence(Der.oid("1.2.840.113549.2.9"), Der.encode(Der.NULL, new byte[0])))),
+                        Der.sequence(Der.oid("2.16.840.1.101.3.4.1.42"), Der.encode(Der.OCTET_STRING, iv)))),
+                Der.encode(Der.OCTET_STRING, encrypted));
+        Path pem = tls.file("garbage-inside.pem");
+        Files.writeString(pem, "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(der) + "\n-----END ENCRYPTED PRIVATE KEY-----\n");
+        Path pk8 = tls.file("garbage-inside.pk8");
+        Files.write(pk8, der);
+        for (Path file : List.of(pem, pk8)) {
+            assertThatThrownBy(() -> TlsFiles.privateKey(file, PW.toCharArray())).isInstanceOf(TlsFileException.class)
+                    .hasMessageContaining("sslpassword is wrong");
+        }
+    }
+
+    @Test
+    void derOidsRoundTrip() {
+        for (String oid : List.of("1.2.840.113549.1.5.13", "2.16.840.1.101.3.4.1.42", "1.3.101.112", "2.5.4.3")) {
+            assertThat(Der.parse(Der.oid(oid)).oid()).isEqualTo(oid);
+        }
+    }
+
     @Test
     void scryptIsRefusedWithTheCommandThatConvertsIt() {
         assertThatThrownBy(() -> TlsFiles.privateKey(tls.file("scrypt.pem"), PW.toCharArray()))

@@ -177,6 +177,22 @@ class LibpqSslSocketFactoryTest {
     }
 
     @Test
+    void aRotatedRootCertificateIsReadAgain() throws Exception {
+        Path rotating = tls.file("rotating.crt");
+        java.nio.file.Files.copy(tls.file("ca.crt"), rotating);
+        Map<String, String> p = Map.of("sslmode", "verify-full", "sslrootcert", rotating.toString());
+        try (Server server = new Server("server", false)) {
+            assertThat(connect(server, "localhost", p)).isEqualTo("k");
+        }
+        java.nio.file.Files.copy(tls.file("wrongca.crt"), rotating, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        java.nio.file.Files.setLastModifiedTime(rotating, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() + 5_000));
+        try (Server server = new Server("server", false)) {
+            assertThat(messages(catchFailure(() -> connect(server, "localhost", p)))).contains("is not trusted");
+        }
+    }
+
+    @Test
     void requireWithoutAnyRootCertificateDoesNotVerifyAsLibpq() throws Exception {
         try (Server server = new Server("other", false)) {
             assertThat(connect(server, "localhost", Map.of("sslmode", "require"))).isEqualTo("k");
