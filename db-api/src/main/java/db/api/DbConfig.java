@@ -94,7 +94,7 @@ public final class DbConfig {
     private final Map<Class<?>, Object> extensions;
     /** The DB_* environment variables seen by fromEnvironment(): only those, so nothing else is held. */
     private final Map<String, String> environment;
-    /** libpq's variables (PG*, HOME) seen by fromEnvironment(), for toBuilder(); never shown. */
+    /** libpq's variables (PG*, HOME, APPDATA) seen by fromEnvironment(), for toBuilder(); never shown. */
     private final Map<String, String> libpq;
     private final List<ModuleLayer> layers;
     private final List<ConfigKey<?>> declared;
@@ -161,7 +161,8 @@ public final class DbConfig {
             if (e.getKey().startsWith("DB_") && e.getValue() != null) {
                 b.environment.put(e.getKey(), e.getValue());
             }
-            if ((e.getKey().startsWith("PG") || e.getKey().equals("HOME")) && e.getValue() != null) {
+            if ((e.getKey().startsWith("PG") || e.getKey().equals("HOME") || e.getKey().equals("APPDATA"))
+                    && e.getValue() != null) {
                 b.libpq.put(e.getKey(), e.getValue());
             }
         }
@@ -415,7 +416,7 @@ public final class DbConfig {
     public static final class Builder {
         private final Map<String, String> values = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
-        /** libpq's variables (PG*, HOME): beneath the keys and the URL. */
+        /** libpq's variables (PG*, HOME, APPDATA): beneath the keys and the URL. */
         private final Map<String, String> libpq = new LinkedHashMap<>();
         private final Map<Class<?>, Object> extensions = new LinkedHashMap<>();
         private final List<ModuleLayer> layers = new ArrayList<>();

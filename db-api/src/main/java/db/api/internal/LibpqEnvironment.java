@@ -58,6 +58,7 @@ public final class LibpqEnvironment {
     /** The variables that name a target on their own, so that no db.url is needed (libpq needs none at all). */
     private static final List<String> TARGET = List.of("PGHOST", "PGHOSTADDR", "PGDATABASE", "PGSERVICE");
     private static final Set<String> HOSTS = Set.of("host", "hostaddr");
+    private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
 
     private LibpqEnvironment() {
     }
@@ -142,6 +143,18 @@ public final class LibpqEnvironment {
     static Path home(Map<String, String> environment) {
         String home = environment.get("HOME");
         return Path.of(blank(home) ? System.getProperty("user.home") : home);
+    }
+
+    /**
+     * A per-user libpq file: {@code ~/<unix>} (the home directory as libpq finds it), or on Windows
+     * {@code %APPDATA%\postgresql\<windows>}, where libpq looks there.
+     */
+    static Path userFile(Map<String, String> environment, String unix, String windows) {
+        String appData = environment.get("APPDATA");
+        if (WINDOWS && !blank(appData)) {
+            return Path.of(appData, "postgresql", windows);
+        }
+        return home(environment).resolve(unix);
     }
 
     private static String hostOrigins(Map<String, String> origins) {

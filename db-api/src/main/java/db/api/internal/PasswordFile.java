@@ -16,14 +16,15 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * libpq's password file: {@code passfile} (URL or service), else {@code PGPASSFILE}, else
- * {@code ~/.pgpass}, read only when no password is given otherwise. Lines are
+ * {@code ~/.pgpass} ({@code %APPDATA%\postgresql\pgpass.conf} on Windows), read only when no password is
+ * given otherwise. Lines are
  * {@code hostname:port:database:username:password}; each of the first four fields is a literal or
  * {@code *} (anything); {@code \:} and {@code \\} escape a colon and a backslash; lines starting with
  * {@code #} are comments; the first matching line wins. The host compared is the host as written (a
  * {@code hostaddr} when only that is given); a connection that names no host matches {@code localhost}, as
  * libpq's Unix-socket default does (127.0.0.1 matches only {@code 127.0.0.1} or {@code *}, as in libpq). A
  * file that is not a plain file or that the group or others may access is ignored with a warning, as libpq
- * does. The password found is a secret: it is never logged or quoted.
+ * does (a file system without POSIX permissions, such as Windows', has nothing to check, as in libpq). The password found is a secret: it is never logged or quoted.
  */
 public final class PasswordFile {
     private static final Logger LOG = LogManager.getLogger(PasswordFile.class);
@@ -51,7 +52,7 @@ public final class PasswordFile {
         if (LibpqEnvironment.blank(passfile)) {
             passfile = environment.get("PGPASSFILE");
         }
-        return LibpqEnvironment.blank(passfile) ? LibpqEnvironment.home(environment).resolve(".pgpass")
+        return LibpqEnvironment.blank(passfile) ? LibpqEnvironment.userFile(environment, ".pgpass", "pgpass.conf")
                 : Path.of(passfile);
     }
 

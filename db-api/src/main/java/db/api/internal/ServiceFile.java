@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * libpq's connection service file ({@code pg_service.conf}): an INI file whose sections are service names
  * and whose lines are libpq connection parameters ({@code host=...}, {@code port=...}). The per-user file
- * ({@code PGSERVICEFILE}, else {@code ~/.pg_service.conf}) is searched first, then the system-wide
+ * ({@code PGSERVICEFILE}, else {@code ~/.pg_service.conf}, on Windows
+ * {@code %APPDATA%\postgresql\.pg_service.conf}) is searched first, then the system-wide
  * {@code pg_service.conf} in {@code PGSYSCONFDIR} (else {@code /etc/postgresql-common}, the directory
  * Debian's and Ubuntu's libpq are built with; Java cannot ask libpq for its compiled-in one). The first file
  * that has the service is the only one used, as in libpq.
@@ -36,8 +37,8 @@ final class ServiceFile {
     static Found lookup(String service, Map<String, String> environment, List<String> problems) {
         List<Path> files = new ArrayList<>();
         String userFile = environment.get("PGSERVICEFILE");
-        files.add(LibpqEnvironment.blank(userFile) ? LibpqEnvironment.home(environment).resolve(".pg_service.conf")
-                : Path.of(userFile));
+        files.add(LibpqEnvironment.blank(userFile)
+                ? LibpqEnvironment.userFile(environment, ".pg_service.conf", ".pg_service.conf") : Path.of(userFile));
         String sysconf = environment.get("PGSYSCONFDIR");
         files.add(Path.of(LibpqEnvironment.blank(sysconf) ? DEFAULT_SYSCONFDIR : sysconf, "pg_service.conf"));
         for (Path file : files) {
