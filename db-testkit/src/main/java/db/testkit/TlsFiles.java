@@ -20,7 +20,9 @@ import java.util.stream.Stream;
  * {@code openssl} into a new temporary directory: a test CA, a second CA that signed nothing the server
  * presents (the "wrong CA"), a server certificate for {@code localhost} and {@code 127.0.0.1} (DNS and IP
  * subject alternative names), one for a name no client connects to ({@link #WRONG_NAME}), and a client
- * certificate for the {@link #CERT_USER} role with its key in every format {@link KeyFormat} lists. Each
+ * certificate for the {@link #CERT_USER} role with its key in every format {@link KeyFormat} lists, and two
+ * certificate revocation lists of the test CA: one that revokes nothing, one that revokes the localhost
+ * server certificate. Each
  * call makes new keys, a new {@link #scramPassword()} and a new {@link #keyPassword()}, so a test can
  * look for them in messages and logs without matching anything by accident.
  *
@@ -143,6 +145,16 @@ public final class TlsFiles implements AutoCloseable {
         return directory.resolve(name == ServerName.LOCALHOST ? "server.key" : "wrong-name.key");
     }
 
+    /** A CRL (PEM) of the test CA that revokes nothing: verification with it passes. */
+    public Path emptyCrl() {
+        return directory.resolve("ca-empty.crl");
+    }
+
+    /** A CRL (PEM) of the test CA that revokes the {@link ServerName#LOCALHOST} server certificate. */
+    public Path serverRevokedCrl() {
+        return directory.resolve("ca-server-revoked.crl");
+    }
+
     /** The client certificate (PEM), {@code CN=}{@link #CERT_USER}, signed by the test CA. */
     public Path clientCertificate() {
         return directory.resolve("client.crt");
@@ -222,6 +234,24 @@ public final class TlsFiles implements AutoCloseable {
         signed("server", "localhost", "server.ext", 2);
         signed("wrong-name", WRONG_NAME, "wrong-name.ext", 3);
         signed("client", CERT_USER, "client.ext", 4);
+
+        // openssl ca keeps its revocations in index.txt; the empty CRL is made before the revocation.
+        write("crl.cnf", """
+                [ca]
+                default_ca = test_ca
+                [test_ca]
+                database = index.txt
+                crlnumber = crlnumber
+                certificate = ca.crt
+                private_key = ca.key
+                default_md = sha256
+                default_crl_days = 7
+                """);
+        write("index.txt", "");
+        write("crlnumber", "01\n");
+        openssl("ca", "-config", "crl.cnf", "-gencrl", "-out", emptyCrl().getFileName().toString());
+        openssl("ca", "-config", "crl.cnf", "-revoke", "server.crt");
+        openssl("ca", "-config", "crl.cnf", "-gencrl", "-out", serverRevokedCrl().getFileName().toString());
 
         // client.key is already PEM PKCS#8 (genpkey's output); every other format is converted from it.
         String pkcs8 = "client.key";

@@ -118,6 +118,20 @@ class PgClusterTlsTest {
     }
 
     @Test
+    void theRevocationListsRevokeWhatTheySay() throws Exception {
+        java.security.cert.CertificateFactory x509 = java.security.cert.CertificateFactory.getInstance("X.509");
+        java.security.cert.Certificate server;
+        try (var in = Files.newInputStream(files.serverCertificate(TlsFiles.ServerName.LOCALHOST))) {
+            server = x509.generateCertificate(in);
+        }
+        try (var empty = Files.newInputStream(files.emptyCrl());
+             var revoked = Files.newInputStream(files.serverRevokedCrl())) {
+            assertThat(x509.generateCRL(empty).isRevoked(server)).isFalse();
+            assertThat(x509.generateCRL(revoked).isRevoked(server)).isTrue();
+        }
+    }
+
+    @Test
     void everyKeyFormatIsWrittenAsNamedAndNoPasswordIsShown() throws Exception {
         for (TlsFiles.KeyFormat format : TlsFiles.KeyFormat.values()) {
             Path key = files.clientKey(format);

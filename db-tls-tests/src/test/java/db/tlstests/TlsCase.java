@@ -10,7 +10,7 @@ import java.util.Map;
  * One case of the suite: what the user writes (libpq parameters, {@code PG*} variables, files in the home
  * directory), which cluster it reaches, and what must happen. Values may hold placeholders that
  * {@link TlsMatrixTest} fills in once the files exist: {@code {ca}}, {@code {wrongCa}}, {@code {missing}},
- * {@code {clientCert}}, {@code {key:FORMAT}}, {@code {notAKey}}, {@code {opensshKey}}, {@code {port}},
+ * {@code {clientCert}}, {@code {key:FORMAT}}, {@code {emptyCrl}}, {@code {revokedCrl}}, {@code {notAKey}}, {@code {opensshKey}}, {@code {port}},
  * {@code {scramPassword}}, {@code {keyPassword}}, {@code {wrongKeyPassword}}.
  *
  * @param id          short and stable, e.g. {@code T1a}; the summary table is by id
@@ -45,6 +45,8 @@ record TlsCase(String id, String description, Server server, String host, String
         EMPTY,
         /** {@code ~/.postgresql/root.crt} is the test CA. */
         ROOT_CRT,
+        /** {@code ~/.postgresql/root.crt} is the test CA and {@code root.crl} revokes the server's certificate. */
+        ROOT_CRT_REVOKED,
         /** {@code ~/.postgresql/root.crt} is the wrong CA. */
         ROOT_CRT_WRONG_CA,
         /** {@code ~/.postgresql/} holds {@code postgresql.crt}, {@code postgresql.key} (PEM PKCS#8) and {@code root.crt}. */

@@ -126,6 +126,14 @@ final class TlsCases {
                 clientKey("T8b", TlsFiles.KeyFormat.LEGACY_ENCRYPTED_PEM),
                 clientKey("T9", TlsFiles.KeyFormat.PKCS8_ENCRYPTED_PEM),
 
+                // ---- certificate revocation lists (sslcrl, ~/.postgresql/root.crl) ----
+                TlsCase.of("T11a", "sslcrl that revokes nothing").param("sslmode", "verify-full")
+                        .param("sslrootcert", "{ca}").param("sslcrl", "{emptyCrl}").expect(Outcome.TLS),
+                TlsCase.of("T11b", "sslcrl that revokes the server's certificate").param("sslmode", "verify-full")
+                        .param("sslrootcert", "{ca}").param("sslcrl", "{revokedCrl}").expect(Outcome.REJECTED),
+                TlsCase.of("T11c", "~/.postgresql/root.crl revokes the server's certificate (libpq's default file)")
+                        .home(Home.ROOT_CRT_REVOKED).param("sslmode", "verify-full").expect(Outcome.REJECTED),
+
                 // ---- sslnegotiation (libpq 17) ----
                 TlsCase.of("T10a", "sslnegotiation=direct with sslmode=prefer is an error")
                         .param("sslmode", "prefer").param("sslnegotiation", "direct").expect(Outcome.CONFIG),

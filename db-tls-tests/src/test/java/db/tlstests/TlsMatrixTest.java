@@ -378,6 +378,8 @@ class TlsMatrixTest {
                 .replace("{wrongCa}", files.wrongCaCertificate().toString())
                 .replace("{missing}", work.resolve("no-such-file.crt").toString())
                 .replace("{clientCert}", files.clientCertificate().toString())
+                .replace("{emptyCrl}", files.emptyCrl().toString())
+                .replace("{revokedCrl}", files.serverRevokedCrl().toString())
                 .replace("{notAKey}", work.resolve("not-a-key.key").toString())
                 .replace("{opensshKey}", work.resolve("openssh.key").toString())
                 .replace("{port}", Integer.toString(port(c)))
@@ -438,6 +440,10 @@ class TlsMatrixTest {
                 }
                 case ROOT_CRT -> copy(files.caCertificate(), pg.resolve("root.crt"));
                 case ROOT_CRT_WRONG_CA -> copy(files.wrongCaCertificate(), pg.resolve("root.crt"));
+                case ROOT_CRT_REVOKED -> {
+                    copy(files.caCertificate(), pg.resolve("root.crt"));
+                    copy(files.serverRevokedCrl(), pg.resolve("root.crl"));
+                }
                 case CLIENT_FILES_PKCS8, CLIENT_FILES_PKCS1 -> {
                     copy(files.caCertificate(), pg.resolve("root.crt"));
                     copy(files.clientCertificate(), pg.resolve("postgresql.crt"));
