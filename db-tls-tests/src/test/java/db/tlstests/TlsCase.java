@@ -10,7 +10,7 @@ import java.util.Map;
  * One case of the suite: what the user writes (libpq parameters, {@code PG*} variables, files in the home
  * directory), which cluster it reaches, and what must happen. Values may hold placeholders that
  * {@link TlsMatrixTest} fills in once the files exist: {@code {ca}}, {@code {wrongCa}}, {@code {missing}},
- * {@code {clientCert}}, {@code {key:FORMAT}}, {@code {emptyCrl}}, {@code {revokedCrl}}, {@code {notAKey}}, {@code {opensshKey}}, {@code {port}},
+ * {@code {clientCert}}, {@code {key:FORMAT}}, {@code {emptyCrl}}, {@code {revokedCrl}}, {@code {serviceFile}}, {@code {notAKey}}, {@code {opensshKey}}, {@code {port}},
  * {@code {scramPassword}}, {@code {keyPassword}}, {@code {wrongKeyPassword}}.
  *
  * @param id          short and stable, e.g. {@code T1a}; the summary table is by id

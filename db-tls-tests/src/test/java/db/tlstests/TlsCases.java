@@ -110,6 +110,12 @@ final class TlsCases {
                 TlsCase.of("T5e", "URL's sslmode=require beats PGSSLMODE; PGSSLROOTCERT=<wrong CA> still makes "
                         + "require verify").param("sslmode", "require").env("PGSSLMODE", "disable")
                         .env("PGSSLROOTCERT", "{wrongCa}").expect(Outcome.REJECTED),
+                TlsCase.of("T5f", "no db.url: PGSERVICE names a pg_service.conf section (PGSERVICEFILE)").noPassword()
+                        .url(Url.NONE).env("PGSERVICEFILE", "{serviceFile}").env("PGSERVICE", "right")
+                        .env("PGPASSWORD", "{scramPassword}").expect(Outcome.TLS),
+                TlsCase.of("T5g", "the URL's service= names a section with the wrong CA and verify-full").noPassword()
+                        .url(Url.DATABASE_ONLY).param("service", "wrongca").env("PGSERVICEFILE", "{serviceFile}")
+                        .env("PGPASSWORD", "{scramPassword}").expect(Outcome.REJECTED),
                 TlsCase.of("T6a", "~/.pgpass (0600) supplies the password").noPassword().home(Home.PGPASS)
                         .param("sslmode", "verify-full").param("sslrootcert", "{ca}").expect(Outcome.TLS),
                 TlsCase.of("T6b", "~/.pgpass readable by others is ignored").noPassword()

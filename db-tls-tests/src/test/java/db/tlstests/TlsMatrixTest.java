@@ -87,6 +87,12 @@ class TlsMatrixTest {
         copy(files.clientCertificate(), work.resolve("not-a-key.key"));
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", work.resolve("openssh.key").toString());
         makeHomes();
+        // libpq's service file: one section for the right cluster, one that verifies it against the wrong CA.
+        Files.writeString(work.resolve("pg_service.conf"), "# Switchboard TLS suite\n"
+                + "[right]\nhost=localhost\nport=" + right.port() + "\ndbname=test\nuser=scramuser\n"
+                + "sslmode=verify-full\nsslrootcert=" + files.caCertificate() + "\n\n"
+                + "[wrongca]\nhost=localhost\nport=" + right.port() + "\nuser=scramuser\n"
+                + "sslmode=verify-full\nsslrootcert=" + files.wrongCaCertificate() + "\n");
         // Class loading and the first handshakes are not what the one-second bound is about.
         for (String pool : POOLS) {
             TlsCase warm = TlsCases.all().get(2);
@@ -379,6 +385,7 @@ class TlsMatrixTest {
                 .replace("{missing}", work.resolve("no-such-file.crt").toString())
                 .replace("{clientCert}", files.clientCertificate().toString())
                 .replace("{emptyCrl}", files.emptyCrl().toString())
+                .replace("{serviceFile}", work.resolve("pg_service.conf").toString())
                 .replace("{revokedCrl}", files.serverRevokedCrl().toString())
                 .replace("{notAKey}", work.resolve("not-a-key.key").toString())
                 .replace("{opensshKey}", work.resolve("openssh.key").toString())
