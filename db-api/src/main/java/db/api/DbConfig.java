@@ -3,7 +3,9 @@ package db.api;
 import db.api.internal.ConfigRegistry;
 import db.api.internal.ConnectionParameters;
 import db.api.internal.ConnectionUrl;
+import db.api.internal.DriverCompatibility;
 import db.api.internal.DriverProperties;
+import db.api.internal.PasswordFile;
 import db.api.internal.Secrets;
 import db.api.internal.Durations;
 import db.api.internal.LibpqEnvironment;
@@ -28,6 +30,12 @@ import java.util.Properties;
  * error (with a "did you mean"), so a typo never goes unnoticed. The environment form of a key is the key
  * in upper case with dots and dashes turned into underscores ({@code db.pool.max-size} →
  * {@code DB_POOL_MAX_SIZE}). README.md's configuration table lists every key.
+ *
+ * <p>libpq's lower sources lie beneath the keys and the URL, in libpq's order: the connection service file
+ * ({@code service=} in the URL, else {@code PGSERVICE}), then libpq's variables ({@code PGHOST},
+ * {@code PGSSLMODE}, {@code PGSSLROOTCERT} ..., read by {@link #fromEnvironment()} only), then the password file
+ * ({@code passfile}, {@code PGPASSFILE}, else {@code ~/.pgpass}) when no password is given otherwise. Each
+ * supplies only what the sources above it leave unset (README.md, "Where each setting comes from").
  *
  * <p>Durations accept ISO-8601 ({@code PT30S}) or {@code 500ms}/{@code 30s}/{@code 10m}/{@code 1h}/{@code 1d}.
  *
@@ -86,11 +94,14 @@ public final class DbConfig {
     private final Map<Class<?>, Object> extensions;
     /** The DB_* environment variables seen by fromEnvironment(): only those, so nothing else is held. */
     private final Map<String, String> environment;
+    /** libpq's variables (PG*, HOME, APPDATA) seen by fromEnvironment(), for toBuilder(); never shown. */
+    private final Map<String, String> libpq;
     private final List<ModuleLayer> layers;
     private final List<ConfigKey<?>> declared;
 
     private DbConfig(Builder b, ConnectionUrl url, Map<String, String> parameters, String user, String password,
-                     String applicationName, Map<String, Object> typed, Map<String, ConfigKey<?>> keys) {
+                     String applicationName, Map<String, Object> typed, Map<String, ConfigKey<?>> keys,
+                     boolean passwordFileRead) {
         this.url = url;
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         this.user = user;
@@ -101,9 +112,10 @@ public final class DbConfig {
         this.keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
         this.extensions = Map.copyOf(b.extensions);
         this.environment = Map.copyOf(b.environment);
+        this.libpq = Map.copyOf(b.libpq);
         this.layers = List.copyOf(b.layers);
         this.declared = List.copyOf(b.declared);
-        this.driverProperties = DriverProperties.of(this, this.parameters);
+        this.driverProperties = DriverProperties.of(this, this.parameters, passwordFileRead);
     }
 
     /** A new builder with every default set. */
@@ -149,16 +161,14 @@ public final class DbConfig {
             if (e.getKey().startsWith("DB_") && e.getValue() != null) {
                 b.environment.put(e.getKey(), e.getValue());
             }
+            if ((e.getKey().startsWith("PG") || e.getKey().equals("HOME") || e.getKey().equals("APPDATA"))
+                    && e.getValue() != null) {
+                b.libpq.put(e.getKey(), e.getValue());
+            }
         }
         for (String name : systemProperties.stringPropertyNames()) {
             if (name.startsWith(PREFIX)) {
                 b.property(name, systemProperties.getProperty(name));
-            }
-        }
-        if (!b.values.containsKey(URL) && !b.environment.containsKey(envName(URL))) {
-            String dsn = LibpqEnvironment.dsn(environment);
-            if (dsn != null) {
-                b.environment.put(envName(URL), dsn);
             }
         }
         return b;
@@ -359,6 +369,7 @@ public final class DbConfig {
         b.values.putAll(values);
         b.extensions.putAll(extensions);
         b.environment.putAll(environment);
+        b.libpq.putAll(libpq);
         b.layers.addAll(layers);
         b.declared.addAll(declared);
         return b;
@@ -405,6 +416,8 @@ public final class DbConfig {
     public static final class Builder {
         private final Map<String, String> values = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
+        /** libpq's variables (PG*, HOME, APPDATA): beneath the keys and the URL. */
+        private final Map<String, String> libpq = new LinkedHashMap<>();
         private final Map<Class<?>, Object> extensions = new LinkedHashMap<>();
         private final List<ModuleLayer> layers = new ArrayList<>();
         private final List<ConfigKey<?>> declared = new ArrayList<>();
@@ -580,22 +593,68 @@ public final class DbConfig {
 
             ConnectionUrl url = null;
             Map<String, String> parameters = Map.of();
-            String rawUrl = (String) typed.get(URL);
-            if (rawUrl == null) {
-                if (problems.stream().noneMatch(p -> p.startsWith(URL + ":"))) {
-                    problems.add(URL + " is required (a JDBC URL like jdbc:postgresql://localhost:5432/app, "
-                            + "a URI like postgresql://user@localhost/app, or a DSN like 'host=localhost dbname=app'; "
-                            + "environment variable " + envName(URL) + ")");
+            List<String> foundSecrets = new ArrayList<>();
+            libpq.forEach((variable, value) -> {
+                if (variable.contains("PASSWORD")) {
+                    foundSecrets.add(value);
                 }
-            } else {
+            });
+            String rawUrl = (String) typed.get(URL);
+            ConnectionUrl written = null;
+            if (rawUrl != null) {
                 try {
-                    url = ConnectionUrl.parse(rawUrl);
-                    if (url.database() == null || url.database().isEmpty()) {
-                        problems.add(URL + " names no database (add /name to a URL, or dbname=name to a DSN)");
-                    }
-                    parameters = ConnectionParameters.translate(url.parameters(), url.parametersAfterSecret(), problems);
+                    written = ConnectionUrl.parse(rawUrl);
                 } catch (IllegalArgumentException e) {
                     problems.add(URL + ": " + e.getMessage());
+                }
+            } else if (LibpqEnvironment.namesTarget(libpq)) {
+                written = ConnectionUrl.unwritten();
+            } else if (problems.stream().noneMatch(p -> p.startsWith(URL + ":"))) {
+                problems.add(URL + " is required (a JDBC URL like jdbc:postgresql://localhost:5432/app, "
+                        + "a URI like postgresql://user@localhost/app, or a DSN like 'host=localhost dbname=app'; "
+                        + "environment variable " + envName(URL) + "; or libpq's PGHOST, PGDATABASE or PGSERVICE)");
+            }
+            if (written != null) {
+                LibpqEnvironment.Resolved resolved = LibpqEnvironment.beneath(written, libpq, problems);
+                url = resolved.url();
+                foundSecrets.addAll(resolved.secrets());
+                if (url.database() == null || url.database().isEmpty()) {
+                    problems.add(URL + " names no database (add /name to a URL, or dbname=name to a DSN)");
+                }
+                Map<String, String> translated = ConnectionParameters.translate(url.parameters(),
+                        url.parametersAfterSecret(), resolved.origins(), problems);
+                // An explicit key beats what libpq's lower sources supply (a value written in the URL still
+                // beats the key, as before: see DriverProperties).
+                resolved.origins().keySet().forEach(name -> {
+                    String property = ConnectionParameters.pgjdbcName(name);
+                    if ((property.equals("ApplicationName") && typed.containsKey(APPLICATION_NAME))
+                            || (property.equals("connectTimeout") && typed.containsKey(CONNECT_TIMEOUT))) {
+                        translated.remove(property);
+                    }
+                });
+                parameters = translated;
+                problems.addAll(DriverCompatibility.problems(parameters, DriverCompatibility.visible(layers)));
+            }
+
+            String user = (String) typed.get(USER);
+            if (user == null && url != null) {
+                user = url.user();
+            }
+            String password = values.get(PASSWORD);
+            if (password == null) {
+                password = environment.get(envName(PASSWORD));
+            }
+            if (password == null && url != null) {
+                password = url.password();
+            }
+            boolean passwordFileRead = false;
+            if (password == null && url != null && !extensions.containsKey(db.api.spi.PasswordSupplier.class)) {
+                PasswordFile.Lookup lookup = PasswordFile.find(PasswordFile.location(url, libpq), url,
+                        user != null ? user : System.getProperty("user.name"), problems);
+                password = lookup.password();
+                passwordFileRead = lookup.fileExists();
+                if (password != null) {
+                    foundSecrets.add(password);
                 }
             }
 
@@ -609,18 +668,9 @@ public final class DbConfig {
             }
 
             if (!problems.isEmpty()) {
-                throw new ConfigException(Secrets.scrub(problems, secrets(keys, url)));
-            }
-            String user = (String) typed.get(USER);
-            if (user == null) {
-                user = url.user();
-            }
-            String password = values.get(PASSWORD);
-            if (password == null) {
-                password = environment.get(envName(PASSWORD));
-            }
-            if (password == null) {
-                password = url.password();
+                List<String> secrets = secrets(keys, url);
+                secrets.addAll(foundSecrets);
+                throw new ConfigException(Secrets.scrub(problems, secrets));
             }
             String applicationName = parameters.get("ApplicationName");
             if (applicationName == null) {
@@ -632,7 +682,8 @@ public final class DbConfig {
             if (applicationName == null) {
                 applicationName = DbKeys.APPLICATION_NAME.defaultValue().orElseThrow();
             }
-            return new DbConfig(this, url, parameters, user, password, applicationName, typed, keys);
+            return new DbConfig(this, url, parameters, user, password, applicationName, typed, keys,
+                    passwordFileRead);
         }
 
         /** Every secret value this builder holds, to scrub from problem messages as a last line of defence. */

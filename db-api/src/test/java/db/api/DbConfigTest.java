@@ -163,7 +163,7 @@ class DbConfigTest {
     void withoutDbUrlLibpqsVariablesDescribeTheConnectionAsLibpqWouldConnect() {
         Map<String, String> env = Map.of("PGHOST", "pghost", "PGPORT", "5433", "PGDATABASE", "pgdb",
                 "PGUSER", "pguser", "PGPASSWORD", "it's\\" + SECRET, "PGSSLMODE", "verify-full",
-                "PGAPPNAME", "tool", "PGTARGETSESSIONATTRS", "read-write");
+                "PGSSLROOTCERT", "system", "PGAPPNAME", "tool", "PGTARGETSESSIONATTRS", "read-write");
         DbConfig c = DbConfig.fromEnvironment(env, new Properties());
         assertThat(c.target().host()).isEqualTo("pghost");
         assertThat(c.target().port()).isEqualTo(5433);

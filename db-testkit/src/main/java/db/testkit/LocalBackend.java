@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +47,11 @@ final class LocalBackend implements PgCluster.Backend {
         this.settings = settings;
     }
 
-    /** A new, initialized (not started) cluster, or {@code null} when the binaries are not there. */
-    static LocalBackend create(Map<String, String> settings) {
+    /**
+     * A new, initialized (not started) cluster, or {@code null} when the binaries are not there; with
+     * {@code tls} (may be null) its server files and {@code pg_hba.conf} are in place.
+     */
+    static LocalBackend create(Map<String, String> settings, PgCluster.Tls tls) {
         Optional<Path> bindir = serverBinaries();
         if (bindir.isEmpty()) {
             return null;
@@ -57,11 +62,55 @@ final class LocalBackend implements PgCluster.Backend {
         LocalBackend backend = new LocalBackend(bindir.get(), base, root, settings);
         try {
             backend.initdb();
+            if (tls != null) {
+                backend.installTls(tls);
+            }
         } catch (RuntimeException e) {
             backend.deleteBase();
             throw e;
         }
         return backend;
+    }
+
+    /**
+     * Copies the server certificate, its key and the CA into the data directory (the server refuses a key
+     * that others can read, so it is 0600 and owned by the server's OS user) and replaces
+     * {@code pg_hba.conf} with the TLS rules {@link PgCluster.Builder#tls} documents.
+     */
+    private void installTls(PgCluster.Tls tls) {
+        TlsFiles files = tls.files();
+        String hba = String.join("\n",
+                "# TLS throwaway cluster of the Switchboard test kit: TLS only, on 127.0.0.1 only.",
+                "# TYPE   DATABASE     USER                    ADDRESS       METHOD",
+                "hostssl  all          " + PgCluster.USER + "                127.0.0.1/32  trust",
+                "hostssl  replication  " + PgCluster.USER + "                127.0.0.1/32  trust",
+                "hostssl  all          " + TlsFiles.CERT_USER + "                127.0.0.1/32  cert",
+                "hostssl  all          " + TlsFiles.SCRAM_USER + "               127.0.0.1/32  scram-sha-256",
+                "hostnossl all         all                     127.0.0.1/32  reject",
+                "");
+        try {
+            copyPrivate(files.serverCertificate(tls.server()), data.resolve("server.crt"));
+            copyPrivate(files.serverKey(tls.server()), data.resolve("server.key"));
+            copyPrivate(files.caCertificate(), data.resolve("root.crt"));
+            Path hbaFile = data.resolve("pg_hba.conf");
+            Files.writeString(hbaFile, hba);
+            chown(hbaFile);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not install the cluster's TLS files: " + e.getMessage(), e);
+        }
+    }
+
+    private void copyPrivate(Path from, Path to) throws IOException {
+        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-------"));
+        chown(to);
+    }
+
+    private void chown(Path file) throws IOException {
+        if (asPostgresUser) {
+            Files.setOwner(file, file.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(PgCluster.USER));
+        }
     }
 
     /**

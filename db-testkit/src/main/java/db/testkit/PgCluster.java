@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -32,6 +34,10 @@ import java.util.Properties;
  * postmaster and its children: no shutdown checkpoint, crash recovery on the next start),
  * {@link #start()}-again via {@link #startAgain()}, {@link #restartFast()}. Every call is bounded and
  * throws when the server does not reach the expected state in time.
+ *
+ * <p>TLS: {@link Builder#tls(TlsFiles, TlsFiles.ServerName)} makes a cluster that accepts TLS only, with a
+ * certificate role and a SCRAM role beside the superuser (see there); {@link #connect()} then verifies the
+ * server against the test CA. The test owns the {@link TlsFiles} and closes them after the cluster.
  */
 public final class PgCluster implements AutoCloseable {
 
@@ -45,12 +51,28 @@ public final class PgCluster implements AutoCloseable {
     private final Backend backend;
     private final String host;
     private final Map<String, String> settings;
+    private final Tls tls;
     private volatile boolean closed;
 
-    private PgCluster(Backend backend, Map<String, String> settings) {
+    private PgCluster(Backend backend, Map<String, String> settings, Tls tls) {
         this.backend = backend;
         this.host = "127.0.0.1";
         this.settings = settings;
+        this.tls = tls;
+    }
+
+    /**
+     * How a TLS cluster is set up: the files it was made from and the server certificate it presents.
+     *
+     * @param files  the certificates and keys (the server's are copied into the cluster's directory)
+     * @param server which server certificate the cluster presents
+     */
+    public record Tls(TlsFiles files, TlsFiles.ServerName server) {
+        /** Checks that both are given. */
+        public Tls {
+            Objects.requireNonNull(files, "files");
+            Objects.requireNonNull(server, "server");
+        }
     }
 
     /** A new cluster with the test kit's defaults, started and answering. */
@@ -66,6 +88,7 @@ public final class PgCluster implements AutoCloseable {
     /** Builds a throwaway cluster. */
     public static final class Builder {
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private Tls tls;
 
         private Builder() {
             // Throwaway data: a crash of the processes (not of the machine) loses nothing without fsync,
@@ -84,10 +107,33 @@ public final class PgCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A TLS-only cluster (local binaries only) presenting the {@code server} certificate of {@code files}:
+         * {@code ssl = on}, the test CA verifies client certificates, and {@code pg_hba.conf} is, for 127.0.0.1
+         * only and in this order: {@code hostssl} trust for {@link #USER} (the test kit's own connections, made
+         * with {@code sslmode=verify-ca}), {@code hostssl ... cert} for {@link TlsFiles#CERT_USER},
+         * {@code hostssl ... scram-sha-256} for {@link TlsFiles#SCRAM_USER} (password
+         * {@link TlsFiles#scramPassword()}), and {@code hostnossl all all reject}. Both roles are created.
+         */
+        public Builder tls(TlsFiles files, TlsFiles.ServerName server) {
+            this.tls = new Tls(files, server);
+            settings.put("ssl", "on");
+            settings.put("ssl_cert_file", "'server.crt'");
+            settings.put("ssl_key_file", "'server.key'");
+            settings.put("ssl_ca_file", "'root.crt'");
+            settings.put("password_encryption", "'scram-sha-256'");
+            return this;
+        }
+
         /** Creates, starts and waits until the cluster answers. */
         public PgCluster start() {
             Map<String, String> copy = Map.copyOf(settings);
-            Backend backend = LocalBackend.create(copy);
+            Backend backend = LocalBackend.create(copy, tls);
+            if (backend == null && tls != null) {
+                throw new IllegalStateException("TLS clusters need the local PostgreSQL binaries (initdb, pg_ctl): "
+                        + "they were not found (neither in PG_BINDIR nor in `pg_config --bindir`). Install them "
+                        + "(Debian: apt-get install postgresql) or set PG_BINDIR.");
+            }
             if (backend == null) {
                 backend = DockerBackend.createIfDockerAnswers(copy);
             }
@@ -97,12 +143,15 @@ public final class PgCluster implements AutoCloseable {
                         + "answers for Testcontainers. Install the PostgreSQL server binaries (Debian: "
                         + "apt-get install postgresql) or start a Docker engine.");
             }
-            PgCluster cluster = new PgCluster(backend, copy);
+            PgCluster cluster = new PgCluster(backend, copy, tls);
             Cleanup.register(cluster);
             try {
                 backend.start();
                 cluster.awaitReady();
                 cluster.createTestDatabase();
+                if (tls != null) {
+                    cluster.createTlsRoles();
+                }
             } catch (RuntimeException e) {
                 cluster.close();
                 throw e;
@@ -137,6 +186,11 @@ public final class PgCluster implements AutoCloseable {
         return USER;
     }
 
+    /** How this cluster does TLS, or empty for a plain cluster (trust for everyone on 127.0.0.1). */
+    public Optional<Tls> tls() {
+        return Optional.ofNullable(tls);
+    }
+
     /** The settings the cluster was created with. */
     public Map<String, String> settings() {
         return settings;
@@ -159,6 +213,12 @@ public final class PgCluster implements AutoCloseable {
         props.setProperty("connectTimeout", "5");
         props.setProperty("socketTimeout", "30");
         props.setProperty("ApplicationName", "pgcluster-admin");
+        if (tls != null) {
+            // Explicit, so that a test's ~/.postgresql/root.crt cannot change how the admin verifies. A client
+            // certificate pgjdbc finds there is harmless: the superuser's rule is trust.
+            props.setProperty("sslmode", "verify-ca");
+            props.setProperty("sslrootcert", tls.files().caCertificate().toString());
+        }
         return DriverManager.getConnection(jdbcUrl(database), props);
     }
 
@@ -215,7 +275,7 @@ public final class PgCluster implements AutoCloseable {
                     + "postgresql) or set PG_BINDIR.");
         }
         LocalBackend standbyBackend = LocalBackend.createStandby((LocalBackend) backend);
-        PgCluster standby = new PgCluster(standbyBackend, settings);
+        PgCluster standby = new PgCluster(standbyBackend, settings, tls);
         Cleanup.register(standby);
         try {
             standbyBackend.start();
@@ -245,14 +305,20 @@ public final class PgCluster implements AutoCloseable {
 
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        SQLException last = null;
         while (System.nanoTime() < deadline) {
-            if (answers()) {
-                return;
+            try (Connection c = connect("postgres")) {
+                if (c.isValid(2)) {
+                    return;
+                }
+            } catch (SQLException e) {
+                last = e;
             }
             sleep(50);
         }
         throw new IllegalStateException("throwaway cluster on port " + port() + " did not answer within "
-                + READY_TIMEOUT.toSeconds() + " s; server log:\n" + logTail());
+                + READY_TIMEOUT.toSeconds() + " s" + (last == null ? "" : " (last attempt: " + last + ")")
+                + "; server log:\n" + logTail(), last);
     }
 
     private void createTestDatabase() {
@@ -260,6 +326,16 @@ public final class PgCluster implements AutoCloseable {
             s.execute("CREATE DATABASE " + DATABASE);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create database " + DATABASE + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void createTlsRoles() {
+        try (Connection c = connect("postgres"); var s = c.createStatement()) {
+            s.execute("CREATE ROLE " + TlsFiles.CERT_USER + " LOGIN");
+            // A password cannot be a bind parameter in CREATE ROLE; it is random hex, so quoting is safe.
+            s.execute("CREATE ROLE " + TlsFiles.SCRAM_USER + " LOGIN PASSWORD '" + tls.files().scramPassword() + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create the TLS test roles: " + e.getMessage(), e);
         }
     }
 
@@ -279,7 +355,8 @@ public final class PgCluster implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PgCluster[" + backend.describe() + ", 127.0.0.1:" + port() + "]";
+        return "PgCluster[" + backend.describe() + ", 127.0.0.1:" + port()
+                + (tls == null ? "" : ", TLS " + tls.server()) + "]";
     }
 
     static void sleep(long millis) {

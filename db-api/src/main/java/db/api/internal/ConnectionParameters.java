@@ -63,7 +63,9 @@ public final class ConnectionParameters {
             "stringtype", List.of("unspecified", "varchar"));
     /** Taken by the URL parser itself (hosts, database, credentials) or by DbConfig. */
     private static final Set<String> HANDLED = Set.of("host", "hostaddr", "port", "dbname", "user", "password",
-            "fallback_application_name");
+            "fallback_application_name", "service", "passfile");
+    /** libpq's (and pgjdbc's) require_auth methods; libpq 18's oauth is not one pgjdbc has. */
+    private static final Set<String> AUTH_METHODS = Set.of("password", "md5", "gss", "sspi", "scram-sha-256", "none");
 
     static {
         same("options");
@@ -98,7 +100,7 @@ public final class ConnectionParameters {
                 "require", "require"), "disable, prefer or require"));
         map("krbsrvname", "kerberosServerName");
         map("gsslib", "gsslib", v -> oneOf(v, Map.of("gssapi", "gssapi", "sspi", "sspi"), "gssapi or sspi"));
-        map("require_auth", "requireAuth");
+        map("require_auth", "requireAuth", ConnectionParameters::requireAuth);
         map("client_encoding", null, v -> oneOf(v, Map.of("utf8", "", "utf-8", "", "unicode", "", "auto", ""),
                 "UTF8 (pgjdbc always speaks UTF8)"));
         map("sslsni", null, v -> oneOf(v, Map.of("1", ""), "1 (Java's TLS always sends the host name; it cannot be "
@@ -106,14 +108,12 @@ public final class ConnectionParameters {
         map("sslcompression", null, v -> oneOf(v, Map.of("0", ""), "0 (no TLS library in use compresses any more)"));
         map("sslcertmode", null, v -> oneOf(v, Map.of("allow", ""), "allow (pgjdbc sends a client certificate "
                 + "whenever sslcert names one)"));
-        reject("sslcrl", "pgjdbc's SSL factory does not check certificate revocation lists; use a custom sslfactory");
-        reject("sslcrldir", "pgjdbc's SSL factory does not check certificate revocation lists; use a custom sslfactory");
+        map("sslcrl", TlsSettings.CRL_PROPERTY);
+        reject("sslcrldir", "Switchboard's TLS factory reads revocation lists from one file; name it in sslcrl");
         reject("ssl_min_protocol_version", "pgjdbc uses the JVM's TLS versions; set jdk.tls.client.protocols");
         reject("ssl_max_protocol_version", "pgjdbc uses the JVM's TLS versions; set jdk.tls.client.protocols");
         reject("sslkeylogfile", "pgjdbc cannot write TLS key logs");
         reject("requirepeer", "it applies to Unix-domain sockets, and pgjdbc connects over TCP");
-        reject("passfile", "pgjdbc reads only PGPASSFILE or ~/.pgpass; set db.password (or PGPASSFILE)");
-        reject("service", "Switchboard must know host, port and database itself; write them in db.url");
         reject("replication", "a pool of replication connections is not supported");
         reject("gssdelegation", "pgjdbc cannot delegate GSS credentials");
         reject("min_protocol_version", "pgjdbc speaks protocol 3.0 only");
@@ -151,6 +151,16 @@ public final class ConnectionParameters {
         return Collections.unmodifiableSet(names);
     }
 
+    /**
+     * The pgjdbc property a libpq or pgjdbc parameter name becomes ({@code application_name} and
+     * {@code ApplicationName} both {@code ApplicationName}; {@code requiressl} {@code sslmode}), or the name
+     * itself: two names with the same answer set the same thing.
+     */
+    public static String pgjdbcName(String name) {
+        Rule rule = LIBPQ.get(name);
+        return rule != null && rule.pgjdbcName() != null ? rule.pgjdbcName() : name;
+    }
+
     /** Whether libpq's {@code name} is rejected. */
     public static boolean rejected(String name) {
         Rule rule = LIBPQ.get(name);
@@ -163,13 +173,24 @@ public final class ConnectionParameters {
      */
     public static Map<String, String> translate(Map<String, String> parameters, Set<String> afterSecret,
                                                 List<String> problems) {
+        return translate(parameters, afterSecret, Map.of(), problems);
+    }
+
+    /**
+     * Like {@link #translate(Map, Set, List)}, for parameters some of which came from libpq's lower sources:
+     * {@code origins} names where ({@code PGSSLMODE}, {@code service 'x' (/path)}), and each problem starts
+     * with it instead of {@code db.url}.
+     */
+    public static Map<String, String> translate(Map<String, String> parameters, Set<String> afterSecret,
+                                                Map<String, String> origins, List<String> problems) {
         Map<String, String> out = new LinkedHashMap<>();
         parameters.forEach((name, value) -> {
+            String source = origins.getOrDefault(name, "db.url");
             boolean hidden = ConfigKey.isSecretName(name) || afterSecret.contains(name);
             String shown = hidden ? "(value hidden)" : "'" + value + "'";
             if (afterSecret.contains(name) && !LIBPQ.containsKey(name) && !PGJDBC.contains(name)
                     && !HANDLED.contains(name)) {
-                problems.add("db.url: an unknown parameter follows a password parameter (its name is not shown: "
+                problems.add(source + ": an unknown parameter follows a password parameter (its name is not shown: "
                         + "is an '&' or a space inside the password not percent-encoded or quoted?)");
                 return;
             }
@@ -179,7 +200,7 @@ public final class ConnectionParameters {
             }
             if (rule != null) {
                 if (rule.rejection() != null) {
-                    problems.add("db.url: the libpq parameter " + name + " is not supported: " + rule.rejection());
+                    problems.add(source + ": the libpq parameter " + name + " is not supported: " + rule.rejection());
                     return;
                 }
                 try {
@@ -188,29 +209,37 @@ public final class ConnectionParameters {
                         out.put(rule.pgjdbcName(), mapped);
                     }
                 } catch (IllegalArgumentException e) {
-                    problems.add("db.url: parameter " + name + "=" + shown + " " + e.getMessage());
+                    problems.add(source + ": parameter " + name + "=" + shown + " " + e.getMessage());
                 }
                 return;
             }
             if (PGJDBC.contains(name)) {
                 String problem = checkPgjdbc(name, value);
                 if (problem != null) {
-                    problems.add("db.url: parameter " + name + "=" + shown + " " + problem);
+                    problems.add(source + ": parameter " + name + "=" + shown + " " + problem);
                 } else {
                     out.put(name, value);
                 }
                 return;
             }
-            problems.add("db.url: unknown parameter " + quoteName(name) + suggestion(name)
+            problems.add(source + ": unknown parameter " + quoteName(name) + suggestion(name)
                     + " (neither a libpq connection parameter nor a pgjdbc property)");
         });
         SslNegotiation.check(out, problems);
+        TlsSettings.check(out, problems);
         return out;
     }
 
     private static String checkPgjdbc(String name, String value) {
         if (PGJDBC_BOOLEANS.contains(name) && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
             return "is not true or false (pgjdbc would read it as false)";
+        }
+        if (name.equals("requireAuth")) {
+            try {
+                requireAuth(value);
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
         }
         List<String> choices = PGJDBC_CHOICES.get(name);
         if (choices != null && !choices.contains(value)) {
@@ -249,6 +278,37 @@ public final class ConnectionParameters {
             throw new IllegalArgumentException("is not " + expected);
         }
         return mapped;
+    }
+
+    /**
+     * libpq 16's require_auth: a comma-separated list of methods, all allowed or all forbidden ({@code !md5});
+     * pgjdbc (42.7.11+) reads the same syntax, but only at connect time: checked here so it is a
+     * ConfigException instead.
+     */
+    private static String requireAuth(String value) {
+        String[] methods = value.split(",", -1);
+        Set<String> seen = new java.util.HashSet<>();
+        Boolean negated = null;
+        for (String raw : methods) {
+            String method = raw.trim();
+            boolean not = method.startsWith("!");
+            String name = not ? method.substring(1) : method;
+            if (negated != null && negated != not) {
+                throw new IllegalArgumentException("mixes allowed and forbidden (!) methods, which libpq refuses");
+            }
+            negated = not;
+            if (name.equals("oauth")) {
+                throw new IllegalArgumentException("names oauth, which pgjdbc does not support");
+            }
+            if (!AUTH_METHODS.contains(name)) {
+                throw new IllegalArgumentException("is not a list of password, md5, gss, sspi, scram-sha-256 or none "
+                        + "(each optionally negated with !)");
+            }
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException("names " + name + " twice");
+            }
+        }
+        return value;
     }
 
     /** libpq: whole seconds; 0 or less waits forever, which Switchboard never does. */

@@ -37,10 +37,17 @@ public final class ConnectionUrl {
     private final Map<String, String> parameters;
     /** Parameter names written after a secret parameter: they may be spill-over of an unencoded secret. */
     private final java.util.Set<String> afterSecret;
+    /** Whether a host (or hostaddr) was written; when not, libpq's lower sources may supply one. */
+    private final boolean hostWritten;
+    /** Whether any port was written. */
+    private final boolean portWritten;
 
     private ConnectionUrl(List<HostPort> hosts, String database, String user, String password,
-                          Map<String, String> parameters, java.util.Set<String> afterSecret) {
+                          Map<String, String> parameters, java.util.Set<String> afterSecret,
+                          boolean hostWritten, boolean portWritten) {
         this.afterSecret = java.util.Set.copyOf(afterSecret);
+        this.hostWritten = hostWritten;
+        this.portWritten = portWritten;
         this.hosts = List.copyOf(hosts);
         this.database = database;
         this.user = user;
@@ -94,7 +101,9 @@ public final class ConnectionUrl {
         String db = decode(q < 0 ? rest : rest.substring(0, q), "the database name");
         java.util.Set<String> afterSecret = new java.util.HashSet<>();
         Map<String, String> params = q < 0 ? new LinkedHashMap<>() : parseQuery(rest.substring(q + 1), afterSecret);
-        return build(List.of(new HostPort("localhost", DEFAULT_PORT)), db, params, null, null, afterSecret);
+        // No host and no port written: libpq's lower sources (PGHOST, PGPORT, a service) may supply them.
+        return build(List.of(new HostPort("localhost", DEFAULT_PORT)), db, params, null, null, afterSecret,
+                false, false);
     }
 
     /**
@@ -135,6 +144,8 @@ public final class ConnectionUrl {
         String queryHost = params.remove("host");
         String queryPort = params.remove("port");
         String queryAddr = params.remove("hostaddr");
+        boolean hostWritten = queryHost != null || queryAddr != null || !hostPart.isEmpty();
+        boolean portWritten = queryPort != null;
         if (queryHost != null || queryAddr != null) {
             if (!hostPart.isEmpty()) {
                 throw new IllegalArgumentException("hosts are given both before the path and as the 'host' parameter");
@@ -142,8 +153,9 @@ public final class ConnectionUrl {
             hosts = hostList(queryHost, queryAddr, queryPort);
         } else {
             hosts = parseHosts(hostPart, queryPort);
+            portWritten |= hostPortWritten(hostPart);
         }
-        return build(hosts, db, params, user, password, afterSecret);
+        return build(hosts, db, params, user, password, afterSecret, hostWritten, portWritten);
     }
 
     /**
@@ -158,6 +170,17 @@ public final class ConnectionUrl {
             return last;
         }
         return rest.lastIndexOf('@', q);
+    }
+
+    /** Whether any host of {@code a:1,[::1]:2,b} carries a port. */
+    private static boolean hostPortWritten(String hostPart) {
+        for (String one : hostPart.split(",", -1)) {
+            int close = one.startsWith("[") ? one.indexOf(']') : -1;
+            if (one.indexOf(':', close + 1) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<HostPort> parseHosts(String hostPart, String portList) {
@@ -345,11 +368,14 @@ public final class ConnectionUrl {
             secretSeen |= db.api.spi.ConfigKey.isSecretName(key);
             previous = safeName(key);
         }
-        List<HostPort> hosts = hostList(values.remove("host"), values.remove("hostaddr"), values.remove("port"));
+        String host = values.remove("host");
+        String hostaddr = values.remove("hostaddr");
+        String port = values.remove("port");
+        List<HostPort> hosts = hostList(host, hostaddr, port);
         String db = values.remove("dbname");
         String user = values.remove("user");
         String password = values.remove("password");
-        return build(hosts, db, values, user, password, afterSecret);
+        return build(hosts, db, values, user, password, afterSecret, host != null || hostaddr != null, port != null);
     }
 
     private static String safeName(String key) {
@@ -357,7 +383,8 @@ public final class ConnectionUrl {
     }
 
     private static ConnectionUrl build(List<HostPort> hosts, String db, Map<String, String> params,
-                                      String user, String password, java.util.Set<String> afterSecret) {
+                                      String user, String password, java.util.Set<String> afterSecret,
+                                      boolean hostWritten, boolean portWritten) {
         String u = params.remove("user");
         String p = params.remove("password");
         String dbParam = params.remove("dbname");
@@ -365,7 +392,66 @@ public final class ConnectionUrl {
             db = dbParam;
         }
         return new ConnectionUrl(hosts, db, user != null ? user : u, password != null ? password : p, params,
-                afterSecret);
+                afterSecret, hostWritten, portWritten);
+    }
+
+    /**
+     * A target with nothing written ({@code localhost:5432}, no database): the start when no URL is given
+     * and libpq's lower sources ({@code PGHOST}, {@code PGDATABASE}, a service) describe the connection.
+     */
+    public static ConnectionUrl unwritten() {
+        return new ConnectionUrl(List.of(new HostPort("localhost", DEFAULT_PORT)), null, null, null, Map.of(),
+                java.util.Set.of(), false, false);
+    }
+
+    /**
+     * This target with libpq's lower sources beneath it: each of {@code fallbacks} (libpq parameter names:
+     * {@code host}, {@code hostaddr}, {@code port}, {@code dbname}, {@code user}, {@code password} and any
+     * other) is used only where this URL wrote nothing for it. A parameter counts as written when a written
+     * one has the same {@code target} (the pgjdbc property both become: {@code PGAPPNAME} does not add
+     * {@code application_name} beneath a written {@code ApplicationName}). Hosts and hostaddr are one unit:
+     * written hosts are never mixed with a fallback hostaddr.
+     *
+     * @throws IllegalArgumentException when the fallback hosts or ports do not fit (never quoting a secret)
+     */
+    public ConnectionUrl withFallbacks(Map<String, String> fallbacks, java.util.function.UnaryOperator<String> target) {
+        List<HostPort> newHosts = hosts;
+        boolean newHostWritten = hostWritten;
+        boolean newPortWritten = portWritten;
+        String fallbackHost = fallbacks.get("host");
+        String fallbackAddr = fallbacks.get("hostaddr");
+        String fallbackPort = fallbacks.get("port");
+        if (!hostWritten && (fallbackHost != null || fallbackAddr != null)) {
+            String ports = portWritten ? Integer.toString(hosts.get(0).port()) : fallbackPort;
+            newHosts = hostList(fallbackHost, fallbackAddr, ports);
+            newHostWritten = true;
+            newPortWritten = ports != null;
+        } else if (!portWritten && fallbackPort != null) {
+            String[] ports = fallbackPort.split(",", -1);
+            if (ports.length != 1 && ports.length != hosts.size()) {
+                throw portCount(ports.length, hosts.size());
+            }
+            List<HostPort> reported = new ArrayList<>();
+            for (int i = 0; i < hosts.size(); i++) {
+                reported.add(new HostPort(hosts.get(i).host(), parsePort(ports[ports.length == 1 ? 0 : i], i)));
+            }
+            newHosts = reported;
+            newPortWritten = true;
+        }
+        String newDatabase = database == null || database.isEmpty() ? fallbacks.get("dbname") : database;
+        String newUser = user != null ? user : fallbacks.get("user");
+        String newPassword = password != null ? password : fallbacks.get("password");
+        Map<String, String> newParameters = new LinkedHashMap<>(parameters);
+        java.util.Set<String> targets = new java.util.HashSet<>();
+        parameters.keySet().forEach(name -> targets.add(target.apply(name)));
+        java.util.Set<String> taken = java.util.Set.of("host", "hostaddr", "port", "dbname", "user", "password");
+        fallbacks.forEach((name, value) -> {
+            if (!taken.contains(name) && targets.add(target.apply(name))) {
+                newParameters.put(name, value);
+            }
+        });
+        return new ConnectionUrl(newHosts, newDatabase, newUser, newPassword, newParameters, afterSecret,
+                newHostWritten, newPortWritten);
     }
 
     /** Percent-decoding as libpq does it ('+' stays '+'); a bad escape is reported by part, never quoted. */

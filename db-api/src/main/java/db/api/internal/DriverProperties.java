@@ -20,11 +20,20 @@ public final class DriverProperties {
     private DriverProperties() {
     }
 
-    /** The properties for {@code config}, whose URL's parameters are {@code parameters} (in pgjdbc's names). */
-    public static Map<String, String> of(DbConfig config, Map<String, String> parameters) {
+    /**
+     * The properties for {@code config}, whose URL's parameters are {@code parameters} (in pgjdbc's names).
+     * {@code passwordFileRead}: Switchboard read libpq's password file (and found no password, or ignored the
+     * file as libpq does when others may read it); then pgjdbc gets an empty password, because without one it
+     * reads the same file by its own rules, which check no permissions.
+     */
+    public static Map<String, String> of(DbConfig config, Map<String, String> parameters, boolean passwordFileRead) {
         Map<String, String> p = new LinkedHashMap<>();
         config.user().ifPresent(u -> p.put("user", u));
-        config.password().ifPresent(pw -> p.put("password", pw));
+        config.password().ifPresentOrElse(pw -> p.put("password", pw), () -> {
+            if (passwordFileRead) {
+                p.put("password", "");
+            }
+        });
         String connectSeconds = Long.toString(ceilSeconds(config.connectTimeout()));
         p.put("connectTimeout", connectSeconds);
         // connectTimeout bounds the TCP connect only; loginTimeout also bounds a server that accepts and stalls.

@@ -59,6 +59,8 @@ public final class PhysicalConnector extends ConfiguredDataSource {
     private volatile Throwable lastFailure;
     private volatile boolean paused;
     private volatile Driver driver;
+    /** Whether the connection opens with a TLS handshake (sslnegotiation=direct): see {@link TlsRejection}. */
+    private final boolean directTls;
 
     PhysicalConnector(DbConfig config, PoolEvents events, ModuleLayer layer, List<ConnectionInitializer> initializers) {
         this.config = config;
@@ -70,6 +72,7 @@ public final class PhysicalConnector extends ConfiguredDataSource {
         this.initializers = List.copyOf(all);
         this.passwordSupplier = config.extension(PasswordSupplier.class).orElse(null);
         this.servers = new ConnectionServers(config);
+        this.directTls = "direct".equals(config.driverProperties().get("sslNegotiation"));
         // Never wait longer between attempts than a quarter of the checkout timeout: a waiter must see
         // several attempts before it gives up.
         this.backoffCapNanos = Math.max(Duration.ofMillis(10).toNanos(),
@@ -120,6 +123,18 @@ public final class PhysicalConnector extends ConfiguredDataSource {
                 throw new SQLException("The driver does not accept " + config.target(), "08001");
             }
         } catch (SQLException | RuntimeException e) {
+            TlsRejection tls = TlsRejection.of(e, config.target().toString(), directTls);
+            if (tls != null) {
+                // permanent: the pool and the checkout must fail now, not wait for the "outage" to end
+                failed(tls, false);
+                throw tls;
+            }
+            SQLException explained = e instanceof SQLException sql
+                    ? SslNegotiation.explain(config.driverProperties(), config.target(), sql) : null;
+            if (explained != null) {
+                failed(explained, false);
+                throw explained;
+            }
             if (!interrupted(e)) {
                 failed(e, false);
             } else {
@@ -355,11 +370,19 @@ public final class PhysicalConnector extends ConfiguredDataSource {
                 : ServiceLoader.load(Driver.class);
         for (Driver candidate : loader) {
             if (candidate.acceptsURL(url)) {
-                driver = candidate;
-                return candidate;
+                d = candidate;
+                break;
             }
         }
-        d = DriverManager.getDriver(url);
+        if (d == null) {
+            d = DriverManager.getDriver(url);
+        }
+        // DbConfig checked the pgjdbc it could see; this is the one actually used (it may sit in a layer).
+        List<String> problems = DriverCompatibility.problems(config.driverProperties(),
+                DriverCompatibility.of(d.getClass()));
+        if (!problems.isEmpty()) {
+            throw new SQLException(String.join("; ", problems), "08004");
+        }
         driver = d;
         return d;
     }

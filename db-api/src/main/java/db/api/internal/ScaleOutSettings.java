@@ -83,9 +83,12 @@ final class ScaleOutSettings {
 
         DbConfig primary = config;
         Map<String, String> primaryParams = new LinkedHashMap<>();
-        ConnectionUrl primaryUrl = ConnectionUrl.parse(config.property(DbConfig.URL).orElseThrow());
-        if (primaryUrl.hosts().size() > 1 && !hasParameter(primaryUrl, "targetServerType")
-                && !hasParameter(primaryUrl, "target_session_attrs")) {
+        // No db.url when libpq's variables or a service name the target; the hosts are then the resolved ones.
+        ConnectionUrl primaryUrl = config.property(DbConfig.URL).map(ConnectionUrl::parse)
+                .orElseGet(ConnectionUrl::unwritten);
+        List<ConnectionUrl.HostPort> primaryHosts = new ArrayList<>();
+        config.targets().forEach(t -> primaryHosts.add(new ConnectionUrl.HostPort(t.host(), t.port())));
+        if (primaryHosts.size() > 1 && !config.driverProperties().containsKey("targetServerType")) {
             // Several hosts: only the one that accepts writes may serve the primary pool.
             primaryParams.put("targetServerType", "primary");
         }
@@ -114,7 +117,7 @@ final class ScaleOutSettings {
         }
         if (!primaryParams.isEmpty()) {
             // The rebuilt URL never carries credentials: keep the ones the original URL had.
-            DbConfig.Builder b = config.toBuilder().url(withParameters(primaryUrl, primaryUrl.hosts(), primaryParams));
+            DbConfig.Builder b = config.toBuilder().url(withParameters(primaryUrl, primaryHosts, primaryParams));
             config.user().ifPresent(b::user);
             config.password().ifPresent(b::password);
             primary = b.build();
@@ -189,10 +192,6 @@ final class ScaleOutSettings {
                     + POOLER_PGBOUNCER_TRANSACTION + " (a server-side prepared statement does not survive the "
                     + "transaction); remove it or set 0");
         }
-    }
-
-    private static boolean hasParameter(ConnectionUrl url, String name) {
-        return parameter(url, name) != null;
     }
 
     private static String parameter(ConnectionUrl url, String name) {

@@ -62,6 +62,14 @@ public final class SqlStateFallbackMapper implements ErrorMapper {
         }
         String message = (sqlState == null ? "no SQLSTATE" : "SQLSTATE " + sqlState)
                 + " (" + source.getClass().getName() + ")";
+        for (Throwable t : ExceptionChain.of(exception)) {
+            if (t instanceof TlsRejection) {
+                // the core's own message: names files, certificates and hosts, never values or secrets
+                family = SqlStateFamily.TLS_REJECTED;
+                message = t.getMessage();
+                break;
+            }
+        }
         return Optional.of(family.newException(message, exception, ErrorDetails.ofSqlState(sqlState)));
     }
 

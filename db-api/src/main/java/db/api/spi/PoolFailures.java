@@ -6,6 +6,7 @@ import db.api.DatabaseTarget;
 import db.api.DbConfig;
 import db.api.ErrorDetails;
 import db.api.PoolExhaustedException;
+import db.api.internal.TlsRejection;
 import java.sql.SQLException;
 import java.time.Duration;
 
@@ -22,7 +23,8 @@ public final class PoolFailures {
      * A fail-fast start that could not connect, naming the target, the pool, the connect timeout and the
      * driver's reason, in the family of the driver's SQLSTATE ({@link SqlStateFamily#connectFailure}): the
      * same failure is the same exception at start and when the pool connects later. A refusal by the
-     * server or driver (class 28, 3D000, a rejected startup parameter, 08004) is not retryable; an
+     * server or driver (class 28, 3D000, a rejected startup parameter, 08004, a permanent TLS failure, which is
+     * a {@link db.api.TlsRejectedException}) is not retryable; an
      * unreachable server is a retryable {@link ConnectionException}.
      *
      * @param config  the configuration the pool was started with
@@ -100,8 +102,8 @@ public final class PoolFailures {
         Throwable withState = null;
         int depth = 0;
         for (Throwable c = t; c != null && depth < 32; c = c.getCause() == c ? null : c.getCause(), depth++) {
-            if (c.getClass().getName().startsWith("org.postgresql.")) {
-                return c;
+            if (c.getClass().getName().startsWith("org.postgresql.") || c instanceof TlsRejection) {
+                return c; // the driver's own exception, or the core's verdict on it
             }
             if (withState == null && c instanceof SQLException && ((SQLException) c).getSQLState() != null) {
                 withState = c;
@@ -112,7 +114,8 @@ public final class PoolFailures {
 
     /** Whether a driver (pgjdbc) exception is among {@code t}'s causes. */
     public static boolean hasDriverCause(Throwable t) {
-        return driverCause(t).getClass().getName().startsWith("org.postgresql.");
+        Throwable cause = driverCause(t);
+        return cause.getClass().getName().startsWith("org.postgresql.") || cause instanceof TlsRejection;
     }
 
     /** The exception's message, or its class's simple name when it has none. */

@@ -23,9 +23,11 @@ import db.api.ResourceExhaustedException;
 import db.api.SerializationFailureException;
 import db.api.SystemErrorException;
 import db.api.TransactionOutcomeUnknownException;
+import db.api.TlsRejectedException;
 import db.api.TransactionStateException;
 import db.api.TransientDataAccessException;
 import db.api.UncategorizedDataAccessException;
+import db.api.internal.TlsRejection;
 import java.util.Locale;
 
 /**
@@ -77,6 +79,13 @@ public enum SqlStateFamily {
     CONNECTION,
     /** 08004 sqlserver_rejected_establishment and 57P04 database_dropped: a new connection fails the same way. */
     CONNECTION_REJECTED,
+    /**
+     * A permanent TLS failure at connect (untrusted or mismatched server certificate, unusable client key or
+     * certificate, a handshake the server refuses, no direct TLS): {@link TlsRejectedException}, SQLSTATE
+     * 08004. Not retryable. {@link #of(String)} never answers it; {@link #of(String, Throwable)} does when
+     * the core's TLS verdict is among the causes.
+     */
+    TLS_REJECTED,
     /** 08007 transaction_resolution_unknown: whether the transaction committed is unknown. Never retried. */
     TRANSACTION_OUTCOME_UNKNOWN,
     /** Class 58 (system_error, io_error, undefined_file, duplicate_file): outside PostgreSQL itself. */
@@ -160,6 +169,18 @@ public enum SqlStateFamily {
         return family;
     }
 
+    /**
+     * Like {@link #of(String)}, but {@link #TLS_REJECTED} when {@code failure} or one of its causes is the core's
+     * verdict that a connect failed in TLS for good: the one rule every mapper and every provider's connect
+     * path applies, so a TLS failure is the same exception at start, at checkout and when mapped.
+     */
+    public static SqlStateFamily of(String sqlState, Throwable failure) {
+        if (failure != null && TlsRejection.in(failure)) {
+            return TLS_REJECTED;
+        }
+        return of(sqlState);
+    }
+
     private static boolean timeoutElapsed(ErrorContext context) {
         return context.queryTimeoutElapsed()
                 || (!context.statementTimeout().isZero()
@@ -192,7 +213,7 @@ public enum SqlStateFamily {
      * (the host did not answer, an I/O error).
      */
     public static DataAccessException connectFailure(String message, Throwable cause, String sqlState) {
-        SqlStateFamily family = of(sqlState);
+        SqlStateFamily family = of(sqlState, cause);
         if (family == UNCATEGORIZED) {
             family = CONNECTION;
         }
@@ -224,6 +245,7 @@ public enum SqlStateFamily {
             case QUERY_CANCELED -> new QueryCanceledException(message, cause, details);
             case CONNECTION -> new ConnectionException(message, cause, details);
             case CONNECTION_REJECTED -> new ConnectionRejectedException(message, cause, details);
+            case TLS_REJECTED -> new TlsRejectedException(message, cause, details);
             case TRANSACTION_OUTCOME_UNKNOWN -> new TransactionOutcomeUnknownException(message, cause, details);
             case SYSTEM_ERROR -> new SystemErrorException(message, cause, details);
             case TRANSIENT -> new TransientDataAccessException(message, cause, details);

@@ -1,6 +1,7 @@
 package db.api.spi;
 
 import db.api.DbConfig;
+import db.api.internal.TlsRejection;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -29,6 +30,8 @@ public final class TrackedConnections extends ConfiguredDataSource {
     /** The connection made by a fail-fast start, handed to the pool as its first acquisition. */
     private final AtomicReference<Physical> primed = new AtomicReference<>();
     private volatile boolean shutDown;
+    /** See {@link #permanentFailure()}. */
+    private volatile SQLException refused;
 
     /**
      * @param source      the core's source of physical connections (it reports their creation)
@@ -87,7 +90,16 @@ public final class TrackedConnections extends ConfiguredDataSource {
         if (shutDown) {
             throw new SQLException("the pool is closed", "08003");
         }
-        Physical c = new Physical(source.getConnection());
+        Physical c;
+        try {
+            c = new Physical(source.getConnection());
+        } catch (SQLException e) {
+            if (TlsRejection.in(e)) {
+                refused = e;
+            }
+            throw e;
+        }
+        refused = null;
         created.incrementAndGet();
         open.add(c);
         if (shutDown) {
@@ -96,6 +108,15 @@ public final class TrackedConnections extends ConfiguredDataSource {
             throw new SQLException("the pool is closed", "08003");
         }
         return c;
+    }
+
+    /**
+     * The permanent TLS failure of the last connect attempt that reached the server, or null: set by a
+     * {@link db.api.TlsRejectedException}-to-be, cleared by the next connection made. A pool library that retries
+     * acquisitions on its own (c3p0) reads it to fail a waiting checkout now instead of after its retries.
+     */
+    public SQLException permanentFailure() {
+        return refused;
     }
 
     /** The core's login timeout ({@code db.connect-timeout}); HikariCP's shutdown waits this long for a connect. */

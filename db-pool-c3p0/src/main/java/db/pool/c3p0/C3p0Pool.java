@@ -401,7 +401,18 @@ final class C3p0Pool implements ConnectionPool {
                 using.lent.incrementAndGet();
             } catch (SQLException e) {
                 if (hasCause(e, TimeoutException.class) && !closed.get() && System.nanoTime() - deadlineNanos < 0) {
-                    continue; // one slice passed; wait again until the deadline
+                    SQLException refused = physical.permanentFailure();
+                    int busy = count(using, Counter.BUSY);
+                    if (refused == null || busy < 0 || busy >= using.max) {
+                        continue; // one slice passed; wait again until the deadline
+                    }
+                    // A new connection is needed and fails in TLS for good: c3p0's own retries cannot help.
+                    Exception failure = PoolFailures.cannotConnect(name, target, refused);
+                    failure.addSuppressed(e);
+                    if (failure instanceof SQLException) {
+                        throw (SQLException) failure;
+                    }
+                    throw (RuntimeException) failure;
                 }
                 throw checkoutFailure(using, e, start);
             } finally {
