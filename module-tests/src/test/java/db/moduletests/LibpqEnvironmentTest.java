@@ -226,7 +226,7 @@ class LibpqEnvironmentTest {
         assertThatThrownBy(() -> Database.open(shared("sslmode=require sslnegotiation=direct")).close())
                 .isInstanceOf(ConnectionRejectedException.class)
                 .satisfies(e -> assertThat(((DataAccessException) e).isRetryable()).isFalse())
-                .hasMessageContaining("sslnegotiation=direct needs a PostgreSQL 17 or later server");
+                .hasMessageContaining("sslnegotiation=direct needs PostgreSQL 17 or later");
         // Not waited out as an outage: the checkout timeout is 5 s.
         assertThat(System.nanoTime() - start).isLessThan(3_000_000_000L);
     }

@@ -129,12 +129,6 @@ public final class PhysicalConnector extends ConfiguredDataSource {
                 failed(tls, false);
                 throw tls;
             }
-            SQLException explained = e instanceof SQLException sql
-                    ? SslNegotiation.explain(config.driverProperties(), config.target(), sql) : null;
-            if (explained != null) {
-                failed(explained, false);
-                throw explained;
-            }
             if (!interrupted(e)) {
                 failed(e, false);
             } else {

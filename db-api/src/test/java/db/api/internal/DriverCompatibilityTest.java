@@ -50,12 +50,11 @@ class DriverCompatibilityTest {
         SQLException closed = new SQLException("SSL error: Remote host terminated the handshake", "08006",
                 new SSLHandshakeException("Remote host terminated the handshake"));
         closed.getCause().initCause(new EOFException("SSL peer shut down incorrectly"));
-        SQLException explained = SslNegotiation.explain(Map.of("sslNegotiation", "direct"), "h:5432", closed);
-        assertThat(explained.getSQLState()).isEqualTo("08004");
-        assertThat(explained.getMessage()).contains("h:5432").contains("PostgreSQL 17 or later");
-        assertThat(explained.getSuppressed()).containsExactly(closed);
-        assertThat((Object) SslNegotiation.explain(Map.of("sslNegotiation", "postgres"), "h:5432", closed)).isNull();
-        assertThat((Object) SslNegotiation.explain(Map.of("sslNegotiation", "direct"), "h:5432",
-                new SQLException("Connection refused", "08001"))).isNull();
+        TlsRejection rejected = TlsRejection.of(closed, "h:5432", true);
+        assertThat((Object) rejected).isNotNull();
+        assertThat(rejected.getMessage()).contains("h:5432").contains("sslnegotiation=direct needs PostgreSQL 17 or later");
+        // Without a direct handshake, a peer that hangs up during it is a network failure: retried as an outage.
+        assertThat((Object) TlsRejection.of(closed, "h:5432", false)).isNull();
+        assertThat((Object) TlsRejection.of(new SQLException("Connection refused", "08001"), "h:5432", true)).isNull();
     }
 }
