@@ -6,7 +6,6 @@ import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -65,7 +64,6 @@ public class SwitchboardAutoConfiguration {
     /** Transactions and exception translation, when Spring JDBC is on the class path. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({JdbcTemplate.class, TransactionManager.class})
-    @ConditionalOnBean(SwitchboardDataSource.class)
     static class Jdbc {
 
         /** The translator JdbcTemplate and the transaction manager use. */
@@ -75,10 +73,13 @@ public class SwitchboardAutoConfiguration {
             return new SwitchboardExceptionTranslator(database);
         }
 
-        /** Spring's transaction manager on Switchboard's transactions. */
+        /**
+         * Spring's transaction manager on Switchboard's transactions, binding its connection for the
+         * application's DataSource (the starter's, unless the application made its own).
+         */
         @Bean
         @ConditionalOnMissingBean(TransactionManager.class)
-        SwitchboardTransactionManager transactionManager(Database database, SwitchboardDataSource dataSource,
+        SwitchboardTransactionManager transactionManager(Database database, DataSource dataSource,
                                                          ObjectProvider<TransactionManagerCustomizers> customizers) {
             SwitchboardTransactionManager manager = new SwitchboardTransactionManager(database, dataSource);
             customizers.ifAvailable(all -> all.customize(manager));
