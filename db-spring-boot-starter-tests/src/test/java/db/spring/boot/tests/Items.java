@@ -83,6 +83,20 @@ public class Items {
         return jdbc.queryForObject("show transaction_read_only", String.class);
     }
 
+    /** Whether JdbcTemplate's and Switchboard's statements of one read-only transaction ran on a standby. */
+    @Transactional(readOnly = true)
+    public boolean[] inRecoveryReadOnly() {
+        Boolean viaJdbc = jdbc.queryForObject("select pg_is_in_recovery()", Boolean.class);
+        boolean viaSwitchboard = database.inTransaction(db.api.TxOptions.builder().readOnly(true).build(),
+                s -> s.querySingle("select pg_is_in_recovery()", r -> r.getBoolean(1)));
+        return new boolean[] {Boolean.TRUE.equals(viaJdbc), viaSwitchboard};
+    }
+
+    @Transactional
+    public boolean inRecoveryReadWrite() {
+        return Boolean.TRUE.equals(jdbc.queryForObject("select pg_is_in_recovery()", Boolean.class));
+    }
+
     @Transactional(readOnly = true)
     public void insertReadOnly(int id) {
         insert(id);
