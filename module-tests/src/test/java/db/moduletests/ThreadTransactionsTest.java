@@ -112,8 +112,7 @@ class ThreadTransactionsTest {
         BoundTransaction tx = transactions.begin(TxOptions.DEFAULTS);
         AtomicInteger attempts = new AtomicInteger();
         try {
-            assertThatThrownBy(() -> db.runInTransaction(TxOptions.serializable(5).toBuilder()
-                    .isolation(db.api.Isolation.DEFAULT).build(), s -> {
+            assertThatThrownBy(() -> db.runInTransaction(TxOptions.builder().maxAttempts(5).build(), s -> {
                 attempts.incrementAndGet();
                 throw new SerializationFailureException("simulated");
             })).isInstanceOf(SerializationFailureException.class);
