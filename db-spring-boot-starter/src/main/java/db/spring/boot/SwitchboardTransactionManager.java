@@ -5,6 +5,7 @@ import db.api.Isolation;
 import db.api.TxOptions;
 import db.api.spi.BoundTransaction;
 import db.api.spi.ThreadTransactions;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -32,8 +33,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * rollback-only mark reaches that transaction, which then rolls back.</li>
  * <li>{@code NESTED} is a JDBC savepoint on the transaction's connection; {@code REQUIRES_NEW} suspends the
  * bound transaction (Switchboard's binding and the holder) and takes a second connection.</li>
- * <li>The timeout goes on the holder, where JdbcTemplate applies it to each statement (Spring's own
- * mechanism); Switchboard's retry options do not apply inside a Spring transaction.</li>
+ * <li>The timeout goes on the holder, where JdbcTemplate applies what is left of it to each statement
+ * (Spring's own mechanism), and into {@code SET LOCAL statement_timeout}, which bounds Switchboard's statements
+ * in the transaction; Switchboard's retry options do not apply inside a Spring transaction.</li>
  * <li>Commit and rollback failures are translated with {@link SwitchboardExceptionTranslator}.</li>
  * </ul>
  */
@@ -96,9 +98,34 @@ public final class SwitchboardTransactionManager extends AbstractPlatformTransac
         int timeout = determineTimeout(definition);
         if (timeout != TransactionDefinition.TIMEOUT_DEFAULT) {
             holder.setTimeoutInSeconds(timeout);
+            boundStatements(bound, timeout);
         }
         tx.begun(bound, holder);
         TransactionSynchronizationManager.bindResource(dataSource, holder);
+    }
+
+    /**
+     * Bounds Switchboard's own statements in the transaction by the timeout too ({@code SET LOCAL
+     * statement_timeout}, undone when the transaction ends), each by the whole budget; JdbcTemplate's get what
+     * is left of it from the holder. A shorter {@code db.statement-timeout} stays.
+     */
+    private void boundStatements(BoundTransaction bound, int timeoutSeconds) {
+        long millis = timeoutSeconds * 1000L;
+        Duration configured = database.config().statementTimeout().orElse(Duration.ZERO);
+        if (!configured.isZero() && configured.toMillis() <= millis) {
+            return;
+        }
+        try {
+            bound.session().execute("select set_config('statement_timeout', ?, true)", millis + "ms");
+        } catch (db.api.DataAccessException e) {
+            try {
+                bound.rollback();
+            } catch (db.api.DataAccessException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw new CannotCreateTransactionException("Could not set the transaction's timeout",
+                    SwitchboardExceptionTranslator.toSpring("begin", e));
+        }
     }
 
     /** Spring's isolation constant as Switchboard's (PostgreSQL runs READ UNCOMMITTED as READ COMMITTED). */

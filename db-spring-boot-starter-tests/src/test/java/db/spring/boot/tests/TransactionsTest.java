@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import db.api.Database;
+import db.api.QueryTimeoutException;
 import db.api.TransactionStateException;
 import db.spring.boot.SwitchboardTransactionManager;
 import db.testkit.TestSchema;
@@ -186,6 +187,18 @@ class TransactionsTest {
         });
         assertThat(Fixture.rows(SCHEMA, 504)).isEqualTo(1);
         assertThat(Fixture.rows(SCHEMA, 505)).isZero();
+    }
+
+    @Test
+    void theTimeoutBoundsSwitchboardsStatementsInTheTransaction() {
+        TransactionTemplate bounded = template(TransactionDefinition.PROPAGATION_REQUIRED);
+        bounded.setTimeout(1);
+        assertThatThrownBy(() -> bounded.executeWithoutResult(status ->
+                database.runInTransaction(s -> s.execute("select pg_sleep(5)"))))
+                .isInstanceOf(QueryTimeoutException.class);
+        // SET LOCAL: the next transaction on the same pool is not bounded by it
+        String after = database.inTransaction(s -> s.querySingle("show statement_timeout", r -> r.getString(1)));
+        assertThat(after).isEqualTo("0");
     }
 
     @Test
