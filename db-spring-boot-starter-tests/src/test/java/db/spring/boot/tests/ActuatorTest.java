@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The actuator's health from Database.health(), and the pool's meters; both can be switched off. */
 @SpringBootTest(classes = TestApp.class, properties = "management.endpoint.health.show-details=always")
@@ -65,6 +66,30 @@ class ActuatorTest {
                 .containsEntry("state", "in-rotation").containsEntry("max", 5).containsKey("server");
         assertThat(String.valueOf(pools.get(0).get("server"))).contains(":");
         assertThat(details.toString()).doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void theHealthJsonCarriesTheDetails() {
+        String json = JsonMapper.builder().build().writeValueAsString(health.healthForPath("switchboard"));
+        assertThat(json).contains("\"status\":\"UP\"").contains("\"pools\":[{").contains("\"name\":\"" + POOL + "\"")
+                .contains("\"role\":\"primary\"").contains("\"state\":\"in-rotation\"").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void anUnreachableDatabaseIsDownWithTheReasonAndNoSecret() {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApp.class)
+                .web(WebApplicationType.NONE)
+                .properties("db.url=postgresql://postgres:s3cr3t-url@127.0.0.1:1/test", "db.password=s3cr3t-pw",
+                        "db.pool.fail-fast=false", "db.pool.min-size=0", "db.pool.checkout-timeout=500ms",
+                        "db.health-timeout=5s")
+                .run()) {
+            org.springframework.boot.health.contributor.Health down =
+                    context.getBean(db.spring.boot.SwitchboardHealthIndicator.class).health();
+            assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(down.getDetails()).containsKeys("error", "pools");
+            assertThat(String.valueOf(down.getDetails().get("error"))).startsWith("ConnectionException");
+            assertThat(down.toString()).doesNotContain("s3cr3t");
+        }
     }
 
     @Test

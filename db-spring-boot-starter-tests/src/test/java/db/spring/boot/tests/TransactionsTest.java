@@ -134,6 +134,24 @@ class TransactionsTest {
     }
 
     @Test
+    void plainJdbcTemplateInsideInTransactionJoinsItWithoutASpringTransaction() throws SQLException {
+        assertThatThrownBy(() -> database.runInTransaction(s -> {
+            jdbc.update("insert into items(id, name) values (321, 'jdbc')");
+            long[] pids = {s.querySingle("select pg_backend_pid()", r -> r.getLong(1)), items.backendPid()};
+            assertThat(pids[0]).isEqualTo(pids[1]);
+            throw new Items.Boom();
+        })).isInstanceOf(Items.Boom.class);
+        assertThat(Fixture.rows(SCHEMA, 321)).isZero();
+        // the joined connection's close() (DataSourceUtils releases it) did not end Switchboard's transaction
+        database.runInTransaction(s -> {
+            jdbc.update("insert into items(id, name) values (322, 'jdbc')");
+            s.execute("insert into items(id, name) values (323, 'switchboard')");
+        });
+        assertThat(Fixture.rows(SCHEMA, 322)).isEqualTo(1);
+        assertThat(Fixture.rows(SCHEMA, 323)).isEqualTo(1);
+    }
+
+    @Test
     void aSwitchboardFailureInsideTransactionalRollsBackTheWholeSpringTransaction() throws SQLException {
         assertThatThrownBy(() -> template(TransactionDefinition.PROPAGATION_REQUIRED).executeWithoutResult(status -> {
             items.insert(351);
