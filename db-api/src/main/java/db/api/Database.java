@@ -102,6 +102,16 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * The transactions of this database bound to threads, for frameworks that begin, commit and roll back
+     * transactions themselves (the Spring Boot starter's transaction manager): a transaction begun there is
+     * joined by {@link #inTransaction(TransactionWork)} on the same thread through a savepoint, and one
+     * {@code inTransaction} runs is visible there, so that the framework's work can join it.
+     */
+    public db.api.spi.ThreadTransactions threadTransactions() {
+        return core.threadTransactions();
+    }
+
+    /**
      * An instrumented {@link DataSource} view of the pool, for Flyway, jOOQ or Jdbi. Its
      * connections are sessions in autocommit mode: closing one gives it back.
      */

@@ -550,6 +550,11 @@ public final class Core {
         return transactions.run(options, work);
     }
 
+    /** The transactions bound to threads, for frameworks that demarcate transactions themselves. */
+    public db.api.spi.ThreadTransactions threadTransactions() {
+        return transactions;
+    }
+
     /** Maps {@code e} with this database's error mappers (for JDBC code outside its sessions). */
     public DataAccessException translate(SQLException e) {
         return translator.translate(e);

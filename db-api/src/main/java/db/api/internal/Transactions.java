@@ -4,17 +4,23 @@ import db.api.ConnectionException;
 import db.api.DataAccessException;
 import db.api.DatabaseTarget;
 import db.api.Isolation;
+import db.api.Session;
 import db.api.TransactionOutcomeUnknownException;
+import db.api.TransactionStateException;
 import db.api.TransactionWork;
 import db.api.TxOptions;
+import db.api.spi.BoundTransaction;
 import db.api.spi.QueryObservation;
 import db.api.spi.QueryOutcome;
 import db.api.spi.TransactionContext;
+import db.api.spi.ThreadTransactions;
 import db.api.spi.TransactionObservation;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
@@ -24,18 +30,18 @@ import org.apache.logging.log4j.Logger;
  * Every transaction the core runs, in one place: {@link #run} decides outermost or nested;
  * {@link #outermost} is the retry loop; {@link #attempt} borrows a session and runs
  * {@link #begin} → work → {@link #commit} or {@link #rollback}; {@link #nested} joins the open
- * transaction through a savepoint (psycopg's nested transaction blocks). Thread-safe: the open
- * transaction is tracked per thread and per database.
+ * transaction through a savepoint (psycopg's nested transaction blocks). A framework that demarcates
+ * transactions itself (Spring's transaction manager) begins, commits and rolls back through
+ * {@link ThreadTransactions}, on the same {@link #start} / {@link #commit} / {@link #rollback} paths, so that
+ * observations and tracing are the same. Thread-safe: the open transaction is tracked per thread and per
+ * database.
  */
-final class Transactions {
+final class Transactions implements ThreadTransactions {
     private static final Logger LOG = LogManager.getLogger(Transactions.class);
 
-    /** The outermost transaction this thread has open on this database. */
-    private record Open(SessionImpl session, TxOptions options) {
-    }
-
     private final Core core;
-    private final ThreadLocal<Open> open = new ThreadLocal<>();
+    /** The outermost transaction this thread has open on this database (one {@code inTransaction} or a framework began). */
+    private final ThreadLocal<Bound> open = new ThreadLocal<>();
 
     Transactions(Core core) {
         this.core = core;
@@ -45,26 +51,28 @@ final class Transactions {
     <T> T run(TxOptions options, TransactionWork<T> work) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(work, "work");
-        Open outer = open.get();
+        Bound outer = open.get();
         if (outer != null) {
             return nested(outer, options, work);
         }
         return outermost(options, work);
     }
 
+    /** One branch without instrumenters; instrumenters are told about the whole transaction. */
+    private TransactionObservation observe(TxOptions options, int maxAttempts) {
+        QueryHooks hooks = core.hooks();
+        if (hooks.off()) {
+            return TransactionObservation.NOOP;
+        }
+        TransactionContext context = new TransactionContext(options.isolation(), options.readOnly(), maxAttempts,
+                Instant.now());
+        return options.readOnly() && core.routesReads() ? new ByLender(hooks, context)
+                : hooks.beginTransaction(context);
+    }
+
     /** Retries happen here only: a nested failure reaches this loop through the outer work. */
     private <T> T outermost(TxOptions options, TransactionWork<T> work) {
-        QueryHooks hooks = core.hooks();
-        // One branch without instrumenters; instrumenters are told about the whole transaction.
-        TransactionObservation observed;
-        if (hooks.off()) {
-            observed = TransactionObservation.NOOP;
-        } else {
-            TransactionContext context = new TransactionContext(options.isolation(), options.readOnly(),
-                    options.maxAttempts(), Instant.now());
-            observed = options.readOnly() && core.routesReads() ? new ByLender(hooks, context)
-                    : hooks.beginTransaction(context);
-        }
+        TransactionObservation observed = observe(options, options.maxAttempts());
         int attempt = 1;
         try {
             for (; ; attempt++) {
@@ -93,36 +101,245 @@ final class Transactions {
     }
 
     private <T> T attempt(TxOptions options, TransactionWork<T> work, TransactionObservation observed) {
-        // Read-only work goes to a standby when read routing is on (ReplicaRouter); everything else to the primary.
+        Bound tx = start(options, observed, false);
+        try {
+            T result;
+            try {
+                result = work.run(tx.session);
+            } catch (Throwable failure) {
+                throw tx.failed(failure);
+            } finally {
+                open.remove();
+            }
+            if (tx.rollbackOnly) {
+                // A participant (a framework's transaction joined to this one) failed and its exception was caught.
+                TransactionStateException marked = new TransactionStateException("The transaction was rolled back "
+                        + "because a participating transaction marked it rollback-only");
+                rollback(tx.session, marked, observed);
+                throw marked;
+            }
+            commit(tx.session, observed);
+            return result;
+        } finally {
+            tx.finish();
+        }
+    }
+
+    /**
+     * Borrows a session (read-only work goes to a standby when read routing is on; everything else to the
+     * primary), begins the transaction on it and binds it to this thread.
+     */
+    private Bound start(TxOptions options, TransactionObservation observed, boolean external) {
         SessionImpl session = core.borrowSession(options.readOnly());
         try {
             if (observed instanceof ByLender byLender) {
                 byLender.lent(session.hooks());
             }
             begin(session, options);
-            open.set(new Open(session, options));
-            T result;
-            try {
-                result = work.run(session);
-            } catch (Throwable failure) {
-                rollback(session, failure, observed);
-                RuntimeException mapped = session.unchecked(failure, "transaction");
-                if (!options.readOnly()) {
-                    // 25006 from a server that is a standby now (failover): retryable, and the pool evicted.
-                    mapped = Failover.reclassify(mapped, session.physical(), () -> {
-                        session.markBroken();
-                        core.evictPrimary();
-                    });
-                }
-                throw mapped;
-            } finally {
-                open.remove();
-            }
-            commit(session, observed);
-            return result;
-        } finally {
+        } catch (Throwable failure) {
             session.endManaged();
             session.release();
+            throw failure;
+        }
+        Bound tx = new Bound(session, options, observed, external);
+        open.set(tx);
+        return tx;
+    }
+
+    // ---- for frameworks that demarcate transactions themselves ----
+
+    @Override
+    public BoundTransaction begin(TxOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (open.get() != null) {
+            throw new IllegalStateException("This thread already has a transaction of this database bound; join "
+                    + "it, or suspend it before beginning an independent one");
+        }
+        // Never retried here, so observed as a transaction of one attempt.
+        TransactionObservation observed = observe(options, 1);
+        try {
+            return start(options, observed, true);
+        } catch (RuntimeException | Error failure) {
+            observed.end(TransactionObservation.Outcome.ROLLED_BACK, 1, failure);
+            throw failure;
+        }
+    }
+
+    @Override
+    public Optional<BoundTransaction> current() {
+        return Optional.ofNullable(open.get());
+    }
+
+    @Override
+    public Optional<BoundTransaction> suspend() {
+        Bound tx = open.get();
+        if (tx == null) {
+            return Optional.empty();
+        }
+        open.remove();
+        tx.suspended = true;
+        return Optional.of(tx);
+    }
+
+    @Override
+    public void resume(BoundTransaction transaction) {
+        Objects.requireNonNull(transaction, "transaction");
+        if (!(transaction instanceof Bound tx) || tx.owner() != this || !tx.suspended || tx.completed) {
+            throw new IllegalStateException("Only a suspended, unfinished transaction of this database can be "
+                    + "resumed: " + transaction);
+        }
+        if (open.get() != null) {
+            throw new IllegalStateException("This thread has another transaction of this database bound; end it "
+                    + "before resuming the suspended one");
+        }
+        tx.suspended = false;
+        open.set(tx);
+    }
+
+    /**
+     * The outermost transaction on one session: begun by {@link #attempt} (inTransaction) or by a framework
+     * ({@link #begin}). Used on its thread only.
+     */
+    private final class Bound implements BoundTransaction {
+        private final SessionImpl session;
+        private final TxOptions options;
+        private final TransactionObservation observed;
+        private final boolean external;
+        private boolean rollbackOnly;
+        private boolean suspended;
+        private boolean completed;
+
+        Bound(SessionImpl session, TxOptions options, TransactionObservation observed, boolean external) {
+            this.session = session;
+            this.options = options;
+            this.observed = observed;
+            this.external = external;
+        }
+
+        Transactions owner() {
+            return Transactions.this;
+        }
+
+        @Override
+        public TxOptions options() {
+            return options;
+        }
+
+        @Override
+        public boolean external() {
+            return external;
+        }
+
+        @Override
+        public Session session() {
+            return session;
+        }
+
+        @Override
+        public Connection connection() {
+            return session.connection();
+        }
+
+        @Override
+        public void setRollbackOnly() {
+            rollbackOnly = true;
+        }
+
+        @Override
+        public boolean isRollbackOnly() {
+            return rollbackOnly;
+        }
+
+        @Override
+        public boolean completed() {
+            return completed;
+        }
+
+        /** The work failed: rolls back and returns what the caller receives, mapped (failover reclassified). */
+        RuntimeException failed(Throwable failure) {
+            Transactions.rollback(session, failure, observed);
+            RuntimeException mapped = session.unchecked(failure, "transaction");
+            if (!options.readOnly()) {
+                // 25006 from a server that is a standby now (failover): retryable, and the pool evicted.
+                mapped = Failover.reclassify(mapped, session.physical(), () -> {
+                    session.markBroken();
+                    core.evictPrimary();
+                });
+            }
+            return mapped;
+        }
+
+        @Override
+        public void commit() {
+            requireExternal("commit");
+            if (completed) {
+                throw new IllegalStateException("The transaction already ended");
+            }
+            try {
+                if (rollbackOnly) {
+                    TransactionStateException marked = new TransactionStateException("The transaction was marked "
+                            + "rollback-only; it was rolled back instead of committed");
+                    Transactions.rollback(session, marked, observed);
+                    throw marked;
+                }
+                Transactions.commit(session, observed);
+                observed.end(TransactionObservation.Outcome.COMMITTED, 1, null);
+            } catch (RuntimeException | Error failure) {
+                observed.end(failure instanceof TransactionOutcomeUnknownException
+                        ? TransactionObservation.Outcome.UNKNOWN : TransactionObservation.Outcome.ROLLED_BACK,
+                        1, failure);
+                throw failure;
+            } finally {
+                finish();
+            }
+        }
+
+        @Override
+        public void rollback() {
+            requireExternal("rollback");
+            if (completed) {
+                return;
+            }
+            Exception met;
+            try {
+                met = Transactions.rollback(session, observed);
+            } finally {
+                finish();
+                observed.end(TransactionObservation.Outcome.ROLLED_BACK, 1, null);
+            }
+            if (met instanceof SQLException sql) {
+                throw session.translate(sql);
+            }
+            if (met != null) {
+                throw new TransactionStateException("ROLLBACK failed: " + met.getClass().getName(), met);
+            }
+        }
+
+        private void requireExternal(String what) {
+            if (!external) {
+                throw new IllegalStateException("This transaction is run by Database.inTransaction, which ends it "
+                        + "when its work returns; " + what + " is not the caller's to call (setRollbackOnly is)");
+            }
+        }
+
+        /** The transaction is over: unbound, and the session given back clean. */
+        void finish() {
+            if (completed) {
+                return;
+            }
+            completed = true;
+            if (open.get() == this) {
+                open.remove();
+            }
+            session.endManaged();
+            session.release();
+        }
+
+        @Override
+        public String toString() {
+            return "BoundTransaction[" + (external ? "external" : "inTransaction") + ", " + options
+                    + (rollbackOnly ? ", rollback-only" : "") + (completed ? ", completed" : suspended ? ", suspended"
+                    : "") + "]";
         }
     }
 
@@ -241,20 +458,29 @@ final class Transactions {
         commit.end(QueryOutcome.success(-1));
     }
 
+    /** Rolls back; a failure of the ROLLBACK itself reaches the caller as a suppressed one of the work's {@code failure}. */
     private static void rollback(SessionImpl session, Throwable failure, TransactionObservation observed) {
+        Exception met = rollback(session, observed);
+        if (met != null) {
+            failure.addSuppressed(met);
+        }
+    }
+
+    /** Rolls back; returns what the ROLLBACK failed with, or null. */
+    private static Exception rollback(SessionImpl session, TransactionObservation observed) {
         QueryObservation rollback = observed.beforeRollback(session.hooks().server(session));
         try {
             session.physical().rollback();
             rollback.end(QueryOutcome.success(-1));
+            return null;
         } catch (SQLException e) {
             session.failed(e);
-            failure.addSuppressed(e);
-            // the caller receives the work's failure; the ROLLBACK's own error only as a suppressed one
             rollback.end(new QueryOutcome(-1, e, null, false));
+            return e;
         } catch (RuntimeException e) {
-            failure.addSuppressed(e);
             rollback.end(new QueryOutcome(-1, new SQLException("driver failed: " + e.getClass().getName(), null, e),
                     null, false));
+            return e;
         }
     }
 
@@ -262,7 +488,7 @@ final class Transactions {
      * Joins the open transaction through a savepoint: its failure rolls back to the savepoint and is
      * rethrown (the outer work may catch it and go on); it is never retried here.
      */
-    private static <T> T nested(Open outer, TxOptions options, TransactionWork<T> work) {
+    private static <T> T nested(Bound outer, TxOptions options, TransactionWork<T> work) {
         TxOptions outerOptions = outer.options();
         if (options.isolation() != Isolation.DEFAULT && options.isolation() != outerOptions.isolation()) {
             throw new IllegalStateException("A nested transaction asks for isolation " + options.isolation()
@@ -273,7 +499,7 @@ final class Transactions {
             throw new IllegalStateException("A nested read-write transaction cannot join a read-only transaction; "
                     + "mark the nested one read-only or make the outer one read-write");
         }
-        return outer.session().inSavepoint(work);
+        return outer.session.inSavepoint(work);
     }
 
     private static String describe(Isolation isolation) {
