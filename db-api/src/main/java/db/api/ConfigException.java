@@ -11,18 +11,26 @@ public class ConfigException extends DataAccessException {
 
     private final List<String> problems;
 
-    /** A single problem. */
+    /**
+     * A single problem.
+     *
+     * @param message the problem, a self-contained sentence naming the key at fault
+     */
     public ConfigException(String message) {
         this(List.of(message));
     }
 
-    /** Several problems, reported together. */
+    /**
+     * Several problems, reported together.
+     *
+     * @param problems every problem found, each a self-contained sentence naming the key at fault
+     */
     public ConfigException(List<String> problems) {
         super(format(problems));
         this.problems = List.copyOf(problems);
     }
 
-    /** The problems, each a self-contained sentence naming the key at fault. */
+    /** {@return the problems, each a self-contained sentence naming the key at fault} */
     public List<String> problems() {
         return problems;
     }

@@ -120,7 +120,7 @@ public final class Database implements AutoCloseable {
         return core.translate(e);
     }
 
-    /** The (primary) pool's statistics now. */
+    /** {@return the (primary) pool's statistics now} */
     public PoolStats stats() {
         return core.stats();
     }
@@ -172,12 +172,12 @@ public final class Database implements AutoCloseable {
         core.resume();
     }
 
-    /** The providers selected at open. */
+    /** {@return the providers selected at open} */
     public Providers providers() {
         return core.providers();
     }
 
-    /** The configuration this database was opened with. */
+    /** {@return the configuration this database was opened with} */
     public DbConfig config() {
         return core.config();
     }

@@ -33,7 +33,7 @@ public final class Db {
         return opened;
     }
 
-    /** Whether {@link #init(DbConfig)} was called and {@link #close()} was not. */
+    /** {@return whether {@link #init(DbConfig)} was called and {@link #close()} was not} */
     public static boolean isInitialized() {
         return INSTANCE.get() != null;
     }
@@ -52,7 +52,7 @@ public final class Db {
         return db;
     }
 
-    /** A session in autocommit mode; close it to give the connection back. */
+    /** {@return a session in autocommit mode; close it to give the connection back} */
     public static Session session() {
         return get().openSession();
     }

@@ -106,7 +106,7 @@ public final class DbConfig {
         this.driverProperties = DriverProperties.of(this, this.parameters);
     }
 
-    /** A new builder with every default set. */
+    /** {@return a new builder with every default set} */
     public static Builder builder() {
         return new Builder();
     }
@@ -164,7 +164,7 @@ public final class DbConfig {
         return b;
     }
 
-    /** The environment-variable form of a property-form key: {@code db.pool.max-size} → {@code DB_POOL_MAX_SIZE}. */
+    /** {@return the environment-variable form of a property-form key: {@code db.pool.max-size} → {@code DB_POOL_MAX_SIZE}} */
     public static String envName(String key) {
         return ConfigKey.envName(key);
     }
@@ -187,19 +187,19 @@ public final class DbConfig {
         return driverProperties;
     }
 
-    /** {@link #driverProperties()} as a fresh {@link Properties}, for {@code Driver.connect} and pools. */
+    /** {@return {@link #driverProperties()} as a fresh {@link Properties}, for {@code Driver.connect} and pools} */
     public Properties connectionProperties() {
         Properties p = new Properties();
         p.putAll(driverProperties);
         return p;
     }
 
-    /** Where the pool connects (the first host, port, database, user), for log lines and error messages. */
+    /** {@return where the pool connects (the first host, port, database, user), for log lines and error messages} */
     public DatabaseTarget target() {
         return targets().get(0);
     }
 
-    /** Every host of a multi-host URL or DSN, in the order written, with the database and user. */
+    /** {@return every host of a multi-host URL or DSN, in the order written, with the database and user} */
     public List<DatabaseTarget> targets() {
         List<DatabaseTarget> targets = new ArrayList<>();
         for (ConnectionUrl.HostPort hp : url.hosts()) {
@@ -208,62 +208,62 @@ public final class DbConfig {
         return List.copyOf(targets);
     }
 
-    /** The role name, if set (in {@code db.user} or in the URL). */
+    /** {@return the role name, if set (in {@code db.user} or in the URL)} */
     public Optional<String> user() {
         return Optional.ofNullable(user);
     }
 
-    /** The password, if set (in {@code db.password} or in the URL). Never logged. */
+    /** {@return the password, if set (in {@code db.password} or in the URL)} Never logged. */
     public Optional<String> password() {
         return Optional.ofNullable(password);
     }
 
-    /** {@code db.pool.min-size}, default 2. */
+    /** {@return {@code db.pool.min-size}, default 2} */
     public int minSize() {
         return get(DbKeys.POOL_MIN_SIZE).orElseThrow();
     }
 
-    /** {@code db.pool.max-size}, default 10. */
+    /** {@return {@code db.pool.max-size}, default 10} */
     public int maxSize() {
         return get(DbKeys.POOL_MAX_SIZE).orElseThrow();
     }
 
-    /** {@code db.pool.checkout-timeout}, default 30s, never zero. */
+    /** {@return {@code db.pool.checkout-timeout}, default 30s, never zero} */
     public Duration checkoutTimeout() {
         return get(DbKeys.POOL_CHECKOUT_TIMEOUT).orElseThrow();
     }
 
-    /** {@code db.pool.idle-timeout}, default 10m; zero keeps idle connections. */
+    /** {@return {@code db.pool.idle-timeout}, default 10m; zero keeps idle connections} */
     public Duration idleTimeout() {
         return get(DbKeys.POOL_IDLE_TIMEOUT).orElseThrow();
     }
 
-    /** {@code db.pool.max-lifetime}, default 30m; zero keeps connections forever. */
+    /** {@return {@code db.pool.max-lifetime}, default 30m; zero keeps connections forever} */
     public Duration maxLifetime() {
         return get(DbKeys.POOL_MAX_LIFETIME).orElseThrow();
     }
 
-    /** {@code db.pool.leak-threshold}, default zero (off). */
+    /** {@return {@code db.pool.leak-threshold}, default zero (off)} */
     public Duration leakThreshold() {
         return get(DbKeys.POOL_LEAK_THRESHOLD).orElseThrow();
     }
 
-    /** {@code db.pool.name}, default {@code switchboard}. */
+    /** {@return {@code db.pool.name}, default {@code switchboard}} */
     public String poolName() {
         return get(DbKeys.POOL_NAME).orElseThrow();
     }
 
-    /** {@code db.pool.fail-fast}, default true. */
+    /** {@return {@code db.pool.fail-fast}, default true} */
     public boolean failFast() {
         return get(DbKeys.POOL_FAIL_FAST).orElseThrow();
     }
 
-    /** {@code db.connect-timeout}, default 10s. */
+    /** {@return {@code db.connect-timeout}, default 10s} */
     public Duration connectTimeout() {
         return get(DbKeys.CONNECT_TIMEOUT).orElseThrow();
     }
 
-    /** {@code db.statement-timeout}, if set (and not zero). */
+    /** {@return {@code db.statement-timeout}, if set (and not zero)} */
     public Optional<Duration> statementTimeout() {
         return get(DbKeys.STATEMENT_TIMEOUT).filter(d -> !d.isZero());
     }
@@ -276,7 +276,7 @@ public final class DbConfig {
         return applicationName;
     }
 
-    /** {@code db.session-provider}, if set. */
+    /** {@return {@code db.session-provider}, if set} */
     public Optional<String> sessionProvider() {
         return get(DbKeys.SESSION_PROVIDER);
     }
@@ -340,7 +340,7 @@ public final class DbConfig {
         return get(ConfigKey.duration(key, defaultValue)).orElse(defaultValue);
     }
 
-    /** The keys known when this config was built: {@link DbKeys}, then those of the modules found. */
+    /** {@return the keys known when this config was built: {@link DbKeys}, then those of the modules found} */
     public List<ConfigKey<?>> declaredKeys() {
         return List.copyOf(keys.values());
     }
@@ -353,7 +353,7 @@ public final class DbConfig {
         return Optional.ofNullable(type.cast(extensions.get(type)));
     }
 
-    /** A builder for another config starting from this one. */
+    /** {@return a builder for another config starting from this one} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.values.putAll(values);
@@ -412,77 +412,77 @@ public final class DbConfig {
         private Builder() {
         }
 
-        /** {@code db.url}: JDBC URL, libpq URI or libpq key/value DSN. */
+        /** {@return {@code db.url}: JDBC URL, libpq URI or libpq key/value DSN} */
         public Builder url(String url) {
             return property(URL, url);
         }
 
-        /** {@code db.user}. */
+        /** {@return {@code db.user}} */
         public Builder user(String user) {
             return property(USER, user);
         }
 
-        /** {@code db.password}. */
+        /** {@return {@code db.password}} */
         public Builder password(String password) {
             return property(PASSWORD, password);
         }
 
-        /** {@code db.pool.min-size}. */
+        /** {@return {@code db.pool.min-size}} */
         public Builder minSize(int minSize) {
             return property(POOL_MIN_SIZE, Integer.toString(minSize));
         }
 
-        /** {@code db.pool.max-size}. */
+        /** {@return {@code db.pool.max-size}} */
         public Builder maxSize(int maxSize) {
             return property(POOL_MAX_SIZE, Integer.toString(maxSize));
         }
 
-        /** {@code db.pool.checkout-timeout}. */
+        /** {@return {@code db.pool.checkout-timeout}} */
         public Builder checkoutTimeout(Duration timeout) {
             return duration(POOL_CHECKOUT_TIMEOUT, timeout);
         }
 
-        /** {@code db.pool.idle-timeout}. */
+        /** {@return {@code db.pool.idle-timeout}} */
         public Builder idleTimeout(Duration timeout) {
             return duration(POOL_IDLE_TIMEOUT, timeout);
         }
 
-        /** {@code db.pool.max-lifetime}. */
+        /** {@return {@code db.pool.max-lifetime}} */
         public Builder maxLifetime(Duration lifetime) {
             return duration(POOL_MAX_LIFETIME, lifetime);
         }
 
-        /** {@code db.pool.leak-threshold}; zero turns leak reports off. */
+        /** {@return {@code db.pool.leak-threshold}; zero turns leak reports off} */
         public Builder leakThreshold(Duration threshold) {
             return duration(POOL_LEAK_THRESHOLD, threshold);
         }
 
-        /** {@code db.pool.name}. */
+        /** {@return {@code db.pool.name}} */
         public Builder poolName(String name) {
             return property(POOL_NAME, name);
         }
 
-        /** {@code db.pool.fail-fast}. */
+        /** {@return {@code db.pool.fail-fast}} */
         public Builder failFast(boolean failFast) {
             return property(POOL_FAIL_FAST, Boolean.toString(failFast));
         }
 
-        /** {@code db.connect-timeout}. */
+        /** {@return {@code db.connect-timeout}} */
         public Builder connectTimeout(Duration timeout) {
             return duration(CONNECT_TIMEOUT, timeout);
         }
 
-        /** {@code db.statement-timeout}; {@code null} for none. */
+        /** {@return {@code db.statement-timeout}; {@code null} for none} */
         public Builder statementTimeout(Duration timeout) {
             return duration(STATEMENT_TIMEOUT, timeout);
         }
 
-        /** {@code db.application-name}. */
+        /** {@return {@code db.application-name}} */
         public Builder applicationName(String name) {
             return property(APPLICATION_NAME, name);
         }
 
-        /** {@code db.session-provider}. */
+        /** {@return {@code db.session-provider}} */
         public Builder sessionProvider(String name) {
             return property(SESSION_PROVIDER, name);
         }

@@ -28,7 +28,7 @@ public record Health(boolean healthy, Duration latency, PoolStats stats, DataAcc
         this(healthy, latency, stats, failure, List.of());
     }
 
-    /** Why it was not healthy. */
+    /** {@return why it was not healthy} */
     public Optional<DataAccessException> failureCause() {
         return Optional.ofNullable(failure);
     }

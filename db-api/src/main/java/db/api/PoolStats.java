@@ -41,7 +41,7 @@ public record PoolStats(String poolName, int total, int idle, int busy, int pend
                 Duration.ZERO, false);
     }
 
-    /** This with the counters the core keeps itself (timeouts and leaks) put in. */
+    /** {@return this with the counters the core keeps itself (timeouts and leaks) put in} */
     public PoolStats withCoreCounters(long coreTimeouts, long coreLeaks) {
         return new PoolStats(poolName, total, idle, busy, pending, max, min,
                 Math.max(timeouts, coreTimeouts), coreLeaks, created, closed, rejected, connectAttempts,

@@ -27,7 +27,7 @@ public record PoolStatus(Role role, String server, PoolStats stats, boolean inRo
         /** Read-only work only. */
         REPLICA;
 
-        /** {@code primary} or {@code replica}, as in logs and the {@code switchboard.pool.role} metric attribute. */
+        /** {@return {@code primary} or {@code replica}, as in logs and the {@code switchboard.pool.role} metric attribute} */
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
@@ -40,12 +40,12 @@ public record PoolStatus(Role role, String server, PoolStats stats, boolean inRo
         Objects.requireNonNull(stats, "stats");
     }
 
-    /** The standby's replay lag at the last probe. */
+    /** {@return the standby's replay lag at the last probe} */
     public Optional<Duration> replayLag() {
         return Optional.ofNullable(lag);
     }
 
-    /** Why a standby is out of rotation. */
+    /** {@return why a standby is out of rotation} */
     public Optional<String> outOfRotationReason() {
         return Optional.ofNullable(reason);
     }

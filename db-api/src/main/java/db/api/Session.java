@@ -77,7 +77,7 @@ public interface Session extends AutoCloseable {
      */
     <T> List<T> executeAndReturnKeys(String sql, RowMapper<T> keyMapper, Object... params);
 
-    /** Whether this session is inside a transaction the core manages. */
+    /** {@return whether this session is inside a transaction the core manages} */
     boolean inTransaction();
 
     /**

@@ -40,37 +40,37 @@ public final class TxOptions {
         this.retryOn = b.retryOn;
     }
 
-    /** A builder starting from {@link #DEFAULTS}. */
+    /** {@return a builder starting from {@link #DEFAULTS}} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** SERIALIZABLE with up to {@code maxAttempts} attempts on serialization failures and deadlocks. */
+    /** {@return SERIALIZABLE with up to {@code maxAttempts} attempts on serialization failures and deadlocks} */
     public static TxOptions serializable(int maxAttempts) {
         return builder().isolation(Isolation.SERIALIZABLE).maxAttempts(maxAttempts).build();
     }
 
-    /** The isolation level. */
+    /** {@return the isolation level} */
     public Isolation isolation() {
         return isolation;
     }
 
-    /** Whether the transaction is read-only. */
+    /** {@return whether the transaction is read-only} */
     public boolean readOnly() {
         return readOnly;
     }
 
-    /** How many times the unit of work may run, at least 1. */
+    /** {@return how many times the unit of work may run, at least 1} */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** The backoff before the first retry; it doubles up to {@link #maxBackoff()}. */
+    /** {@return the backoff before the first retry; it doubles up to {@link #maxBackoff()}} */
     public Duration initialBackoff() {
         return initialBackoff;
     }
 
-    /** The longest backoff between two attempts. */
+    /** {@return the longest backoff between two attempts} */
     public Duration maxBackoff() {
         return maxBackoff;
     }
@@ -102,7 +102,7 @@ public final class TxOptions {
         return Duration.ofNanos((long) (ceiling * random));
     }
 
-    /** A builder starting from these options. */
+    /** {@return a builder starting from these options} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.isolation = isolation;
@@ -132,19 +132,19 @@ public final class TxOptions {
         private Builder() {
         }
 
-        /** The isolation level; default {@link Isolation#DEFAULT}. */
+        /** {@return the isolation level; default {@link Isolation#DEFAULT}} */
         public Builder isolation(Isolation isolation) {
             this.isolation = Objects.requireNonNull(isolation, "isolation");
             return this;
         }
 
-        /** Whether the transaction is read-only; default false. */
+        /** {@return whether the transaction is read-only; default false} */
         public Builder readOnly(boolean readOnly) {
             this.readOnly = readOnly;
             return this;
         }
 
-        /** How many times the work may run; default 1 (no retry). */
+        /** {@return how many times the work may run; default 1 (no retry)} */
         public Builder maxAttempts(int maxAttempts) {
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
@@ -153,7 +153,7 @@ public final class TxOptions {
             return this;
         }
 
-        /** The first backoff and the cap; defaults 10ms and 1s. */
+        /** {@return the first backoff and the cap; defaults 10ms and 1s} */
         public Builder backoff(Duration initial, Duration max) {
             Objects.requireNonNull(initial, "initial");
             Objects.requireNonNull(max, "max");
@@ -186,7 +186,7 @@ public final class TxOptions {
             return this;
         }
 
-        /** The options. */
+        /** {@return the options} */
         public TxOptions build() {
             return new TxOptions(this);
         }

@@ -17,7 +17,7 @@ import java.time.Duration;
  */
 public interface ConnectionPool extends AutoCloseable {
 
-    /** The pool's name, unique in the JVM. */
+    /** {@return the pool's name, unique in the JVM} */
     String name();
 
     /**
@@ -40,7 +40,7 @@ public interface ConnectionPool extends AutoCloseable {
         return borrow(System.nanoTime() + checkoutTimeout().toNanos());
     }
 
-    /** The configured checkout timeout ({@code db.pool.checkout-timeout}). */
+    /** {@return the configured checkout timeout ({@code db.pool.checkout-timeout})} */
     Duration checkoutTimeout();
 
     /**

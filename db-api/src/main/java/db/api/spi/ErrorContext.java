@@ -26,7 +26,7 @@ public record ErrorContext(boolean includeDetail, Duration elapsed, Duration que
         Objects.requireNonNull(statementTimeout, "statementTimeout");
     }
 
-    /** Whether a JDBC query timeout was set and the call ran at least that long. */
+    /** {@return whether a JDBC query timeout was set and the call ran at least that long} */
     public boolean queryTimeoutElapsed() {
         return !queryTimeout.isZero() && elapsed.compareTo(queryTimeout) >= 0;
     }

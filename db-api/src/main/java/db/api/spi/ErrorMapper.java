@@ -11,10 +11,10 @@ import java.util.Optional;
  */
 public interface ErrorMapper {
 
-    /** A short stable name, shown in the startup log ({@code "postgres"}). */
+    /** {@return a short stable name, shown in the startup log ({@code "postgres"})} */
     String name();
 
-    /** Higher goes first. The core's fallback has {@link Integer#MIN_VALUE}. */
+    /** {@return higher goes first} The core's fallback has {@link Integer#MIN_VALUE}. */
     default int priority() {
         return 0;
     }

@@ -37,7 +37,7 @@ public abstract class ForwardingConnection implements Connection {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
-    /** The connection calls are forwarded to. */
+    /** {@return the connection calls are forwarded to} */
     protected final Connection delegate() {
         return delegate;
     }

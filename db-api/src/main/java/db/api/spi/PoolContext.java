@@ -10,7 +10,7 @@ import javax.sql.DataSource;
  */
 public interface PoolContext {
 
-    /** The validated configuration. */
+    /** {@return the validated configuration} */
     DbConfig config();
 
     /**
@@ -33,7 +33,7 @@ public interface PoolContext {
         return PhysicalConnector.standaloneContext(config, events);
     }
 
-    /** {@link #standalone(DbConfig, PoolEvents)} reporting nothing. */
+    /** {@return {@link #standalone(DbConfig, PoolEvents)} reporting nothing} */
     static PoolContext standalone(DbConfig config) {
         return standalone(config, PoolEvents.NONE);
     }

@@ -110,12 +110,12 @@ public final class PoolFailures {
         return withState != null ? withState : t;
     }
 
-    /** Whether a driver (pgjdbc) exception is among {@code t}'s causes. */
+    /** {@return whether a driver (pgjdbc) exception is among {@code t}'s causes} */
     public static boolean hasDriverCause(Throwable t) {
         return driverCause(t).getClass().getName().startsWith("org.postgresql.");
     }
 
-    /** The exception's message, or its class's simple name when it has none. */
+    /** {@return the exception's message, or its class's simple name when it has none} */
     public static String reason(Throwable t) {
         String message = t.getMessage();
         return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;

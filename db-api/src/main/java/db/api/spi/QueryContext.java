@@ -38,7 +38,7 @@ public record QueryContext(String sql, boolean parameterized, int batchSize, boo
         this(sql, parameterized, batchSize, batch, null);
     }
 
-    /** Whether this is a batch execution (an {@code executeBatch} call, possibly empty). */
+    /** {@return whether this is a batch execution (an {@code executeBatch} call, possibly empty)} */
     public boolean isBatch() {
         return batch;
     }

@@ -7,10 +7,10 @@ package db.api.spi;
  */
 public interface QueryInstrumenter {
 
-    /** A short stable name, shown in the startup log ({@code "opentelemetry"}). */
+    /** {@return a short stable name, shown in the startup log ({@code "opentelemetry"})} */
     String name();
 
-    /** Higher goes first. */
+    /** {@return higher goes first} */
     default int priority() {
         return 0;
     }

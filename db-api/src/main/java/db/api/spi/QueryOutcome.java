@@ -20,22 +20,22 @@ public record QueryOutcome(long rows, SQLException error, DataAccessException ma
         this(rows, error, mapped, mapped != null);
     }
 
-    /** The exception the caller receives: {@code mapped} or {@code error}; {@code null} on success. */
+    /** {@return the exception the caller receives: {@code mapped} or {@code error}; {@code null} on success} */
     public Exception thrown() {
         return callerGetsMapped && mapped != null ? mapped : error;
     }
 
-    /** A success with an unknown row count. */
+    /** {@return a success with an unknown row count} */
     public static QueryOutcome success(long rows) {
         return new QueryOutcome(rows, null, null);
     }
 
-    /** Whether the statement succeeded. */
+    /** {@return whether the statement succeeded} */
     public boolean succeeded() {
         return error == null;
     }
 
-    /** The failure's SQLSTATE, or {@code null}. */
+    /** {@return the failure's SQLSTATE, or {@code null}} */
     public String sqlState() {
         if (mapped != null && mapped.sqlState() != null) {
             return mapped.sqlState();

@@ -199,7 +199,7 @@ public enum SqlStateFamily {
         return family.newException(message, cause, ErrorDetails.ofSqlState(sqlState));
     }
 
-    /** Whether exceptions of this family are {@linkplain DataAccessException#isRetryable() retryable}. */
+    /** {@return whether exceptions of this family are {@linkplain DataAccessException#isRetryable() retryable}} */
     public boolean isRetryable() {
         return switch (this) {
             case SERIALIZATION_FAILURE, DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE, QUERY_TIMEOUT, CONNECTION,
@@ -208,7 +208,7 @@ public enum SqlStateFamily {
         };
     }
 
-    /** A new exception of this family; the caller has made sure {@code message} carries no row values. */
+    /** {@return a new exception of this family; the caller has made sure {@code message} carries no row values} */
     public DataAccessException newException(String message, Throwable cause, ErrorDetails details) {
         return switch (this) {
             case DUPLICATE_KEY -> new DuplicateKeyException(message, cause, details);

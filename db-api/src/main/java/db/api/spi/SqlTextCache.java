@@ -41,7 +41,7 @@ public final class SqlTextCache<V> {
         this.analyzer = analyzer;
     }
 
-    /** The info of {@code sql}, from the cache when present. */
+    /** {@return the info of {@code sql}, from the cache when present} */
     public V get(String sql) {
         if (sql.length() > maxTextLength) {
             return analyzer.apply(sql);
@@ -68,7 +68,7 @@ public final class SqlTextCache<V> {
         return info;
     }
 
-    /** How many entries are held now (both generations). */
+    /** {@return how many entries are held now (both generations)} */
     public int size() {
         return young.size() + old.size();
     }

@@ -148,17 +148,17 @@ public final class TrackedConnections extends ConfiguredDataSource {
         return left.size();
     }
 
-    /** Physical connections open now. */
+    /** {@return physical connections open now} */
     public int openCount() {
         return open.size();
     }
 
-    /** Physical connections opened so far. */
+    /** {@return physical connections opened so far} */
     public long createdCount() {
         return created.get();
     }
 
-    /** Physical connections closed or aborted so far, each counted once. */
+    /** {@return physical connections closed or aborted so far, each counted once} */
     public long closedCount() {
         return closed.get();
     }
@@ -222,7 +222,7 @@ public final class TrackedConnections extends ConfiguredDataSource {
             lastUsedNanos = System.nanoTime();
         }
 
-        /** Whether the connection was given back (or made) less than {@code windowNanos} ago. */
+        /** {@return whether the connection was given back (or made) less than {@code windowNanos} ago} */
         public boolean usedWithin(long windowNanos) {
             return System.nanoTime() - lastUsedNanos < windowNanos;
         }
