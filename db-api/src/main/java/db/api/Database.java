@@ -31,6 +31,8 @@ public final class Database implements AutoCloseable {
      *
      * @throws ConfigException     when no or several session providers are found without a choice
      * @throws ConnectionException when the database cannot be reached (fail-fast)
+     * @param config the configuration, validated here
+     * @return the open database; close it at shutdown
      */
     public static Database open(DbConfig config) {
         Objects.requireNonNull(config, "config");
@@ -40,6 +42,9 @@ public final class Database implements AutoCloseable {
     /**
      * Like {@link #open(DbConfig)}, discovering only the providers defined in {@code layer} (not its
      * parents'), so different layers can run different implementations side by side.
+     * @param config the configuration, validated here
+     * @param layer the layer whose own modules provide the implementations
+     * @return the open database; close it at shutdown
      */
     public static Database open(DbConfig config, ModuleLayer layer) {
         Objects.requireNonNull(config, "config");
@@ -52,6 +57,7 @@ public final class Database implements AutoCloseable {
      *
      * @throws PoolExhaustedException when no connection became free within the checkout timeout
      * @throws PoolClosedException    when this database is closed
+     * @return a session in autocommit mode, holding one connection until closed
      */
     public Session openSession() {
         return core.openSession();
@@ -63,6 +69,7 @@ public final class Database implements AutoCloseable {
      * connection is read-only either way, so a write fails with SQLSTATE 25006.
      *
      * @throws ConnectionException when no standby is in rotation and {@code db.replica.fallback=fail}
+     * @return a read-only session in autocommit mode, holding one connection until closed
      */
     public Session openReadOnlySession() {
         return core.openReadOnlySession();
@@ -77,22 +84,41 @@ public final class Database implements AutoCloseable {
      * the savepoint and is rethrown; only the outermost level commits and retries. Options that conflict
      * with the open transaction (another isolation, read-write inside read-only) throw
      * {@link IllegalStateException}.
+     * @param <T> the type of the result
+     * @param work the unit of work; it gets a session whose transaction is open
+     * @return what {@code work} returned, once the transaction committed
      */
     public <T> T inTransaction(TransactionWork<T> work) {
         return core.inTransaction(TxOptions.DEFAULTS, work);
     }
 
-    /** Like {@link #inTransaction(TransactionWork)} with isolation, read-only and retry options. */
+    /**
+     * Like {@link #inTransaction(TransactionWork)} with isolation, read-only and retry options.
+     *
+     * @param <T> the type of the result
+     * @param options isolation, read-only and retry options
+     * @param work the unit of work; it gets a session whose transaction is open
+     * @return what {@code work} returned, once the transaction committed
+     */
     public <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
         return core.inTransaction(options, work);
     }
 
-    /** Runs {@code work} in a transaction that returns nothing. */
+    /**
+     * Runs {@code work} in a transaction that returns nothing.
+     *
+     * @param work the unit of work; it gets a session whose transaction is open
+     */
     public void runInTransaction(TransactionAction work) {
         runInTransaction(TxOptions.DEFAULTS, work);
     }
 
-    /** Runs {@code work} in a transaction that returns nothing, with options. */
+    /**
+     * Runs {@code work} in a transaction that returns nothing, with options.
+     *
+     * @param options isolation, read-only and retry options
+     * @param work the unit of work; it gets a session whose transaction is open
+     */
     public void runInTransaction(TxOptions options, TransactionAction work) {
         Objects.requireNonNull(work, "work");
         core.inTransaction(options, session -> {
@@ -104,6 +130,8 @@ public final class Database implements AutoCloseable {
     /**
      * An instrumented {@link DataSource} view of the pool, for Flyway, jOOQ or Jdbi. Its
      * connections are sessions in autocommit mode: closing one gives it back.
+     *
+     * @return a {@link DataSource} over this database's pool
      */
     public DataSource dataSource() {
         return core.dataSource();
@@ -114,6 +142,9 @@ public final class Database implements AutoCloseable {
      * template, a transaction manager) with this database's error mappers, as a session would: the result
      * carries {@code sqlState()}, {@code isRetryable()}, the constraint and table names, and {@code e} as its
      * cause; its message has no row values unless {@code db.errors.include-detail} is set.
+     *
+     * @param e the driver's exception
+     * @return the mapped exception, with {@code e} as its cause
      */
     public DataAccessException translate(java.sql.SQLException e) {
         Objects.requireNonNull(e, "e");
@@ -128,6 +159,8 @@ public final class Database implements AutoCloseable {
     /**
      * Every pool with its role: the primary's first, then, with read routing ({@code db.replica.url}), one
      * per standby with whether it is in rotation, its replay lag and why not.
+     *
+     * @return the pools, the primary's first
      */
     public java.util.List<PoolStatus> pools() {
         return core.pools();
@@ -136,6 +169,8 @@ public final class Database implements AutoCloseable {
     /**
      * A bounded round trip for readiness probes: never blocks longer than
      * {@code min(checkout timeout, 5s)}, even when the pool is exhausted.
+     *
+     * @return the outcome of the round trip, with the pools' state
      */
     public Health health() {
         return core.health();
@@ -146,6 +181,8 @@ public final class Database implements AutoCloseable {
      * once; shrinking closes idle connections above the new maximum now and lent ones as they come back.
      *
      * @throws IllegalArgumentException unless {@code 0 <= minSize <= maxSize} and {@code maxSize >= 1}
+     * @param minSize the new minimum number of connections kept open
+     * @param maxSize the new maximum number of connections
      */
     public void resize(int minSize, int maxSize) {
         core.resize(minSize, maxSize);

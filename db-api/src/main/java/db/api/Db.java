@@ -22,6 +22,8 @@ public final class Db {
      * Opens the process-wide database.
      *
      * @throws IllegalStateException when it is already initialized (call {@link #close()} first)
+     * @param config the configuration, validated here
+     * @return the process-wide database, also returned by {@link #get()}
      */
     public static Database init(DbConfig config) {
         Objects.requireNonNull(config, "config");
@@ -42,6 +44,7 @@ public final class Db {
      * The process-wide database.
      *
      * @throws PoolNotInitializedException before {@link #init(DbConfig)}
+     * @return the process-wide database
      */
     public static Database get() {
         Database db = INSTANCE.get();
@@ -57,17 +60,34 @@ public final class Db {
         return get().openSession();
     }
 
-    /** Runs {@code work} in a transaction; see {@link Database#inTransaction(TransactionWork)}. */
+    /**
+     * Runs {@code work} in a transaction; see {@link Database#inTransaction(TransactionWork)}.
+     *
+     * @param <T> the type of the result
+     * @param work the unit of work; it gets a session whose transaction is open
+     * @return what {@code work} returned, once the transaction committed
+     */
     public static <T> T inTransaction(TransactionWork<T> work) {
         return get().inTransaction(work);
     }
 
-    /** Runs {@code work} in a transaction with options. */
+    /**
+     * Runs {@code work} in a transaction with options.
+     *
+     * @param <T> the type of the result
+     * @param options isolation, read-only and retry options
+     * @param work the unit of work; it gets a session whose transaction is open
+     * @return what {@code work} returned, once the transaction committed
+     */
     public static <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
         return get().inTransaction(options, work);
     }
 
-    /** Runs {@code work} in a transaction that returns nothing. */
+    /**
+     * Runs {@code work} in a transaction that returns nothing.
+     *
+     * @param work the unit of work; it gets a session whose transaction is open
+     */
     public static void runInTransaction(TransactionAction work) {
         get().runInTransaction(work);
     }

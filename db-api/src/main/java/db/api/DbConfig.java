@@ -285,6 +285,7 @@ public final class DbConfig {
      * The value of a key, typed: as set (checked at build when the key was declared then), else its default.
      *
      * @throws ConfigException when the key was not declared at build and its value is invalid
+     * @param <T> the type of the result
      */
     public <T> Optional<T> get(ConfigKey<T> key) {
         Objects.requireNonNull(key, "key");
@@ -348,6 +349,7 @@ public final class DbConfig {
     /**
      * An object handed over in code for a provider, for example the application's {@code OpenTelemetry}
      * instance for the tracing module. Looked up by the exact class it was registered under.
+     * @param <T> the type of the result
      */
     public <T> Optional<T> extension(Class<T> type) {
         return Optional.ofNullable(type.cast(extensions.get(type)));
@@ -412,77 +414,77 @@ public final class DbConfig {
         private Builder() {
         }
 
-        /** {@return {@code db.url}: JDBC URL, libpq URI or libpq key/value DSN} */
+        /** Sets {@code db.url}: JDBC URL, libpq URI or libpq key/value DSN. */
         public Builder url(String url) {
             return property(URL, url);
         }
 
-        /** {@return {@code db.user}} */
+        /** Sets {@code db.user}. */
         public Builder user(String user) {
             return property(USER, user);
         }
 
-        /** {@return {@code db.password}} */
+        /** Sets {@code db.password}. */
         public Builder password(String password) {
             return property(PASSWORD, password);
         }
 
-        /** {@return {@code db.pool.min-size}} */
+        /** Sets {@code db.pool.min-size}. */
         public Builder minSize(int minSize) {
             return property(POOL_MIN_SIZE, Integer.toString(minSize));
         }
 
-        /** {@return {@code db.pool.max-size}} */
+        /** Sets {@code db.pool.max-size}. */
         public Builder maxSize(int maxSize) {
             return property(POOL_MAX_SIZE, Integer.toString(maxSize));
         }
 
-        /** {@return {@code db.pool.checkout-timeout}} */
+        /** Sets {@code db.pool.checkout-timeout}. */
         public Builder checkoutTimeout(Duration timeout) {
             return duration(POOL_CHECKOUT_TIMEOUT, timeout);
         }
 
-        /** {@return {@code db.pool.idle-timeout}} */
+        /** Sets {@code db.pool.idle-timeout}. */
         public Builder idleTimeout(Duration timeout) {
             return duration(POOL_IDLE_TIMEOUT, timeout);
         }
 
-        /** {@return {@code db.pool.max-lifetime}} */
+        /** Sets {@code db.pool.max-lifetime}. */
         public Builder maxLifetime(Duration lifetime) {
             return duration(POOL_MAX_LIFETIME, lifetime);
         }
 
-        /** {@return {@code db.pool.leak-threshold}; zero turns leak reports off} */
+        /** Sets {@code db.pool.leak-threshold}; zero turns leak reports off. */
         public Builder leakThreshold(Duration threshold) {
             return duration(POOL_LEAK_THRESHOLD, threshold);
         }
 
-        /** {@return {@code db.pool.name}} */
+        /** Sets {@code db.pool.name}. */
         public Builder poolName(String name) {
             return property(POOL_NAME, name);
         }
 
-        /** {@return {@code db.pool.fail-fast}} */
+        /** Sets {@code db.pool.fail-fast}. */
         public Builder failFast(boolean failFast) {
             return property(POOL_FAIL_FAST, Boolean.toString(failFast));
         }
 
-        /** {@return {@code db.connect-timeout}} */
+        /** Sets {@code db.connect-timeout}. */
         public Builder connectTimeout(Duration timeout) {
             return duration(CONNECT_TIMEOUT, timeout);
         }
 
-        /** {@return {@code db.statement-timeout}; {@code null} for none} */
+        /** Sets {@code db.statement-timeout}; {@code null} for none. */
         public Builder statementTimeout(Duration timeout) {
             return duration(STATEMENT_TIMEOUT, timeout);
         }
 
-        /** {@return {@code db.application-name}} */
+        /** Sets {@code db.application-name}. */
         public Builder applicationName(String name) {
             return property(APPLICATION_NAME, name);
         }
 
-        /** {@return {@code db.session-provider}} */
+        /** Sets {@code db.session-provider}. */
         public Builder sessionProvider(String name) {
             return property(SESSION_PROVIDER, name);
         }
@@ -510,7 +512,11 @@ public final class DbConfig {
             return extension(db.api.spi.PasswordSupplier.class, supplier);
         }
 
-        /** Sets a declared key from a typed value ({@code null} removes it). */
+        /**
+         * Sets a declared key from a typed value ({@code null} removes it).
+         *
+         * @param <T> the type of the result
+         */
         public <T> Builder set(ConfigKey<T> key, T value) {
             Objects.requireNonNull(key, "key");
             if (!declared.contains(key) && !DbKeys.all().contains(key)) {
@@ -537,7 +543,11 @@ public final class DbConfig {
             return this;
         }
 
-        /** Hands an object to providers, looked up with {@link DbConfig#extension(Class)}. */
+        /**
+         * Hands an object to providers, looked up with {@link DbConfig#extension(Class)}.
+         *
+         * @param <T> the type of the result
+         */
         public <T> Builder extension(Class<T> type, T value) {
             Objects.requireNonNull(type, "type");
             if (value == null) {

@@ -27,19 +27,39 @@ public interface Session extends AutoCloseable {
      * result set and metadata object it hands out leads back to it, never to the pool's connection.
      * Closing it in autocommit mode closes the session; inside a managed transaction it only closes this
      * handle (the next call returns a new one on the same connection).
+     *
+     * @return the session's instrumented connection
      */
     Connection connection();
 
     /**
      * Runs a statement with bind parameters ({@code ?}), never concatenated: INSERT, UPDATE, DELETE,
      * DDL, or anything else. Returns the update count, or -1 when the statement returned rows.
+     *
+     * @param sql the SQL text, with {@code ?} placeholders for the parameters
+     * @param params the bind parameters, in placeholder order
+     * @return the update count, or -1 when the statement returned rows
      */
     int execute(String sql, Object... params);
 
-    /** Runs a statement once per parameter set, as one JDBC batch; returns the update counts. */
+    /**
+     * Runs a statement once per parameter set, as one JDBC batch; returns the update counts.
+     *
+     * @param sql the SQL text, with {@code ?} placeholders for the parameters
+     * @param paramSets one array of bind parameters per execution, in placeholder order
+     * @return the update count of each execution, in order
+     */
     int[] executeBatch(String sql, List<Object[]> paramSets);
 
-    /** Runs a query with bind parameters and maps every row. */
+    /**
+     * Runs a query with bind parameters and maps every row.
+     *
+     * @param <T> the type of the result
+     * @param sql the SQL text, with {@code ?} placeholders for the parameters
+     * @param mapper turns the current row into a value
+     * @param params the bind parameters, in placeholder order
+     * @return the mapped rows, in the order the server sent them; empty when there are none
+     */
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... params);
 
     /**
@@ -49,6 +69,11 @@ public interface Session extends AutoCloseable {
      *
      * @throws IncorrectResultSizeException when it returns more than one
      * @throws IllegalStateException        when the mapper returns {@code null} for the row
+     * @param <T> the type of the result
+     * @param sql the SQL text, with {@code ?} placeholders for the parameters
+     * @param mapper turns the current row into a value
+     * @param params the bind parameters, in placeholder order
+     * @return the mapped row, or empty when there is none
      */
     <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params);
 
@@ -58,6 +83,11 @@ public interface Session extends AutoCloseable {
      *
      * @throws EmptyResultException         when it returns no row
      * @throws IncorrectResultSizeException when it returns more than one
+     * @param <T> the type of the result
+     * @param sql the SQL text, with {@code ?} placeholders for the parameters
+     * @param mapper turns the current row into a value
+     * @param params the bind parameters, in placeholder order
+     * @return what the mapper made of the one row; may be {@code null}
      */
     <T> T querySingle(String sql, RowMapper<T> mapper, Object... params);
 
@@ -67,6 +97,12 @@ public interface Session extends AutoCloseable {
      * cursor; in autocommit mode the driver reads the whole result first). The stream holds a statement
      * open: close it, with try-with-resources; the session closes any left open when it closes. A failure
      * while reading is thrown mapped from the stream's terminal operation.
+     * @param <T> the type of the result
+     * @param sql the SQL text, with {@code ?} placeholders for the parameters
+     * @param fetchSize how many rows to fetch per round trip
+     * @param mapper turns the current row into a value
+     * @param params the bind parameters, in placeholder order
+     * @return the mapped rows, lazily; close the stream to release the statement
      */
     <T> Stream<T> stream(String sql, int fetchSize, RowMapper<T> mapper, Object... params);
 
@@ -74,6 +110,11 @@ public interface Session extends AutoCloseable {
      * Runs an {@code INSERT} (or {@code UPDATE}) without a {@code RETURNING} clause and maps the rows it
      * wrote, as the driver reports them as generated keys (pgjdbc appends {@code RETURNING *}, so the
      * mapper may read any column, such as {@code row.getLong("id")}).
+     * @param <T> the type of the result
+     * @param sql the SQL text, with {@code ?} placeholders for the parameters
+     * @param keyMapper turns each written row (as generated keys) into a value
+     * @param params the bind parameters, in placeholder order
+     * @return the mapped rows the statement wrote, in order
      */
     <T> List<T> executeAndReturnKeys(String sql, RowMapper<T> keyMapper, Object... params);
 
@@ -88,10 +129,17 @@ public interface Session extends AutoCloseable {
      * transaction. A nested {@link Database#inTransaction(TransactionWork)} does the same.
      *
      * @throws IllegalStateException when the session is in autocommit mode (no transaction is open)
+     * @param <T> the type of the result
+     * @param work the unit of work; it gets a session whose transaction is open
+     * @return what {@code work} returned, once the savepoint was released
      */
     <T> T inSavepoint(TransactionWork<T> work);
 
-    /** Like {@link #inSavepoint(TransactionWork)} for work that returns nothing. */
+    /**
+     * Like {@link #inSavepoint(TransactionWork)} for work that returns nothing.
+     *
+     * @param work the work to run inside the savepoint
+     */
     default void runInSavepoint(TransactionAction work) {
         java.util.Objects.requireNonNull(work, "work");
         inSavepoint(session -> {

@@ -132,19 +132,19 @@ public final class TxOptions {
         private Builder() {
         }
 
-        /** {@return the isolation level; default {@link Isolation#DEFAULT}} */
+        /** Sets the isolation level; default {@link Isolation#DEFAULT}. */
         public Builder isolation(Isolation isolation) {
             this.isolation = Objects.requireNonNull(isolation, "isolation");
             return this;
         }
 
-        /** {@return whether the transaction is read-only; default false} */
+        /** Sets whether the transaction is read-only; default false. */
         public Builder readOnly(boolean readOnly) {
             this.readOnly = readOnly;
             return this;
         }
 
-        /** {@return how many times the work may run; default 1 (no retry)} */
+        /** Sets how many times the work may run; default 1 (no retry). */
         public Builder maxAttempts(int maxAttempts) {
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
@@ -153,7 +153,7 @@ public final class TxOptions {
             return this;
         }
 
-        /** {@return the first backoff and the cap; defaults 10ms and 1s} */
+        /** Sets the first backoff and the cap; defaults 10ms and 1s. */
         public Builder backoff(Duration initial, Duration max) {
             Objects.requireNonNull(initial, "initial");
             Objects.requireNonNull(max, "max");

@@ -37,6 +37,8 @@ public interface Instrumentation extends AutoCloseable {
      * Lets an instrumenter annotate the SQL text before it is sent, e.g. with a sqlcommenter
      * {@code traceparent} comment. Called only while a statement is being prepared or executed.
      * Returns {@code sql} unchanged by default.
+     *
+     * @param sql the SQL text, with {@code ?} placeholders for the parameters
      */
     default String rewrite(String sql) {
         return sql;

@@ -28,12 +28,18 @@ public interface PoolContext {
     /**
      * A context outside a {@link db.api.Database} (tools, a provider's own tests): the same connection
      * source, reporting to {@code events}, with the initializers of the configuration.
+     *
+     * @param config the configuration, validated here
      */
     static PoolContext standalone(DbConfig config, PoolEvents events) {
         return PhysicalConnector.standaloneContext(config, events);
     }
 
-    /** {@return {@link #standalone(DbConfig, PoolEvents)} reporting nothing} */
+    /**
+     * {@return {@link #standalone(DbConfig, PoolEvents)} reporting nothing}
+     *
+     * @param config the configuration, validated here
+     */
     static PoolContext standalone(DbConfig config) {
         return standalone(config, PoolEvents.NONE);
     }

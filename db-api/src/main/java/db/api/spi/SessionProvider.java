@@ -30,7 +30,11 @@ public interface SessionProvider {
      */
     ConnectionPool start(PoolContext context);
 
-    /** Starts a pool outside a {@link db.api.Database}: {@link PoolContext#standalone(DbConfig)}. */
+    /**
+     * Starts a pool outside a {@link db.api.Database}: {@link PoolContext#standalone(DbConfig)}.
+     *
+     * @param config the configuration, validated here
+     */
     default ConnectionPool start(DbConfig config) {
         return start(PoolContext.standalone(config));
     }

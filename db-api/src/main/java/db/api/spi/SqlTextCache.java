@@ -41,7 +41,11 @@ public final class SqlTextCache<V> {
         this.analyzer = analyzer;
     }
 
-    /** {@return the info of {@code sql}, from the cache when present} */
+    /**
+     * {@return the info of {@code sql}, from the cache when present}
+     *
+     * @param sql the SQL text, with {@code ?} placeholders for the parameters
+     */
     public V get(String sql) {
         if (sql.length() > maxTextLength) {
             return analyzer.apply(sql);
