@@ -9,6 +9,7 @@ import java.util.List;
 public class ConfigException extends DataAccessException {
     private static final long serialVersionUID = 1L;
 
+    /** The problems, in the order they were found; serialized with the exception. */
     private final List<String> problems;
 
     /**

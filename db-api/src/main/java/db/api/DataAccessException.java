@@ -80,6 +80,8 @@ public class DataAccessException extends RuntimeException {
     /**
      * The server's DETAIL text (it may contain row values), present only when the application
      * set {@code db.errors.include-detail=true}.
+     *
+     * @return the DETAIL text, or empty when the server sent none or the application did not opt in
      */
     public Optional<String> detail() {
         return details.detailText();

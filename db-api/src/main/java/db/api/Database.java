@@ -29,10 +29,10 @@ public final class Database implements AutoCloseable {
      * pool. With fail-fast (the default) a database that does not answer fails here with a
      * {@link ConnectionException} naming host, port, database and user.
      *
-     * @throws ConfigException     when no or several session providers are found without a choice
-     * @throws ConnectionException when the database cannot be reached (fail-fast)
      * @param config the configuration, validated here
      * @return the open database; close it at shutdown
+     * @throws ConfigException     when no or several session providers are found without a choice
+     * @throws ConnectionException when the database cannot be reached (fail-fast)
      */
     public static Database open(DbConfig config) {
         Objects.requireNonNull(config, "config");
@@ -42,6 +42,7 @@ public final class Database implements AutoCloseable {
     /**
      * Like {@link #open(DbConfig)}, discovering only the providers defined in {@code layer} (not its
      * parents'), so different layers can run different implementations side by side.
+     *
      * @param config the configuration, validated here
      * @param layer the layer whose own modules provide the implementations
      * @return the open database; close it at shutdown
@@ -55,9 +56,9 @@ public final class Database implements AutoCloseable {
     /**
      * A session in autocommit mode. Close it (try-with-resources) to give the connection back.
      *
+     * @return a session in autocommit mode, holding one connection until closed
      * @throws PoolExhaustedException when no connection became free within the checkout timeout
      * @throws PoolClosedException    when this database is closed
-     * @return a session in autocommit mode, holding one connection until closed
      */
     public Session openSession() {
         return core.openSession();
@@ -68,8 +69,8 @@ public final class Database implements AutoCloseable {
      * in rotation, else (or when none is, with {@code db.replica.fallback=primary}) on the primary; the
      * connection is read-only either way, so a write fails with SQLSTATE 25006.
      *
-     * @throws ConnectionException when no standby is in rotation and {@code db.replica.fallback=fail}
      * @return a read-only session in autocommit mode, holding one connection until closed
+     * @throws ConnectionException when no standby is in rotation and {@code db.replica.fallback=fail}
      */
     public Session openReadOnlySession() {
         return core.openReadOnlySession();
@@ -84,8 +85,9 @@ public final class Database implements AutoCloseable {
      * the savepoint and is rethrown; only the outermost level commits and retries. Options that conflict
      * with the open transaction (another isolation, read-write inside read-only) throw
      * {@link IllegalStateException}.
-     * @param <T> the type of the result
+     *
      * @param work the unit of work; it gets a session whose transaction is open
+     * @param <T> the type of the result
      * @return what {@code work} returned, once the transaction committed
      */
     public <T> T inTransaction(TransactionWork<T> work) {
@@ -95,9 +97,9 @@ public final class Database implements AutoCloseable {
     /**
      * Like {@link #inTransaction(TransactionWork)} with isolation, read-only and retry options.
      *
-     * @param <T> the type of the result
      * @param options isolation, read-only and retry options
      * @param work the unit of work; it gets a session whose transaction is open
+     * @param <T> the type of the result
      * @return what {@code work} returned, once the transaction committed
      */
     public <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
@@ -180,9 +182,9 @@ public final class Database implements AutoCloseable {
      * Changes the pool's bounds at runtime (psycopg_pool's {@code resize}): growing serves waiters at
      * once; shrinking closes idle connections above the new maximum now and lent ones as they come back.
      *
-     * @throws IllegalArgumentException unless {@code 0 <= minSize <= maxSize} and {@code maxSize >= 1}
      * @param minSize the new minimum number of connections kept open
      * @param maxSize the new maximum number of connections
+     * @throws IllegalArgumentException unless {@code 0 <= minSize <= maxSize} and {@code maxSize >= 1}
      */
     public void resize(int minSize, int maxSize) {
         core.resize(minSize, maxSize);

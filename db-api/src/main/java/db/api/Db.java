@@ -21,9 +21,9 @@ public final class Db {
     /**
      * Opens the process-wide database.
      *
-     * @throws IllegalStateException when it is already initialized (call {@link #close()} first)
      * @param config the configuration, validated here
      * @return the process-wide database, also returned by {@link #get()}
+     * @throws IllegalStateException when it is already initialized (call {@link #close()} first)
      */
     public static Database init(DbConfig config) {
         Objects.requireNonNull(config, "config");
@@ -43,8 +43,8 @@ public final class Db {
     /**
      * The process-wide database.
      *
-     * @throws PoolNotInitializedException before {@link #init(DbConfig)}
      * @return the process-wide database
+     * @throws PoolNotInitializedException before {@link #init(DbConfig)}
      */
     public static Database get() {
         Database db = INSTANCE.get();
@@ -63,8 +63,8 @@ public final class Db {
     /**
      * Runs {@code work} in a transaction; see {@link Database#inTransaction(TransactionWork)}.
      *
-     * @param <T> the type of the result
      * @param work the unit of work; it gets a session whose transaction is open
+     * @param <T> the type of the result
      * @return what {@code work} returned, once the transaction committed
      */
     public static <T> T inTransaction(TransactionWork<T> work) {
@@ -74,9 +74,9 @@ public final class Db {
     /**
      * Runs {@code work} in a transaction with options.
      *
-     * @param <T> the type of the result
      * @param options isolation, read-only and retry options
      * @param work the unit of work; it gets a session whose transaction is open
+     * @param <T> the type of the result
      * @return what {@code work} returned, once the transaction committed
      */
     public static <T> T inTransaction(TxOptions options, TransactionWork<T> work) {

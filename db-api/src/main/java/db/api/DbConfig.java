@@ -111,7 +111,12 @@ public final class DbConfig {
         return new Builder();
     }
 
-    /** Reads the keys in property form ({@code db.url}, {@code db.pool.max-size} ...); keys outside {@code db.} are ignored. */
+    /**
+     * Reads the keys in property form ({@code db.url}, {@code db.pool.max-size} ...); keys outside {@code db.} are ignored.
+     *
+     * @param properties the keys in property form, as text
+     * @return the validated configuration
+     */
     public static DbConfig fromProperties(Properties properties) {
         Objects.requireNonNull(properties, "properties");
         Builder b = builder();
@@ -126,12 +131,20 @@ public final class DbConfig {
     /**
      * Reads environment variables ({@code DB_URL}, {@code DB_POOL_MAX_SIZE} ...) of every declared key,
      * then system properties in property form ({@code -Ddb.url=...}) override them.
+     *
+     * @return the validated configuration
      */
     public static DbConfig fromEnvironment() {
         return fromEnvironment(System.getenv(), System.getProperties());
     }
 
-    /** Like {@link #fromEnvironment()} with the given environment and system properties (for tests and tools). */
+    /**
+     * Like {@link #fromEnvironment()} with the given environment and system properties (for tests and tools).
+     *
+     * @param environment the environment variables, as {@link System#getenv()} gives them
+     * @param systemProperties the system properties, as {@link System#getProperties()} gives them
+     * @return the validated configuration
+     */
     public static DbConfig fromEnvironment(Map<String, String> environment, Properties systemProperties) {
         return builderFromEnvironment(environment, systemProperties).build();
     }
@@ -140,6 +153,10 @@ public final class DbConfig {
      * A builder preloaded from the environment and system properties, for applications that add
      * defaults or extensions before building: values set on the builder afterwards win. Only the
      * environment variables of declared keys are read (others, such as {@code DB_TEST_URL}, are no error).
+     *
+     * @param environment the environment variables, as {@link System#getenv()} gives them
+     * @param systemProperties the system properties, as {@link System#getProperties()} gives them
+     * @return a builder holding what the environment and the system properties set
      */
     public static Builder builderFromEnvironment(Map<String, String> environment, Properties systemProperties) {
         Objects.requireNonNull(environment, "environment");
@@ -164,7 +181,11 @@ public final class DbConfig {
         return b;
     }
 
-    /** {@return the environment-variable form of a property-form key: {@code db.pool.max-size} → {@code DB_POOL_MAX_SIZE}} */
+    /**
+     * {@return the environment-variable form of a property-form key: {@code db.pool.max-size} → {@code DB_POOL_MAX_SIZE}}
+     *
+     * @param key a key in property form, such as {@code db.pool.max-size}
+     */
     public static String envName(String key) {
         return ConfigKey.envName(key);
     }
@@ -173,6 +194,8 @@ public final class DbConfig {
      * The JDBC URL the driver gets: {@code jdbc:postgresql://host:port[,host:port...]/database}. It carries
      * no parameter at all: user, password, every other secret and every driver setting travel in
      * {@link #connectionProperties()}, so no driver log line that prints the URL can show a secret.
+     *
+     * @return the JDBC URL, without user, password or parameters
      */
     public String jdbcUrl() {
         return url.toJdbcUrl();
@@ -182,6 +205,8 @@ public final class DbConfig {
      * The driver properties that go with {@link #jdbcUrl()}, for every provider: user, password and other
      * secrets, the URL's or DSN's parameters translated to pgjdbc's names, connect and login timeouts,
      * {@code ApplicationName}, TCP keepalive, {@code statement_timeout} through {@code options}. Never log it.
+     *
+     * @return the driver properties, an unmodifiable map
      */
     public Map<String, String> driverProperties() {
         return driverProperties;
@@ -271,6 +296,8 @@ public final class DbConfig {
     /**
      * The {@code application_name} sent to the server: the URL's {@code application_name}, else
      * {@code db.application-name}, else the URL's {@code fallback_application_name}, else {@code switchboard}.
+     *
+     * @return the application name the server sees
      */
     public String applicationName() {
         return applicationName;
@@ -284,8 +311,10 @@ public final class DbConfig {
     /**
      * The value of a key, typed: as set (checked at build when the key was declared then), else its default.
      *
+     * @param key the key, with its type and default
+     * @param <T> the type of the value
+     * @return the value, else the key's default; empty when neither is there
      * @throws ConfigException when the key was not declared at build and its value is invalid
-     * @param <T> the type of the result
      */
     public <T> Optional<T> get(ConfigKey<T> key) {
         Objects.requireNonNull(key, "key");
@@ -314,6 +343,9 @@ public final class DbConfig {
     /**
      * Any key in property form as text: the value set on the builder, in properties or as a system
      * property, else the environment variable of the same name ({@link #envName(String)}).
+     *
+     * @param key a key in property form, such as {@code db.pool.max-size}
+     * @return the text set for the key, or empty
      */
     public Optional<String> property(String key) {
         String value = values.get(key);
@@ -326,6 +358,9 @@ public final class DbConfig {
     /**
      * A boolean key: {@code true}/{@code false} in any case, else the default.
      *
+     * @param key a key in property form
+     * @param defaultValue what an unset key means
+     * @return the key's value, or {@code defaultValue} when it is not set
      * @throws ConfigException when set to something else
      */
     public boolean booleanProperty(String key, boolean defaultValue) {
@@ -335,6 +370,9 @@ public final class DbConfig {
     /**
      * A duration key (ISO-8601 or 30s/500ms/10m), else the default.
      *
+     * @param key a key in property form
+     * @param defaultValue what an unset key means
+     * @return the key's value, or {@code defaultValue} when it is not set
      * @throws ConfigException when set to something unparsable or negative
      */
     public Duration durationProperty(String key, Duration defaultValue) {
@@ -349,7 +387,10 @@ public final class DbConfig {
     /**
      * An object handed over in code for a provider, for example the application's {@code OpenTelemetry}
      * instance for the tracing module. Looked up by the exact class it was registered under.
-     * @param <T> the type of the result
+     *
+     * @param type the class the object was registered under
+     * @param <T> the type of the value
+     * @return the object, or empty when none was registered under {@code type}
      */
     public <T> Optional<T> extension(Class<T> type) {
         return Optional.ofNullable(type.cast(extensions.get(type)));
@@ -414,77 +455,152 @@ public final class DbConfig {
         private Builder() {
         }
 
-        /** Sets {@code db.url}: JDBC URL, libpq URI or libpq key/value DSN. */
+        /**
+         * Sets {@code db.url}: JDBC URL, libpq URI or libpq key/value DSN.
+         *
+         * @param url the URL or DSN; it may carry user and password, which are never logged
+         * @return this builder
+         */
         public Builder url(String url) {
             return property(URL, url);
         }
 
-        /** Sets {@code db.user}. */
+        /**
+         * Sets {@code db.user}.
+         *
+         * @param user the role to log in as
+         * @return this builder
+         */
         public Builder user(String user) {
             return property(USER, user);
         }
 
-        /** Sets {@code db.password}. */
+        /**
+         * Sets {@code db.password}.
+         *
+         * @param password the password; never logged
+         * @return this builder
+         */
         public Builder password(String password) {
             return property(PASSWORD, password);
         }
 
-        /** Sets {@code db.pool.min-size}. */
+        /**
+         * Sets {@code db.pool.min-size}.
+         *
+         * @param minSize connections kept open even when idle
+         * @return this builder
+         */
         public Builder minSize(int minSize) {
             return property(POOL_MIN_SIZE, Integer.toString(minSize));
         }
 
-        /** Sets {@code db.pool.max-size}. */
+        /**
+         * Sets {@code db.pool.max-size}.
+         *
+         * @param maxSize the most connections the pool opens
+         * @return this builder
+         */
         public Builder maxSize(int maxSize) {
             return property(POOL_MAX_SIZE, Integer.toString(maxSize));
         }
 
-        /** Sets {@code db.pool.checkout-timeout}. */
+        /**
+         * Sets {@code db.pool.checkout-timeout}.
+         *
+         * @param timeout how long a checkout waits for a free connection; not zero
+         * @return this builder
+         */
         public Builder checkoutTimeout(Duration timeout) {
             return duration(POOL_CHECKOUT_TIMEOUT, timeout);
         }
 
-        /** Sets {@code db.pool.idle-timeout}. */
+        /**
+         * Sets {@code db.pool.idle-timeout}.
+         *
+         * @param timeout how long a connection above the minimum may stay idle; zero keeps it
+         * @return this builder
+         */
         public Builder idleTimeout(Duration timeout) {
             return duration(POOL_IDLE_TIMEOUT, timeout);
         }
 
-        /** Sets {@code db.pool.max-lifetime}. */
+        /**
+         * Sets {@code db.pool.max-lifetime}.
+         *
+         * @param lifetime how long a connection may live before it is replaced; zero keeps it forever
+         * @return this builder
+         */
         public Builder maxLifetime(Duration lifetime) {
             return duration(POOL_MAX_LIFETIME, lifetime);
         }
 
-        /** Sets {@code db.pool.leak-threshold}; zero turns leak reports off. */
+        /**
+         * Sets {@code db.pool.leak-threshold}; zero turns leak reports off.
+         *
+         * @param threshold how long a session may stay open before it is reported as leaked
+         * @return this builder
+         */
         public Builder leakThreshold(Duration threshold) {
             return duration(POOL_LEAK_THRESHOLD, threshold);
         }
 
-        /** Sets {@code db.pool.name}. */
+        /**
+         * Sets {@code db.pool.name}.
+         *
+         * @param name the pool's name, in logs, metrics and JMX
+         * @return this builder
+         */
         public Builder poolName(String name) {
             return property(POOL_NAME, name);
         }
 
-        /** Sets {@code db.pool.fail-fast}. */
+        /**
+         * Sets {@code db.pool.fail-fast}.
+         *
+         * @param failFast whether {@link Database#open(DbConfig)} fails when the database does not answer
+         * @return this builder
+         */
         public Builder failFast(boolean failFast) {
             return property(POOL_FAIL_FAST, Boolean.toString(failFast));
         }
 
-        /** Sets {@code db.connect-timeout}. */
+        /**
+         * Sets {@code db.connect-timeout}.
+         *
+         * @param timeout how long one connection attempt may take
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             return duration(CONNECT_TIMEOUT, timeout);
         }
 
-        /** Sets {@code db.statement-timeout}; {@code null} for none. */
+        /**
+         * Sets {@code db.statement-timeout}; {@code null} for none.
+         *
+         * @param timeout the server-side {@code statement_timeout}; {@code null} for none
+         * @return this builder
+         */
         public Builder statementTimeout(Duration timeout) {
             return duration(STATEMENT_TIMEOUT, timeout);
         }
 
-        /** Sets {@code db.application-name}. */
+        /**
+         * Sets {@code db.application-name}.
+         *
+         * @param name the {@code application_name} the server shows
+         * @return the application name the server sees
+         */
         public Builder applicationName(String name) {
             return property(APPLICATION_NAME, name);
         }
 
-        /** Sets {@code db.session-provider}. */
+        /**
+         * Sets {@code db.session-provider}.
+         *
+         * @param name the {@code name()} of the session provider to use
+         * @return this builder
+         */
         public Builder sessionProvider(String name) {
             return property(SESSION_PROVIDER, name);
         }
@@ -493,6 +609,10 @@ public final class DbConfig {
          * Any key in property form ({@code db.pool.max-size}, {@code db.errors.include-detail}), as text;
          * {@code null} removes it. Keys under {@code db.} must be declared ({@link DbKeys}, a module's
          * {@link db.api.spi.ConfigKeySource}, or {@link #declare(ConfigKey[])}).
+         *
+         * @param key a key in property form, such as {@code db.pool.max-size}
+         * @param value the value as text; {@code null} removes the key
+         * @return the text set for the key, or empty
          */
         public Builder property(String key, String value) {
             Objects.requireNonNull(key, "key");
@@ -507,6 +627,9 @@ public final class DbConfig {
         /**
          * Asks {@code supplier} for the password of every new physical connection instead of using
          * {@code db.password} (rotated passwords, short-lived tokens). The value is never logged.
+         *
+         * @param supplier asked for the password of each new physical connection
+         * @return this builder
          */
         public Builder passwordSupplier(db.api.spi.PasswordSupplier supplier) {
             return extension(db.api.spi.PasswordSupplier.class, supplier);
@@ -515,7 +638,10 @@ public final class DbConfig {
         /**
          * Sets a declared key from a typed value ({@code null} removes it).
          *
-         * @param <T> the type of the result
+         * @param key a declared key
+         * @param value the value; {@code null} removes the key
+         * @param <T> the type of the value
+         * @return this builder
          */
         public <T> Builder set(ConfigKey<T> key, T value) {
             Objects.requireNonNull(key, "key");
@@ -526,7 +652,12 @@ public final class DbConfig {
             return property(key.name(), text);
         }
 
-        /** Declares keys the application itself reads (a provider module uses {@link db.api.spi.ConfigKeySource}). */
+        /**
+         * Declares keys the application itself reads (a provider module uses {@link db.api.spi.ConfigKeySource}).
+         *
+         * @param keys the keys to declare
+         * @return this builder
+         */
         public Builder declare(ConfigKey<?>... keys) {
             for (ConfigKey<?> key : keys) {
                 declared.add(Objects.requireNonNull(key, "key"));
@@ -537,6 +668,9 @@ public final class DbConfig {
         /**
          * Also knows the keys declared by the modules of {@code layer} (and its parents), for providers that
          * {@link Database#open(DbConfig, ModuleLayer)} will find there rather than in the boot layer.
+         *
+         * @param layer the layer whose modules' {@link db.api.spi.ConfigKeySource}s are read
+         * @return this builder
          */
         public Builder declareFrom(ModuleLayer layer) {
             layers.add(Objects.requireNonNull(layer, "layer"));
@@ -546,7 +680,10 @@ public final class DbConfig {
         /**
          * Hands an object to providers, looked up with {@link DbConfig#extension(Class)}.
          *
-         * @param <T> the type of the result
+         * @param type the class the object was registered under
+         * @param value the object, an instance of {@code type}
+         * @param <T> the type of the value
+         * @return the object, or empty when none was registered under {@code type}
          */
         public <T> Builder extension(Class<T> type, T value) {
             Objects.requireNonNull(type, "type");
@@ -562,7 +699,11 @@ public final class DbConfig {
             return property(key, value == null ? null : value.toString());
         }
 
-        /** Validates and builds; throws {@link ConfigException} listing every problem. */
+        /**
+         * Validates and builds; throws {@link ConfigException} listing every problem.
+         *
+         * @return the validated configuration
+         */
         public DbConfig build() {
             List<String> problems = new ArrayList<>();
             Map<String, ConfigKey<?>> keys = ConfigRegistry.keys(declared, layers, problems);

@@ -44,7 +44,12 @@ public interface PoolMXBean {
     /** {@return whether checkouts are held by {@link #suspendPool()}} */
     boolean isPaused();
 
-    /** {@link Database#resize(int, int)}. */
+    /**
+     * {@link Database#resize(int, int)}.
+     *
+     * @param minSize the new minimum number of connections kept open
+     * @param maxSize the new maximum number of connections
+     */
     void resize(int minSize, int maxSize);
 
     /** {@link Database#evictAll()}. */

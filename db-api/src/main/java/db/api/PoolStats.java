@@ -74,7 +74,12 @@ public record PoolStats(String poolName, int total, int idle, int busy, int pend
                 Duration.ZERO, false);
     }
 
-    /** {@return this with the counters the core keeps itself (timeouts and leaks) put in} */
+    /**
+     * {@return this with the counters the core keeps itself (timeouts and leaks) put in}
+     *
+     * @param coreTimeouts checkout timeouts the core counted in its gate
+     * @param coreLeaks leaks the core reported
+     */
     public PoolStats withCoreCounters(long coreTimeouts, long coreLeaks) {
         return new PoolStats(poolName, total, idle, busy, pending, max, min,
                 Math.max(timeouts, coreTimeouts), coreLeaks, created, closed, rejected, connectAttempts,

@@ -54,10 +54,10 @@ public interface Session extends AutoCloseable {
     /**
      * Runs a query with bind parameters and maps every row.
      *
-     * @param <T> the type of the result
      * @param sql the SQL text, with {@code ?} placeholders for the parameters
      * @param mapper turns the current row into a value
      * @param params the bind parameters, in placeholder order
+     * @param <T> the type of the result
      * @return the mapped rows, in the order the server sent them; empty when there are none
      */
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... params);
@@ -67,13 +67,13 @@ public interface Session extends AutoCloseable {
      * turned into null": that case throws, because an {@link Optional} cannot carry it (use
      * {@link #querySingle} for values that may be {@code null}, such as {@code select max(x)}).
      *
-     * @throws IncorrectResultSizeException when it returns more than one
-     * @throws IllegalStateException        when the mapper returns {@code null} for the row
-     * @param <T> the type of the result
      * @param sql the SQL text, with {@code ?} placeholders for the parameters
      * @param mapper turns the current row into a value
      * @param params the bind parameters, in placeholder order
+     * @param <T> the type of the result
      * @return the mapped row, or empty when there is none
+     * @throws IncorrectResultSizeException when it returns more than one
+     * @throws IllegalStateException        when the mapper returns {@code null} for the row
      */
     <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params);
 
@@ -81,13 +81,13 @@ public interface Session extends AutoCloseable {
      * Runs a query expected to return exactly one row and returns what the mapper made of it, which may
      * be {@code null}.
      *
-     * @throws EmptyResultException         when it returns no row
-     * @throws IncorrectResultSizeException when it returns more than one
-     * @param <T> the type of the result
      * @param sql the SQL text, with {@code ?} placeholders for the parameters
      * @param mapper turns the current row into a value
      * @param params the bind parameters, in placeholder order
+     * @param <T> the type of the result
      * @return what the mapper made of the one row; may be {@code null}
+     * @throws EmptyResultException         when it returns no row
+     * @throws IncorrectResultSizeException when it returns more than one
      */
     <T> T querySingle(String sql, RowMapper<T> mapper, Object... params);
 
@@ -97,11 +97,12 @@ public interface Session extends AutoCloseable {
      * cursor; in autocommit mode the driver reads the whole result first). The stream holds a statement
      * open: close it, with try-with-resources; the session closes any left open when it closes. A failure
      * while reading is thrown mapped from the stream's terminal operation.
-     * @param <T> the type of the result
+     *
      * @param sql the SQL text, with {@code ?} placeholders for the parameters
      * @param fetchSize how many rows to fetch per round trip
      * @param mapper turns the current row into a value
      * @param params the bind parameters, in placeholder order
+     * @param <T> the type of the result
      * @return the mapped rows, lazily; close the stream to release the statement
      */
     <T> Stream<T> stream(String sql, int fetchSize, RowMapper<T> mapper, Object... params);
@@ -110,10 +111,11 @@ public interface Session extends AutoCloseable {
      * Runs an {@code INSERT} (or {@code UPDATE}) without a {@code RETURNING} clause and maps the rows it
      * wrote, as the driver reports them as generated keys (pgjdbc appends {@code RETURNING *}, so the
      * mapper may read any column, such as {@code row.getLong("id")}).
-     * @param <T> the type of the result
+     *
      * @param sql the SQL text, with {@code ?} placeholders for the parameters
      * @param keyMapper turns each written row (as generated keys) into a value
      * @param params the bind parameters, in placeholder order
+     * @param <T> the type of the result
      * @return the mapped rows the statement wrote, in order
      */
     <T> List<T> executeAndReturnKeys(String sql, RowMapper<T> keyMapper, Object... params);
@@ -128,10 +130,10 @@ public interface Session extends AutoCloseable {
      * rethrown mapped. For "insert, and on {@link DuplicateKeyException} update instead" in one
      * transaction. A nested {@link Database#inTransaction(TransactionWork)} does the same.
      *
-     * @throws IllegalStateException when the session is in autocommit mode (no transaction is open)
-     * @param <T> the type of the result
      * @param work the unit of work; it gets a session whose transaction is open
+     * @param <T> the type of the result
      * @return what {@code work} returned, once the savepoint was released
+     * @throws IllegalStateException when the session is in autocommit mode (no transaction is open)
      */
     <T> T inSavepoint(TransactionWork<T> work);
 

@@ -22,6 +22,8 @@ public interface PoolContext {
      * capped): a call during the back-off fails at once with SQLSTATE 08001 naming the last connect
      * failure, without touching the network. While the pool is paused it fails at once with 08004.
      * Its {@code toString()} never shows a secret. {@code getConnection(user, password)} is not supported.
+     *
+     * @return the source of physical connections
      */
     DataSource connections();
 
@@ -30,6 +32,8 @@ public interface PoolContext {
      * source, reporting to {@code events}, with the initializers of the configuration.
      *
      * @param config the configuration, validated here
+     * @param events where the pool reports its events
+     * @return a context not tied to any {@link db.api.Database}
      */
     static PoolContext standalone(DbConfig config, PoolEvents events) {
         return PhysicalConnector.standaloneContext(config, events);

@@ -116,6 +116,9 @@ public enum SqlStateFamily {
      * The family of {@code sqlState} (case-insensitive), {@link #UNCATEGORIZED} when it is
      * {@code null}, malformed or unknown. A {@code 57014} answers {@link #QUERY_CANCELED}; a mapper
      * that can tell it was a timeout uses {@link #QUERY_TIMEOUT} instead.
+     *
+     * @param sqlState the five-character SQLSTATE, or {@code null}
+     * @return the family; never {@code null}
      */
     public static SqlStateFamily of(String sqlState) {
         if (sqlState == null || sqlState.length() != 5) {
@@ -151,6 +154,10 @@ public enum SqlStateFamily {
      * ({@link ErrorContext#queryTimeoutElapsed()}; pgjdbc implements it by sending a cancel, so the
      * server reports it as a plain cancel) or the configured statement timeout (the call ran at
      * least that long). Otherwise a {@code 57014} stays {@link #QUERY_CANCELED}.
+     *
+     * @param sqlState the five-character SQLSTATE, or {@code null}
+     * @param context what was running when the failure happened
+     * @return the family; never {@code null}
      */
     public static SqlStateFamily of(String sqlState, ErrorContext context) {
         SqlStateFamily family = of(sqlState);
@@ -190,6 +197,11 @@ public enum SqlStateFamily {
      * refusal by a server that answered (class 28, 3D000, a rejected startup parameter, 08004) is not
      * retryable; {@link #CONNECTION} (retryable) when there is no SQLSTATE or it names no family
      * (the host did not answer, an I/O error).
+     *
+     * @param message what went wrong, without row values
+     * @param cause the driver's exception
+     * @param sqlState the five-character SQLSTATE, or {@code null}
+     * @return the exception of the SQLSTATE's family
      */
     public static DataAccessException connectFailure(String message, Throwable cause, String sqlState) {
         SqlStateFamily family = of(sqlState);
@@ -208,7 +220,13 @@ public enum SqlStateFamily {
         };
     }
 
-    /** {@return a new exception of this family; the caller has made sure {@code message} carries no row values} */
+    /**
+     * {@return a new exception of this family; the caller has made sure {@code message} carries no row values}
+     *
+     * @param message what went wrong, without row values
+     * @param cause the exception underneath, usually the driver's
+     * @param details what the server reported
+     */
     public DataAccessException newException(String message, Throwable cause, ErrorDetails details) {
         return switch (this) {
             case DUPLICATE_KEY -> new DuplicateKeyException(message, cause, details);

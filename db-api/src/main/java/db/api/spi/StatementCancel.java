@@ -36,6 +36,8 @@ public final class StatementCancel {
      * Sends the cancel request for every connection, in parallel, and waits at most {@code bound} for the
      * requests to be delivered (not for the statements to end). Never throws.
      *
+     * @param connections the connections whose statements to cancel
+     * @param bound how long to wait for the requests to be delivered
      * @return how many cancel requests the server acknowledged within the bound
      */
     public static int cancelAll(Collection<? extends Connection> connections, Duration bound) {
@@ -69,7 +71,12 @@ public final class StatementCancel {
         return sent.get();
     }
 
-    /** Sends the driver's cancel request for what {@code connection} runs; false when it could not. */
+    /**
+     * Sends the driver's cancel request for what {@code connection} runs; false when it could not.
+     *
+     * @param connection the connection whose statement to cancel
+     * @return whether the cancel request was sent
+     */
     public static boolean cancel(Connection connection) {
         try {
             Connection c = connection;

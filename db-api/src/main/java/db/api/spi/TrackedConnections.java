@@ -46,6 +46,8 @@ public final class TrackedConnections extends ConfiguredDataSource {
      * {@link PoolFailures#cannotConnectAtStart}, so every provider fails its start in the same way.
      *
      * @param description what {@link #toString()} shows; pools log it, so it never holds a secret
+     * @param context the context of the pool being started
+     * @return the tracker, to close with the pool
      */
     public static TrackedConnections forStart(PoolContext context, String description) {
         DbConfig config = context.config();
@@ -63,6 +65,9 @@ public final class TrackedConnections extends ConfiguredDataSource {
     /**
      * Opens one connection now; with {@code keep} it is kept for the pool's first acquisition (a fail-fast
      * start costs no extra connection), else it is closed again.
+     *
+     * @param keep whether to keep the connection for the pool's first acquisition
+     * @throws java.sql.SQLException when the connection cannot be made
      */
     public void prime(boolean keep) throws SQLException {
         Physical c = connect();
@@ -117,7 +122,12 @@ public final class TrackedConnections extends ConfiguredDataSource {
         }
     }
 
-    /** Waits until every physical connection is closed or the deadline ({@code System.nanoTime()}) passes. */
+    /**
+     * Waits until every physical connection is closed or the deadline ({@code System.nanoTime()}) passes.
+     *
+     * @param deadlineNanos when to stop waiting, a {@link System#nanoTime()} value
+     * @return whether every physical connection is closed
+     */
     public boolean awaitAllClosed(long deadlineNanos) {
         while (!open.isEmpty()) {
             if (System.nanoTime() - deadlineNanos >= 0) {
@@ -136,12 +146,19 @@ public final class TrackedConnections extends ConfiguredDataSource {
     /**
      * Sends the driver's cancel request for every connection still open (lent out past the close grace
      * period), waiting at most {@code bound} for the requests; returns how many were acknowledged.
+     *
+     * @param bound how long to wait for the requests to be delivered
+     * @return how many cancel requests were acknowledged
      */
     public int cancelRemaining(Duration bound) {
         return StatementCancel.cancelAll(List.copyOf(open), bound);
     }
 
-    /** Aborts whatever is still open; returns how many. */
+    /**
+     * Aborts whatever is still open; returns how many.
+     *
+     * @return how many connections were aborted
+     */
     public int abortRemaining() {
         List<Physical> left = List.copyOf(open);
         left.forEach(Physical::abortNow);
@@ -222,7 +239,11 @@ public final class TrackedConnections extends ConfiguredDataSource {
             lastUsedNanos = System.nanoTime();
         }
 
-        /** {@return whether the connection was given back (or made) less than {@code windowNanos} ago} */
+        /**
+         * {@return whether the connection was given back (or made) less than {@code windowNanos} ago}
+         *
+         * @param windowNanos the window, in nanoseconds
+         */
         public boolean usedWithin(long windowNanos) {
             return System.nanoTime() - lastUsedNanos < windowNanos;
         }
