@@ -112,7 +112,8 @@ public final class DbConfig {
     }
 
     /**
-     * Reads the keys in property form ({@code db.url}, {@code db.pool.max-size} ...); keys outside {@code db.} are ignored.
+     * Reads the keys in property form ({@code db.url}, {@code db.pool.max-size} ...); keys outside {@code
+     * db.} are ignored.
      *
      * @param properties the keys in property form, as text
      * @return the validated configuration
@@ -182,7 +183,8 @@ public final class DbConfig {
     }
 
     /**
-     * {@return the environment-variable form of a property-form key: {@code db.pool.max-size} → {@code DB_POOL_MAX_SIZE}}
+     * {@return the environment-variable form of a property-form key: {@code db.pool.max-size} → {@code
+     * DB_POOL_MAX_SIZE}}
      *
      * @param key a key in property form, such as {@code db.pool.max-size}
      */

@@ -25,7 +25,8 @@ public record Health(boolean healthy, Duration latency, PoolStats stats, DataAcc
      * @param latency how long the probe took
      * @param stats the (primary) pool's statistics at the end of the probe
      * @param failure why it was not healthy, or {@code null}
-     * @param pools every pool with its role: the primary's first, then one per standby with whether it is in rotation, its replay lag and why not (read routing, {@code db.replica.url})
+     * @param pools every pool with its role: the primary's first, then one per standby with whether it is in
+     *     rotation, its replay lag and why not (read routing, {@code db.replica.url})
      */
     public Health {
         pools = pools == null ? List.of() : List.copyOf(pools);

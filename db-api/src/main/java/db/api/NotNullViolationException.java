@@ -19,7 +19,8 @@ public class NotNullViolationException extends IntegrityViolationException {
      * An exception with a message and a cause.
      *
      * @param message what went wrong, in words for the log (never a password or row values)
-     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be {@code null}
+     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be
+     *     {@code null}
      */
     public NotNullViolationException(String message, Throwable cause) {
         super(message, cause);
@@ -29,7 +30,8 @@ public class NotNullViolationException extends IntegrityViolationException {
      * An exception with a message, a cause and what the server said.
      *
      * @param message what went wrong, in words for the log (never a password or row values)
-     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be {@code null}
+     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be
+     *     {@code null}
      * @param details what the server reported (SQLSTATE, constraint, table, ...); {@code null} means none
      */
     public NotNullViolationException(String message, Throwable cause, ErrorDetails details) {

@@ -43,7 +43,8 @@ public record PoolStats(String poolName, int total, int idle, int busy, int pend
      * @param leaks sessions reported as leaked (open past the leak threshold), since start
      * @param created physical connections opened, since start
      * @param closed physical connections closed, since start
-     * @param rejected checkouts refused at once because {@code db.pool.max-waiting} callers already waited, since start
+     * @param rejected checkouts refused at once because {@code db.pool.max-waiting} callers already waited,
+     *     since start
      * @param connectAttempts physical connection attempts (successful or not), since start
      * @param connectFailures physical connection attempts that failed, since start
      * @param backoff how long the pool waits before its next connect attempt; zero while the database answers

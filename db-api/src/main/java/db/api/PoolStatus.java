@@ -37,7 +37,9 @@ public record PoolStatus(Role role, String server, PoolStats stats, boolean inRo
      * Validates the parts.
      *
      * @param role {@link Role#PRIMARY} or {@link Role#REPLICA}
-     * @param server {@code host:port} the pool connects to: for a multi-host primary URL the host of its newest connection (after a failover, the new primary), or every host listed, comma-separated, before it has one
+     * @param server {@code host:port} the pool connects to: for a multi-host primary URL the host of its
+     *     newest connection (after a failover, the new primary), or every host listed, comma-separated,
+     *     before it has one
      * @param stats the pool's statistics
      * @param inRotation whether read-only work is sent there now (always true for the primary)
      * @param lag the standby's replay lag at the last probe, or {@code null} when unknown or not a standby

@@ -16,7 +16,8 @@ public record Providers(String sessionProvider, List<String> errorMappers, List<
      * Copies the lists.
      *
      * @param sessionProvider the session provider's name
-     * @param errorMappers the error mappers' names, in the order they are asked (the core's fallback {@code "sqlstate-class"} last)
+     * @param errorMappers the error mappers' names, in the order they are asked (the core's fallback {@code
+     *     "sqlstate-class"} last)
      * @param instrumenters the instrumenters' names, in order
      */
     public Providers {

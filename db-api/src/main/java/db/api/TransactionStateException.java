@@ -21,7 +21,8 @@ public class TransactionStateException extends DataAccessException {
      * An exception with a message and a cause.
      *
      * @param message what went wrong, in words for the log (never a password or row values)
-     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be {@code null}
+     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be
+     *     {@code null}
      */
     public TransactionStateException(String message, Throwable cause) {
         super(message, cause);
@@ -31,7 +32,8 @@ public class TransactionStateException extends DataAccessException {
      * An exception with a message, a cause and what the server said.
      *
      * @param message what went wrong, in words for the log (never a password or row values)
-     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be {@code null}
+     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be
+     *     {@code null}
      * @param details what the server reported (SQLSTATE, constraint, table, ...); {@code null} means none
      */
     public TransactionStateException(String message, Throwable cause, ErrorDetails details) {

@@ -1,7 +1,8 @@
 package db.api;
 
 /**
- * A failure that may not happen again: running the whole unit of work again in a new transaction may succeed. {@link #isRetryable()} is {@code true}.
+ * A failure that may not happen again: running the whole unit of work again in a new transaction may
+ * succeed. {@link #isRetryable()} is {@code true}.
  */
 public class TransientDataAccessException extends DataAccessException {
     private static final long serialVersionUID = 1L;
@@ -19,7 +20,8 @@ public class TransientDataAccessException extends DataAccessException {
      * An exception with a message and a cause.
      *
      * @param message what went wrong, in words for the log (never a password or row values)
-     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be {@code null}
+     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be
+     *     {@code null}
      */
     public TransientDataAccessException(String message, Throwable cause) {
         super(message, cause);
@@ -29,7 +31,8 @@ public class TransientDataAccessException extends DataAccessException {
      * An exception with a message, a cause and what the server said.
      *
      * @param message what went wrong, in words for the log (never a password or row values)
-     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be {@code null}
+     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be
+     *     {@code null}
      * @param details what the server reported (SQLSTATE, constraint, table, ...); {@code null} means none
      */
     public TransientDataAccessException(String message, Throwable cause, ErrorDetails details) {

@@ -38,7 +38,8 @@ public interface ConnectionPool extends AutoCloseable {
     Connection borrow(long deadlineNanos) throws SQLException;
 
     /**
-     * Lends a connection, waiting at most {@link #checkoutTimeout()} (tools and tests; the core uses {@link #borrow(long)}).
+     * Lends a connection, waiting at most {@link #checkoutTimeout()} (tools and tests; the core uses {@link
+     * #borrow(long)}).
      *
      * @return a connection lent to the caller until it is closed or {@linkplain #discard discarded}
      * @throws java.sql.SQLException when no connection could be had in time, or making one failed

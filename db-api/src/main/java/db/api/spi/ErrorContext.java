@@ -22,7 +22,8 @@ public record ErrorContext(boolean includeDetail, Duration elapsed, Duration que
     /**
      * Validates the parts.
      *
-     * @param includeDetail whether the application opted in to the server's DETAIL text ({@code db.errors.include-detail=true}); it may contain row values
+     * @param includeDetail whether the application opted in to the server's DETAIL text ({@code
+     *     db.errors.include-detail=true}); it may contain row values
      * @param elapsed how long the failed call ran ({@link Duration#ZERO} when unknown)
      * @param queryTimeout the JDBC query timeout set on the statement ({@link Duration#ZERO}: none)
      * @param statementTimeout the configured {@code db.statement-timeout} ({@link Duration#ZERO}: none)

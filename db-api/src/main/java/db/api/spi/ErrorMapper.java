@@ -14,7 +14,7 @@ public interface ErrorMapper {
     /** {@return a short stable name, shown in the startup log ({@code "postgres"})} */
     String name();
 
-    /** {@return higher goes first} The core's fallback has {@link Integer#MIN_VALUE}. */
+    /** {@return this one's priority: higher goes first} The core's fallback has {@link Integer#MIN_VALUE}. */
     default int priority() {
         return 0;
     }

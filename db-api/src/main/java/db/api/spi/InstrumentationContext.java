@@ -27,7 +27,9 @@ public record InstrumentationContext(DbConfig config, DatabaseTarget target, Str
      *
      * @param config the configuration (instrumenter options are read from its properties)
      * @param target host, port, database and user
-     * @param poolName the pool's name, unique among the open databases of this process: the configured {@code db.pool.name}, with {@code #2}, {@code #3}, ... appended when another open database already uses it
+     * @param poolName the pool's name, unique among the open databases of this process: the configured
+     *     {@code db.pool.name}, with {@code #2}, {@code #3}, ... appended when another open database already
+     *     uses it
      * @param stats live pool statistics, for observable gauges; cheap to call
      * @param role what the pool is for: the primary's, or a standby's with read routing ({@code db.replica.url})
      */
@@ -44,7 +46,9 @@ public record InstrumentationContext(DbConfig config, DatabaseTarget target, Str
      *
      * @param config the configuration (instrumenter options are read from its properties)
      * @param target host, port, database and user
-     * @param poolName the pool's name, unique among the open databases of this process: the configured {@code db.pool.name}, with {@code #2}, {@code #3}, ... appended when another open database already uses it
+     * @param poolName the pool's name, unique among the open databases of this process: the configured
+     *     {@code db.pool.name}, with {@code #2}, {@code #3}, ... appended when another open database already
+     *     uses it
      * @param stats live pool statistics, for observable gauges; cheap to call
      */
     public InstrumentationContext(DbConfig config, DatabaseTarget target, String poolName, Supplier<PoolStats> stats) {

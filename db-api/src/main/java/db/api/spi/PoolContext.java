@@ -31,7 +31,7 @@ public interface PoolContext {
      * A context outside a {@link db.api.Database} (tools, a provider's own tests): the same connection
      * source, reporting to {@code events}, with the initializers of the configuration.
      *
-     * @param config the configuration, validated here
+     * @param config the configuration
      * @param events where the pool reports its events
      * @return a context not tied to any {@link db.api.Database}
      */
@@ -42,7 +42,7 @@ public interface PoolContext {
     /**
      * {@return {@link #standalone(DbConfig, PoolEvents)} reporting nothing}
      *
-     * @param config the configuration, validated here
+     * @param config the configuration
      */
     static PoolContext standalone(DbConfig config) {
         return standalone(config, PoolEvents.NONE);

@@ -10,7 +10,7 @@ public interface QueryInstrumenter {
     /** {@return a short stable name, shown in the startup log ({@code "opentelemetry"})} */
     String name();
 
-    /** {@return higher goes first} */
+    /** {@return this one's priority: higher goes first} */
     default int priority() {
         return 0;
     }

@@ -35,7 +35,7 @@ public interface SessionProvider {
     /**
      * Starts a pool outside a {@link db.api.Database}: {@link PoolContext#standalone(DbConfig)}.
      *
-     * @param config the configuration, validated here
+     * @param config the configuration
      * @return the started pool; close it to stop it
      */
     default ConnectionPool start(DbConfig config) {

@@ -89,7 +89,8 @@ public enum SqlStateFamily {
     /**
      * The statement cannot run as written: class 42 (but 42501) and 26, 34, 3D, 3F (names that do
      * not exist; 3D000 also when the database named at connect does not exist), 08P01 (the client sent
-     * what the protocol does not allow, such as a NUL byte in the SQL text), 0A (feature not supported), 0L, 0P, 0Z, 2B (dependent objects), 2F (SQL routine
+     * what the protocol does not allow, such as a NUL byte in the SQL text), 0A (feature not supported), 0L,
+     * 0P, 0Z, 2B (dependent objects), 2F (SQL routine
      * misuse), pgjdbc's 07 (parameter type), 0100E (rows where none were expected) and 02000 (no
      * rows where some were expected).
      */

@@ -23,7 +23,8 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>Uses pgjdbc's {@code cancelQuery()} on the driver's connection (reached through
  * {@link ForwardingConnection}s and {@code unwrap(Connection.class)}), looked up by name so that this
- * module needs no driver at compile time; for another driver nothing is sent. A cancel of a connection that runs nothing is ignored by
+ * module needs no driver at compile time; for another driver nothing is sent. A cancel of a connection that
+ * runs nothing is ignored by
  * the server.
  */
 public final class StatementCancel {
