@@ -9,8 +9,11 @@ import java.util.List;
 public class ConfigException extends DataAccessException {
     private static final long serialVersionUID = 1L;
 
-    /** The problems, in the order they were found; serialized with the exception. */
-    private final List<String> problems;
+    /**
+     * The problems, in the order they were found. An array, not a {@code List}, because the field is
+     * serialized with the exception and {@code List} is not a serializable type; never handed out.
+     */
+    private final String[] problems;
 
     /**
      * A single problem.
@@ -28,12 +31,12 @@ public class ConfigException extends DataAccessException {
      */
     public ConfigException(List<String> problems) {
         super(format(problems));
-        this.problems = List.copyOf(problems);
+        this.problems = List.copyOf(problems).toArray(String[]::new);
     }
 
     /** {@return the problems, each a self-contained sentence naming the key at fault} */
     public List<String> problems() {
-        return problems;
+        return List.of(problems);
     }
 
     private static String format(List<String> problems) {

@@ -16,6 +16,8 @@ import java.util.function.Function;
  * generations. Texts longer than {@code maxTextLength} are analyzed but never cached: they are
  * usually generated and unique, and would make the bound on memory meaningless. Races between
  * threads may lose an entry or analyze a text twice, which is harmless.
+ *
+ * @param <V> what the analyzer derives from a SQL text
  */
 public final class SqlTextCache<V> {
 

@@ -31,6 +31,8 @@ public final class TrackedConnections extends ConfiguredDataSource {
     private volatile boolean shutDown;
 
     /**
+     * Tracks the connections {@code source} makes.
+     *
      * @param source      the core's source of physical connections (it reports their creation)
      * @param description what {@link #toString()} shows; pools log it, so it never holds a secret
      */
