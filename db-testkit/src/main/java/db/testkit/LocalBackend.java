@@ -47,7 +47,7 @@ final class LocalBackend implements PgCluster.Backend {
 
     /** A new, initialized (not started) cluster, or {@code null} when the binaries are not there. */
     static LocalBackend create(Map<String, String> settings) {
-        Optional<Path> bindir = bindir();
+        Optional<Path> bindir = serverBinaries();
         if (bindir.isEmpty()) {
             return null;
         }
@@ -111,7 +111,8 @@ final class LocalBackend implements PgCluster.Backend {
         run(List.of(bin("pg_ctl"), "-D", data.toString(), "-w", "-t", "60", "promote"), "pg_ctl promote");
     }
 
-    private static Optional<Path> bindir() {
+    /** The directory of the server binaries ({@code PG_BINDIR}, else {@code pg_config --bindir}), if found. */
+    static Optional<Path> serverBinaries() {
         String env = System.getenv("PG_BINDIR");
         List<Path> candidates = new ArrayList<>();
         if (env != null && !env.isBlank()) {
@@ -133,7 +134,7 @@ final class LocalBackend implements PgCluster.Backend {
                 .findFirst();
     }
 
-    private static boolean isRoot() {
+    static boolean isRoot() {
         try {
             return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
@@ -205,7 +206,8 @@ final class LocalBackend implements PgCluster.Backend {
         killTree(postmaster.get());
     }
 
-    private static void killTree(ProcessHandle postmaster) {
+    /** SIGKILL of a postmaster, then of its children; waits (bounded) until they are gone. */
+    static void killTree(ProcessHandle postmaster) {
         List<ProcessHandle> children = postmaster.descendants().toList();
         postmaster.destroyForcibly(); // first, so that it cannot start replacements
         children.forEach(ProcessHandle::destroyForcibly);
@@ -228,7 +230,8 @@ final class LocalBackend implements PgCluster.Backend {
         return postmaster(data).isPresent();
     }
 
-    private static Optional<ProcessHandle> postmaster(Path data) {
+    /** The live postmaster of a data directory, from its {@code postmaster.pid}. */
+    static Optional<ProcessHandle> postmaster(Path data) {
         Path pidFile = data.resolve("postmaster.pid");
         try {
             if (!Files.exists(pidFile)) {
@@ -266,7 +269,8 @@ final class LocalBackend implements PgCluster.Backend {
         deleteRecursively(base);
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Removes a directory tree, best effort; says so on stderr when it stays. */
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

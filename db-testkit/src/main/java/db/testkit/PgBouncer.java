@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real PgBouncer (Debian's {@code pgbouncer} package) on a free port of 127.0.0.1 in front of one
@@ -61,7 +59,7 @@ public final class PgBouncer implements AutoCloseable {
             throw new IllegalArgumentException("the shared cluster on 5432 is not for PgBouncer tests: use a PgCluster");
         }
         Path binary = binary();
-        boolean root = isRoot();
+        boolean root = LocalBackend.isRoot();
         Path dir;
         try {
             dir = Files.createTempDirectory("switchboard-pgbouncer-");
@@ -80,7 +78,7 @@ public final class PgBouncer implements AutoCloseable {
                 Files.writeString(dir.resolve("userlist.txt"), "\"" + PgCluster.USER + "\" \"\"\n");
                 Files.writeString(ini, config(dir, port, backendPort, mode));
             } catch (IOException e) {
-                delete(dir);
+                LocalBackend.deleteRecursively(dir);
                 throw new IllegalStateException("could not write PgBouncer's configuration: " + e.getMessage(), e);
             }
             List<String> command = new ArrayList<>();
@@ -95,7 +93,7 @@ public final class PgBouncer implements AutoCloseable {
                 process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                         .redirectOutput(dir.resolve("stdout.log").toFile()).start();
             } catch (IOException e) {
-                delete(dir);
+                LocalBackend.deleteRecursively(dir);
                 throw new IllegalStateException("PgBouncer could not run (" + binary + "): " + e.getMessage(), e);
             }
             PgBouncer bouncer = new PgBouncer(process, dir, port, mode, backendPort);
@@ -108,7 +106,7 @@ public final class PgBouncer implements AutoCloseable {
             if (attempt < 3 && log.contains("Address already in use")) {
                 continue;
             }
-            delete(dir);
+            LocalBackend.deleteRecursively(dir);
             throw new IllegalStateException("PgBouncer did not start on 127.0.0.1:" + port + " within "
                     + READY_TIMEOUT.toSeconds() + " s; its log:\n" + log);
         }
@@ -212,23 +210,7 @@ public final class PgBouncer implements AutoCloseable {
         if (process.isAlive()) {
             stopProcess();
         }
-        delete(dir);
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("[testkit] could not remove " + dir + ": " + e.getMessage());
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
+        LocalBackend.deleteRecursively(dir);
     }
 
     @Override

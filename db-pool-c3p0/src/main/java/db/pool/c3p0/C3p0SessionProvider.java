@@ -13,9 +13,14 @@ import db.api.spi.PoolContext;
 import db.api.spi.SessionProvider;
 import db.api.spi.TrackedConnections;
 import java.beans.PropertyVetoException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -58,6 +63,11 @@ public final class C3p0SessionProvider implements SessionProvider {
     /** The pgjdbc driver, named so that c3p0 instantiates it itself (DriverManager misses it in a child layer). */
     static final String DRIVER_CLASS = "org.postgresql.Driver";
     private static final String MLOG_KEY = "com.mchange.v2.log.MLog";
+    /** MLog reads its backend from either spelling. */
+    private static final List<String> MLOG_KEYS = List.of(MLOG_KEY, "com.mchange.v2.log.mlog");
+    /** The class-path resources where mchange-commons (MLog) and c3p0 find an MLog choice. */
+    private static final List<String> MLOG_RESOURCES =
+            List.of("/mchange-log.properties", "/mchange-commons.properties", "/c3p0.properties");
     private static final int ACQUIRE_RETRY_ATTEMPTS = 3;
     private static final int ACQUIRE_RETRY_DELAY_MS = 250;
     private static final int IDLE_TEST_PERIOD_SECONDS = 30;
@@ -181,16 +191,48 @@ public final class C3p0SessionProvider implements SessionProvider {
 
     /**
      * c3p0 logs through mchange's MLog, which picks its backend once, when first used, from this system
-     * property or a {@code mchange-log.properties} resource that c3p0 cannot see across module
-     * boundaries. So it is set here, before this provider first touches c3p0, unless the application
-     * chose otherwise, to the backend the Log4j API is actually bound to: c3p0's {@code log4j2} adapter
-     * needs log4j-core and breaks under {@code log4j-to-slf4j} (Spring Boot), so it is only chosen when
-     * log4j-core is the binding. The one global this module sets, on purpose.
+     * property or a class-path resource ({@code mchange-log.properties}, {@code mchange-commons.properties},
+     * {@code c3p0.properties}, which c3p0 cannot see across module boundaries). So it is set here, before
+     * this provider first touches c3p0, to the backend the Log4j API is actually bound to: c3p0's
+     * {@code log4j2} adapter needs log4j-core and breaks under {@code log4j-to-slf4j} (Spring Boot), so it
+     * is only chosen when log4j-core is the binding. Unless the application chose: the system property
+     * would override a choice in those files, so they are read first, the way c3p0 reads them. The one
+     * global this module sets, on purpose.
      */
     private static void routeC3p0Logging() {
-        if (System.getProperty(MLOG_KEY) == null) {
+        if (!applicationChoseMlog(System.getProperties(), PoolBackedDataSource.class::getResourceAsStream)) {
             System.setProperty(MLOG_KEY, mlogBackend(LogManager.getFactory().getClass().getName()));
         }
+    }
+
+    /**
+     * Whether the application named MLog's backend: in the system properties or in one of the resources
+     * c3p0 and mchange-commons read, looked up as c3p0's own classes look them up (on the module path,
+     * only inside c3p0's module). MLog accepts either spelling of the key.
+     */
+    static boolean applicationChoseMlog(Properties system, Function<String, InputStream> resources) {
+        if (hasMlogKey(system)) {
+            return true;
+        }
+        for (String resource : MLOG_RESOURCES) {
+            try (InputStream in = resources.apply(resource)) {
+                if (in != null) {
+                    Properties p = new Properties();
+                    p.load(in);
+                    if (hasMlogKey(p)) {
+                        return true;
+                    }
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                // c3p0 cannot read it either, so it names no backend; ours is set
+                LOG.debug("Could not read {} while looking for an MLog choice: {}", resource, e.toString());
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasMlogKey(Properties p) {
+        return MLOG_KEYS.stream().anyMatch(k -> p.getProperty(k) != null);
     }
 
     /** c3p0's MLog name for the backend behind a Log4j API {@code LoggerContextFactory} class. */
