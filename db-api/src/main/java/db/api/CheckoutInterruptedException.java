@@ -7,7 +7,11 @@ package db.api;
 public class CheckoutInterruptedException extends DataAccessException {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a message and no cause. */
+    /**
+     * An exception with a message and no cause.
+     *
+     * @param message what went wrong, in words for the log (never a password or row values)
+     */
     public CheckoutInterruptedException(String message) {
         super(message);
     }

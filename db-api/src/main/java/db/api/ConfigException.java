@@ -9,22 +9,32 @@ import java.util.List;
 public class ConfigException extends DataAccessException {
     private static final long serialVersionUID = 1L;
 
-    // An array, not a List: exceptions are Serializable, and javac 21+ (-Xlint:serial) warns about a field
-    // whose declared type is not; a String[] is, and problems() hands out an unmodifiable copy.
+    /**
+     * The problems, in the order they were found. An array, not a {@code List}, because the field is
+     * serialized with the exception and {@code List} is not a serializable type; never handed out.
+     */
     private final String[] problems;
 
-    /** A single problem. */
+    /**
+     * A single problem.
+     *
+     * @param message the problem, a self-contained sentence naming the key at fault
+     */
     public ConfigException(String message) {
         this(List.of(message));
     }
 
-    /** Several problems, reported together. */
+    /**
+     * Several problems, reported together.
+     *
+     * @param problems every problem found, each a self-contained sentence naming the key at fault
+     */
     public ConfigException(List<String> problems) {
         super(format(problems));
         this.problems = List.copyOf(problems).toArray(String[]::new);
     }
 
-    /** The problems, each a self-contained sentence naming the key at fault. */
+    /** {@return the problems, each a self-contained sentence naming the key at fault} */
     public List<String> problems() {
         return List.of(problems);
     }

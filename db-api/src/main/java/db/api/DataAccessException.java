@@ -16,48 +16,65 @@ public class DataAccessException extends RuntimeException {
 
     private final transient ErrorDetails details;
 
-    /** An exception with a message and no cause. */
+    /**
+     * An exception with a message and no cause.
+     *
+     * @param message what went wrong, in words for the log (never a password or row values)
+     */
     public DataAccessException(String message) {
         this(message, null, ErrorDetails.NONE);
     }
 
-    /** An exception with a message and a cause. */
+    /**
+     * An exception with a message and a cause.
+     *
+     * @param message what went wrong, in words for the log (never a password or row values)
+     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be
+     *     {@code null}
+     */
     public DataAccessException(String message, Throwable cause) {
         this(message, cause, ErrorDetails.NONE);
     }
 
-    /** An exception with a message, a cause and what the server said. */
+    /**
+     * An exception with a message, a cause and what the server said.
+     *
+     * @param message what went wrong, in words for the log (never a password or row values)
+     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be
+     *     {@code null}
+     * @param details what the server reported (SQLSTATE, constraint, table, ...); {@code null} means none
+     */
     public DataAccessException(String message, Throwable cause, ErrorDetails details) {
         super(message, cause);
         this.details = Objects.requireNonNullElse(details, ErrorDetails.NONE);
     }
 
-    /** The SQLSTATE, or {@code null} when there was none (a pool timeout, say). */
+    /** {@return the SQLSTATE, or {@code null} when there was none (a pool timeout, say)} */
     public String sqlState() {
         return details.sqlState();
     }
 
-    /** Whether running the same unit of work again, in a new transaction, may succeed. */
+    /** {@return whether running the same unit of work again, in a new transaction, may succeed} */
     public boolean isRetryable() {
         return false;
     }
 
-    /** The violated constraint's name, when the server sent one. */
+    /** {@return the violated constraint's name, when the server sent one} */
     public Optional<String> constraint() {
         return Optional.ofNullable(details.constraint());
     }
 
-    /** The table's name, when the server sent one. */
+    /** {@return the table's name, when the server sent one} */
     public Optional<String> table() {
         return Optional.ofNullable(details.table());
     }
 
-    /** The column's name, when the server sent one. */
+    /** {@return the column's name, when the server sent one} */
     public Optional<String> column() {
         return Optional.ofNullable(details.column());
     }
 
-    /** The schema's name, when the server sent one. */
+    /** {@return the schema's name, when the server sent one} */
     public Optional<String> schema() {
         return Optional.ofNullable(details.schema());
     }
@@ -65,12 +82,14 @@ public class DataAccessException extends RuntimeException {
     /**
      * The server's DETAIL text (it may contain row values), present only when the application
      * set {@code db.errors.include-detail=true}.
+     *
+     * @return the DETAIL text, or empty when the server sent none or the application did not opt in
      */
     public Optional<String> detail() {
         return details.detailText();
     }
 
-    /** Everything above as one value. */
+    /** {@return everything above as one value} */
     public ErrorDetails details() {
         return details;
     }

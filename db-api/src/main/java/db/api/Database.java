@@ -29,6 +29,8 @@ public final class Database implements AutoCloseable {
      * pool. With fail-fast (the default) a database that does not answer fails here with a
      * {@link ConnectionException} naming host, port, database and user.
      *
+     * @param config the configuration, validated here
+     * @return the open database; close it at shutdown
      * @throws ConfigException     when no or several session providers are found without a choice
      * @throws ConnectionException when the database cannot be reached (fail-fast)
      */
@@ -40,6 +42,10 @@ public final class Database implements AutoCloseable {
     /**
      * Like {@link #open(DbConfig)}, discovering only the providers defined in {@code layer} (not its
      * parents'), so different layers can run different implementations side by side.
+     *
+     * @param config the configuration, validated here
+     * @param layer the layer whose own modules provide the implementations
+     * @return the open database; close it at shutdown
      */
     public static Database open(DbConfig config, ModuleLayer layer) {
         Objects.requireNonNull(config, "config");
@@ -50,6 +56,7 @@ public final class Database implements AutoCloseable {
     /**
      * A session in autocommit mode. Close it (try-with-resources) to give the connection back.
      *
+     * @return a session in autocommit mode, holding one connection until closed
      * @throws PoolExhaustedException when no connection became free within the checkout timeout
      * @throws PoolClosedException    when this database is closed
      */
@@ -62,6 +69,7 @@ public final class Database implements AutoCloseable {
      * in rotation, else (or when none is, with {@code db.replica.fallback=primary}) on the primary; the
      * connection is read-only either way, so a write fails with SQLSTATE 25006.
      *
+     * @return a read-only session in autocommit mode, holding one connection until closed
      * @throws ConnectionException when no standby is in rotation and {@code db.replica.fallback=fail}
      */
     public Session openReadOnlySession() {
@@ -77,22 +85,42 @@ public final class Database implements AutoCloseable {
      * the savepoint and is rethrown; only the outermost level commits and retries. Options that conflict
      * with the open transaction (another isolation, read-write inside read-only) throw
      * {@link IllegalStateException}.
+     *
+     * @param work the unit of work; it gets a session whose transaction is open
+     * @param <T> the type of the result
+     * @return what {@code work} returned, once the transaction committed
      */
     public <T> T inTransaction(TransactionWork<T> work) {
         return core.inTransaction(TxOptions.DEFAULTS, work);
     }
 
-    /** Like {@link #inTransaction(TransactionWork)} with isolation, read-only and retry options. */
+    /**
+     * Like {@link #inTransaction(TransactionWork)} with isolation, read-only and retry options.
+     *
+     * @param options isolation, read-only and retry options
+     * @param work the unit of work; it gets a session whose transaction is open
+     * @param <T> the type of the result
+     * @return what {@code work} returned, once the transaction committed
+     */
     public <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
         return core.inTransaction(options, work);
     }
 
-    /** Runs {@code work} in a transaction that returns nothing. */
+    /**
+     * Runs {@code work} in a transaction that returns nothing.
+     *
+     * @param work the unit of work; it gets a session whose transaction is open
+     */
     public void runInTransaction(TransactionAction work) {
         runInTransaction(TxOptions.DEFAULTS, work);
     }
 
-    /** Runs {@code work} in a transaction that returns nothing, with options. */
+    /**
+     * Runs {@code work} in a transaction that returns nothing, with options.
+     *
+     * @param options isolation, read-only and retry options
+     * @param work the unit of work; it gets a session whose transaction is open
+     */
     public void runInTransaction(TxOptions options, TransactionAction work) {
         Objects.requireNonNull(work, "work");
         core.inTransaction(options, session -> {
@@ -114,6 +142,8 @@ public final class Database implements AutoCloseable {
     /**
      * An instrumented {@link DataSource} view of the pool, for Flyway, jOOQ or Jdbi. Its
      * connections are sessions in autocommit mode: closing one gives it back.
+     *
+     * @return a {@link DataSource} over this database's pool
      */
     public DataSource dataSource() {
         return core.dataSource();
@@ -124,13 +154,16 @@ public final class Database implements AutoCloseable {
      * template, a transaction manager) with this database's error mappers, as a session would: the result
      * carries {@code sqlState()}, {@code isRetryable()}, the constraint and table names, and {@code e} as its
      * cause; its message has no row values unless {@code db.errors.include-detail} is set.
+     *
+     * @param e the driver's exception
+     * @return the mapped exception, with {@code e} as its cause
      */
     public DataAccessException translate(java.sql.SQLException e) {
         Objects.requireNonNull(e, "e");
         return core.translate(e);
     }
 
-    /** The (primary) pool's statistics now. */
+    /** {@return the (primary) pool's statistics now} */
     public PoolStats stats() {
         return core.stats();
     }
@@ -138,6 +171,8 @@ public final class Database implements AutoCloseable {
     /**
      * Every pool with its role: the primary's first, then, with read routing ({@code db.replica.url}), one
      * per standby with whether it is in rotation, its replay lag and why not.
+     *
+     * @return the pools, the primary's first
      */
     public java.util.List<PoolStatus> pools() {
         return core.pools();
@@ -146,6 +181,8 @@ public final class Database implements AutoCloseable {
     /**
      * A bounded round trip for readiness probes: never blocks longer than
      * {@code min(checkout timeout, 5s)}, even when the pool is exhausted.
+     *
+     * @return the outcome of the round trip, with the pools' state
      */
     public Health health() {
         return core.health();
@@ -155,6 +192,8 @@ public final class Database implements AutoCloseable {
      * Changes the pool's bounds at runtime (psycopg_pool's {@code resize}): growing serves waiters at
      * once; shrinking closes idle connections above the new maximum now and lent ones as they come back.
      *
+     * @param minSize the new minimum number of connections kept open
+     * @param maxSize the new maximum number of connections
      * @throws IllegalArgumentException unless {@code 0 <= minSize <= maxSize} and {@code maxSize >= 1}
      */
     public void resize(int minSize, int maxSize) {
@@ -182,12 +221,12 @@ public final class Database implements AutoCloseable {
         core.resume();
     }
 
-    /** The providers selected at open. */
+    /** {@return the providers selected at open} */
     public Providers providers() {
         return core.providers();
     }
 
-    /** The configuration this database was opened with. */
+    /** {@return the configuration this database was opened with} */
     public DbConfig config() {
         return core.config();
     }

@@ -21,6 +21,8 @@ public final class Db {
     /**
      * Opens the process-wide database.
      *
+     * @param config the configuration, validated here
+     * @return the process-wide database, also returned by {@link #get()}
      * @throws IllegalStateException when it is already initialized (call {@link #close()} first)
      */
     public static Database init(DbConfig config) {
@@ -33,7 +35,7 @@ public final class Db {
         return opened;
     }
 
-    /** Whether {@link #init(DbConfig)} was called and {@link #close()} was not. */
+    /** {@return whether {@link #init(DbConfig)} was called and {@link #close()} was not} */
     public static boolean isInitialized() {
         return INSTANCE.get() != null;
     }
@@ -41,6 +43,7 @@ public final class Db {
     /**
      * The process-wide database.
      *
+     * @return the process-wide database
      * @throws PoolNotInitializedException before {@link #init(DbConfig)}
      */
     public static Database get() {
@@ -52,22 +55,39 @@ public final class Db {
         return db;
     }
 
-    /** A session in autocommit mode; close it to give the connection back. */
+    /** {@return a session in autocommit mode; close it to give the connection back} */
     public static Session session() {
         return get().openSession();
     }
 
-    /** Runs {@code work} in a transaction; see {@link Database#inTransaction(TransactionWork)}. */
+    /**
+     * Runs {@code work} in a transaction; see {@link Database#inTransaction(TransactionWork)}.
+     *
+     * @param work the unit of work; it gets a session whose transaction is open
+     * @param <T> the type of the result
+     * @return what {@code work} returned, once the transaction committed
+     */
     public static <T> T inTransaction(TransactionWork<T> work) {
         return get().inTransaction(work);
     }
 
-    /** Runs {@code work} in a transaction with options. */
+    /**
+     * Runs {@code work} in a transaction with options.
+     *
+     * @param options isolation, read-only and retry options
+     * @param work the unit of work; it gets a session whose transaction is open
+     * @param <T> the type of the result
+     * @return what {@code work} returned, once the transaction committed
+     */
     public static <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
         return get().inTransaction(options, work);
     }
 
-    /** Runs {@code work} in a transaction that returns nothing. */
+    /**
+     * Runs {@code work} in a transaction that returns nothing.
+     *
+     * @param work the unit of work; it gets a session whose transaction is open
+     */
     public static void runInTransaction(TransactionAction work) {
         get().runInTransaction(work);
     }

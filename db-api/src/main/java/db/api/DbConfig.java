@@ -118,12 +118,18 @@ public final class DbConfig {
         this.driverProperties = DriverProperties.of(this, this.parameters, passwordFileRead);
     }
 
-    /** A new builder with every default set. */
+    /** {@return a new builder with every default set} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Reads the keys in property form ({@code db.url}, {@code db.pool.max-size} ...); keys outside {@code db.} are ignored. */
+    /**
+     * Reads the keys in property form ({@code db.url}, {@code db.pool.max-size} ...); keys outside {@code
+     * db.} are ignored.
+     *
+     * @param properties the keys in property form, as text
+     * @return the validated configuration
+     */
     public static DbConfig fromProperties(Properties properties) {
         Objects.requireNonNull(properties, "properties");
         Builder b = builder();
@@ -138,12 +144,20 @@ public final class DbConfig {
     /**
      * Reads environment variables ({@code DB_URL}, {@code DB_POOL_MAX_SIZE} ...) of every declared key,
      * then system properties in property form ({@code -Ddb.url=...}) override them.
+     *
+     * @return the validated configuration
      */
     public static DbConfig fromEnvironment() {
         return fromEnvironment(System.getenv(), System.getProperties());
     }
 
-    /** Like {@link #fromEnvironment()} with the given environment and system properties (for tests and tools). */
+    /**
+     * Like {@link #fromEnvironment()} with the given environment and system properties (for tests and tools).
+     *
+     * @param environment the environment variables, as {@link System#getenv()} gives them
+     * @param systemProperties the system properties, as {@link System#getProperties()} gives them
+     * @return the validated configuration
+     */
     public static DbConfig fromEnvironment(Map<String, String> environment, Properties systemProperties) {
         return builderFromEnvironment(environment, systemProperties).build();
     }
@@ -152,6 +166,10 @@ public final class DbConfig {
      * A builder preloaded from the environment and system properties, for applications that add
      * defaults or extensions before building: values set on the builder afterwards win. Only the
      * environment variables of declared keys are read (others, such as {@code DB_TEST_URL}, are no error).
+     *
+     * @param environment the environment variables, as {@link System#getenv()} gives them
+     * @param systemProperties the system properties, as {@link System#getProperties()} gives them
+     * @return a builder holding what the environment and the system properties set
      */
     public static Builder builderFromEnvironment(Map<String, String> environment, Properties systemProperties) {
         Objects.requireNonNull(environment, "environment");
@@ -174,7 +192,12 @@ public final class DbConfig {
         return b;
     }
 
-    /** The environment-variable form of a property-form key: {@code db.pool.max-size} → {@code DB_POOL_MAX_SIZE}. */
+    /**
+     * {@return the environment-variable form of a property-form key: {@code db.pool.max-size} → {@code
+     * DB_POOL_MAX_SIZE}}
+     *
+     * @param key a key in property form, such as {@code db.pool.max-size}
+     */
     public static String envName(String key) {
         return ConfigKey.envName(key);
     }
@@ -183,6 +206,8 @@ public final class DbConfig {
      * The JDBC URL the driver gets: {@code jdbc:postgresql://host:port[,host:port...]/database}. It carries
      * no parameter at all: user, password, every other secret and every driver setting travel in
      * {@link #connectionProperties()}, so no driver log line that prints the URL can show a secret.
+     *
+     * @return the JDBC URL, without user, password or parameters
      */
     public String jdbcUrl() {
         return url.toJdbcUrl();
@@ -192,24 +217,26 @@ public final class DbConfig {
      * The driver properties that go with {@link #jdbcUrl()}, for every provider: user, password and other
      * secrets, the URL's or DSN's parameters translated to pgjdbc's names, connect and login timeouts,
      * {@code ApplicationName}, TCP keepalive, {@code statement_timeout} through {@code options}. Never log it.
+     *
+     * @return the driver properties, an unmodifiable map
      */
     public Map<String, String> driverProperties() {
         return driverProperties;
     }
 
-    /** {@link #driverProperties()} as a fresh {@link Properties}, for {@code Driver.connect} and pools. */
+    /** {@return {@link #driverProperties()} as a fresh {@link Properties}, for {@code Driver.connect} and pools} */
     public Properties connectionProperties() {
         Properties p = new Properties();
         p.putAll(driverProperties);
         return p;
     }
 
-    /** Where the pool connects (the first host, port, database, user), for log lines and error messages. */
+    /** {@return where the pool connects (the first host, port, database, user), for log lines and error messages} */
     public DatabaseTarget target() {
         return targets().get(0);
     }
 
-    /** Every host of a multi-host URL or DSN, in the order written, with the database and user. */
+    /** {@return every host of a multi-host URL or DSN, in the order written, with the database and user} */
     public List<DatabaseTarget> targets() {
         List<DatabaseTarget> targets = new ArrayList<>();
         for (ConnectionUrl.HostPort hp : url.hosts()) {
@@ -218,62 +245,62 @@ public final class DbConfig {
         return List.copyOf(targets);
     }
 
-    /** The role name, if set (in {@code db.user} or in the URL). */
+    /** {@return the role name, if set (in {@code db.user} or in the URL)} */
     public Optional<String> user() {
         return Optional.ofNullable(user);
     }
 
-    /** The password, if set (in {@code db.password} or in the URL). Never logged. */
+    /** {@return the password, if set (in {@code db.password} or in the URL)} Never logged. */
     public Optional<String> password() {
         return Optional.ofNullable(password);
     }
 
-    /** {@code db.pool.min-size}, default 2. */
+    /** {@return {@code db.pool.min-size}, default 2} */
     public int minSize() {
         return get(DbKeys.POOL_MIN_SIZE).orElseThrow();
     }
 
-    /** {@code db.pool.max-size}, default 10. */
+    /** {@return {@code db.pool.max-size}, default 10} */
     public int maxSize() {
         return get(DbKeys.POOL_MAX_SIZE).orElseThrow();
     }
 
-    /** {@code db.pool.checkout-timeout}, default 30s, never zero. */
+    /** {@return {@code db.pool.checkout-timeout}, default 30s, never zero} */
     public Duration checkoutTimeout() {
         return get(DbKeys.POOL_CHECKOUT_TIMEOUT).orElseThrow();
     }
 
-    /** {@code db.pool.idle-timeout}, default 10m; zero keeps idle connections. */
+    /** {@return {@code db.pool.idle-timeout}, default 10m; zero keeps idle connections} */
     public Duration idleTimeout() {
         return get(DbKeys.POOL_IDLE_TIMEOUT).orElseThrow();
     }
 
-    /** {@code db.pool.max-lifetime}, default 30m; zero keeps connections forever. */
+    /** {@return {@code db.pool.max-lifetime}, default 30m; zero keeps connections forever} */
     public Duration maxLifetime() {
         return get(DbKeys.POOL_MAX_LIFETIME).orElseThrow();
     }
 
-    /** {@code db.pool.leak-threshold}, default zero (off). */
+    /** {@return {@code db.pool.leak-threshold}, default zero (off)} */
     public Duration leakThreshold() {
         return get(DbKeys.POOL_LEAK_THRESHOLD).orElseThrow();
     }
 
-    /** {@code db.pool.name}, default {@code switchboard}. */
+    /** {@return {@code db.pool.name}, default {@code switchboard}} */
     public String poolName() {
         return get(DbKeys.POOL_NAME).orElseThrow();
     }
 
-    /** {@code db.pool.fail-fast}, default true. */
+    /** {@return {@code db.pool.fail-fast}, default true} */
     public boolean failFast() {
         return get(DbKeys.POOL_FAIL_FAST).orElseThrow();
     }
 
-    /** {@code db.connect-timeout}, default 10s. */
+    /** {@return {@code db.connect-timeout}, default 10s} */
     public Duration connectTimeout() {
         return get(DbKeys.CONNECT_TIMEOUT).orElseThrow();
     }
 
-    /** {@code db.statement-timeout}, if set (and not zero). */
+    /** {@return {@code db.statement-timeout}, if set (and not zero)} */
     public Optional<Duration> statementTimeout() {
         return get(DbKeys.STATEMENT_TIMEOUT).filter(d -> !d.isZero());
     }
@@ -281,12 +308,14 @@ public final class DbConfig {
     /**
      * The {@code application_name} sent to the server: the URL's {@code application_name}, else
      * {@code db.application-name}, else the URL's {@code fallback_application_name}, else {@code switchboard}.
+     *
+     * @return the application name the server sees
      */
     public String applicationName() {
         return applicationName;
     }
 
-    /** {@code db.session-provider}, if set. */
+    /** {@return {@code db.session-provider}, if set} */
     public Optional<String> sessionProvider() {
         return get(DbKeys.SESSION_PROVIDER);
     }
@@ -294,6 +323,9 @@ public final class DbConfig {
     /**
      * The value of a key, typed: as set (checked at build when the key was declared then), else its default.
      *
+     * @param key the key, with its type and default
+     * @param <T> the type of the value
+     * @return the value, else the key's default; empty when neither is there
      * @throws ConfigException when the key was not declared at build and its value is invalid
      */
     public <T> Optional<T> get(ConfigKey<T> key) {
@@ -323,6 +355,9 @@ public final class DbConfig {
     /**
      * Any key in property form as text: the value set on the builder, in properties or as a system
      * property, else the environment variable of the same name ({@link #envName(String)}).
+     *
+     * @param key a key in property form, such as {@code db.pool.max-size}
+     * @return the text set for the key, or empty
      */
     public Optional<String> property(String key) {
         String value = values.get(key);
@@ -335,6 +370,9 @@ public final class DbConfig {
     /**
      * A boolean key: {@code true}/{@code false} in any case, else the default.
      *
+     * @param key a key in property form
+     * @param defaultValue what an unset key means
+     * @return the key's value, or {@code defaultValue} when it is not set
      * @throws ConfigException when set to something else
      */
     public boolean booleanProperty(String key, boolean defaultValue) {
@@ -344,13 +382,16 @@ public final class DbConfig {
     /**
      * A duration key (ISO-8601 or 30s/500ms/10m), else the default.
      *
+     * @param key a key in property form
+     * @param defaultValue what an unset key means
+     * @return the key's value, or {@code defaultValue} when it is not set
      * @throws ConfigException when set to something unparsable or negative
      */
     public Duration durationProperty(String key, Duration defaultValue) {
         return get(ConfigKey.duration(key, defaultValue)).orElse(defaultValue);
     }
 
-    /** The keys known when this config was built: {@link DbKeys}, then those of the modules found. */
+    /** {@return the keys known when this config was built: {@link DbKeys}, then those of the modules found} */
     public List<ConfigKey<?>> declaredKeys() {
         return List.copyOf(keys.values());
     }
@@ -358,12 +399,16 @@ public final class DbConfig {
     /**
      * An object handed over in code for a provider, for example the application's {@code OpenTelemetry}
      * instance for the tracing module. Looked up by the exact class it was registered under.
+     *
+     * @param type the class the object was registered under
+     * @param <T> the type of the value
+     * @return the object, or empty when none was registered under {@code type}
      */
     public <T> Optional<T> extension(Class<T> type) {
         return Optional.ofNullable(type.cast(extensions.get(type)));
     }
 
-    /** A builder for another config starting from this one. */
+    /** {@return a builder for another config starting from this one} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.values.putAll(values);
@@ -425,77 +470,152 @@ public final class DbConfig {
         private Builder() {
         }
 
-        /** {@code db.url}: JDBC URL, libpq URI or libpq key/value DSN. */
+        /**
+         * Sets {@code db.url}: JDBC URL, libpq URI or libpq key/value DSN.
+         *
+         * @param url the URL or DSN; it may carry user and password, which are never logged
+         * @return this builder
+         */
         public Builder url(String url) {
             return property(URL, url);
         }
 
-        /** {@code db.user}. */
+        /**
+         * Sets {@code db.user}.
+         *
+         * @param user the role to log in as
+         * @return this builder
+         */
         public Builder user(String user) {
             return property(USER, user);
         }
 
-        /** {@code db.password}. */
+        /**
+         * Sets {@code db.password}.
+         *
+         * @param password the password; never logged
+         * @return this builder
+         */
         public Builder password(String password) {
             return property(PASSWORD, password);
         }
 
-        /** {@code db.pool.min-size}. */
+        /**
+         * Sets {@code db.pool.min-size}.
+         *
+         * @param minSize connections kept open even when idle
+         * @return this builder
+         */
         public Builder minSize(int minSize) {
             return property(POOL_MIN_SIZE, Integer.toString(minSize));
         }
 
-        /** {@code db.pool.max-size}. */
+        /**
+         * Sets {@code db.pool.max-size}.
+         *
+         * @param maxSize the most connections the pool opens
+         * @return this builder
+         */
         public Builder maxSize(int maxSize) {
             return property(POOL_MAX_SIZE, Integer.toString(maxSize));
         }
 
-        /** {@code db.pool.checkout-timeout}. */
+        /**
+         * Sets {@code db.pool.checkout-timeout}.
+         *
+         * @param timeout how long a checkout waits for a free connection; not zero
+         * @return this builder
+         */
         public Builder checkoutTimeout(Duration timeout) {
             return duration(POOL_CHECKOUT_TIMEOUT, timeout);
         }
 
-        /** {@code db.pool.idle-timeout}. */
+        /**
+         * Sets {@code db.pool.idle-timeout}.
+         *
+         * @param timeout how long a connection above the minimum may stay idle; zero keeps it
+         * @return this builder
+         */
         public Builder idleTimeout(Duration timeout) {
             return duration(POOL_IDLE_TIMEOUT, timeout);
         }
 
-        /** {@code db.pool.max-lifetime}. */
+        /**
+         * Sets {@code db.pool.max-lifetime}.
+         *
+         * @param lifetime how long a connection may live before it is replaced; zero keeps it forever
+         * @return this builder
+         */
         public Builder maxLifetime(Duration lifetime) {
             return duration(POOL_MAX_LIFETIME, lifetime);
         }
 
-        /** {@code db.pool.leak-threshold}; zero turns leak reports off. */
+        /**
+         * Sets {@code db.pool.leak-threshold}; zero turns leak reports off.
+         *
+         * @param threshold how long a session may stay open before it is reported as leaked
+         * @return this builder
+         */
         public Builder leakThreshold(Duration threshold) {
             return duration(POOL_LEAK_THRESHOLD, threshold);
         }
 
-        /** {@code db.pool.name}. */
+        /**
+         * Sets {@code db.pool.name}.
+         *
+         * @param name the pool's name, in logs, metrics and JMX
+         * @return this builder
+         */
         public Builder poolName(String name) {
             return property(POOL_NAME, name);
         }
 
-        /** {@code db.pool.fail-fast}. */
+        /**
+         * Sets {@code db.pool.fail-fast}.
+         *
+         * @param failFast whether {@link Database#open(DbConfig)} fails when the database does not answer
+         * @return this builder
+         */
         public Builder failFast(boolean failFast) {
             return property(POOL_FAIL_FAST, Boolean.toString(failFast));
         }
 
-        /** {@code db.connect-timeout}. */
+        /**
+         * Sets {@code db.connect-timeout}.
+         *
+         * @param timeout how long one connection attempt may take
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             return duration(CONNECT_TIMEOUT, timeout);
         }
 
-        /** {@code db.statement-timeout}; {@code null} for none. */
+        /**
+         * Sets {@code db.statement-timeout}; {@code null} for none.
+         *
+         * @param timeout the server-side {@code statement_timeout}; {@code null} for none
+         * @return this builder
+         */
         public Builder statementTimeout(Duration timeout) {
             return duration(STATEMENT_TIMEOUT, timeout);
         }
 
-        /** {@code db.application-name}. */
+        /**
+         * Sets {@code db.application-name}.
+         *
+         * @param name the {@code application_name} the server shows
+         * @return the application name the server sees
+         */
         public Builder applicationName(String name) {
             return property(APPLICATION_NAME, name);
         }
 
-        /** {@code db.session-provider}. */
+        /**
+         * Sets {@code db.session-provider}.
+         *
+         * @param name the {@code name()} of the session provider to use
+         * @return this builder
+         */
         public Builder sessionProvider(String name) {
             return property(SESSION_PROVIDER, name);
         }
@@ -504,6 +624,10 @@ public final class DbConfig {
          * Any key in property form ({@code db.pool.max-size}, {@code db.errors.include-detail}), as text;
          * {@code null} removes it. Keys under {@code db.} must be declared ({@link DbKeys}, a module's
          * {@link db.api.spi.ConfigKeySource}, or {@link #declare(ConfigKey[])}).
+         *
+         * @param key a key in property form, such as {@code db.pool.max-size}
+         * @param value the value as text; {@code null} removes the key
+         * @return the text set for the key, or empty
          */
         public Builder property(String key, String value) {
             Objects.requireNonNull(key, "key");
@@ -518,12 +642,22 @@ public final class DbConfig {
         /**
          * Asks {@code supplier} for the password of every new physical connection instead of using
          * {@code db.password} (rotated passwords, short-lived tokens). The value is never logged.
+         *
+         * @param supplier asked for the password of each new physical connection
+         * @return this builder
          */
         public Builder passwordSupplier(db.api.spi.PasswordSupplier supplier) {
             return extension(db.api.spi.PasswordSupplier.class, supplier);
         }
 
-        /** Sets a declared key from a typed value ({@code null} removes it). */
+        /**
+         * Sets a declared key from a typed value ({@code null} removes it).
+         *
+         * @param key a declared key
+         * @param value the value; {@code null} removes the key
+         * @param <T> the type of the value
+         * @return this builder
+         */
         public <T> Builder set(ConfigKey<T> key, T value) {
             Objects.requireNonNull(key, "key");
             if (!declared.contains(key) && !DbKeys.all().contains(key)) {
@@ -533,7 +667,12 @@ public final class DbConfig {
             return property(key.name(), text);
         }
 
-        /** Declares keys the application itself reads (a provider module uses {@link db.api.spi.ConfigKeySource}). */
+        /**
+         * Declares keys the application itself reads (a provider module uses {@link db.api.spi.ConfigKeySource}).
+         *
+         * @param keys the keys to declare
+         * @return this builder
+         */
         public Builder declare(ConfigKey<?>... keys) {
             for (ConfigKey<?> key : keys) {
                 declared.add(Objects.requireNonNull(key, "key"));
@@ -544,13 +683,23 @@ public final class DbConfig {
         /**
          * Also knows the keys declared by the modules of {@code layer} (and its parents), for providers that
          * {@link Database#open(DbConfig, ModuleLayer)} will find there rather than in the boot layer.
+         *
+         * @param layer the layer whose modules' {@link db.api.spi.ConfigKeySource}s are read
+         * @return this builder
          */
         public Builder declareFrom(ModuleLayer layer) {
             layers.add(Objects.requireNonNull(layer, "layer"));
             return this;
         }
 
-        /** Hands an object to providers, looked up with {@link DbConfig#extension(Class)}. */
+        /**
+         * Hands an object to providers, looked up with {@link DbConfig#extension(Class)}.
+         *
+         * @param type the class the object was registered under
+         * @param value the object, an instance of {@code type}
+         * @param <T> the type of the value
+         * @return the object, or empty when none was registered under {@code type}
+         */
         public <T> Builder extension(Class<T> type, T value) {
             Objects.requireNonNull(type, "type");
             if (value == null) {
@@ -565,7 +714,11 @@ public final class DbConfig {
             return property(key, value == null ? null : value.toString());
         }
 
-        /** Validates and builds; throws {@link ConfigException} listing every problem. */
+        /**
+         * Validates and builds; throws {@link ConfigException} listing every problem.
+         *
+         * @return the validated configuration
+         */
         public DbConfig build() {
             List<String> problems = new ArrayList<>();
             Map<String, ConfigKey<?>> keys = ConfigRegistry.keys(declared, layers, problems);

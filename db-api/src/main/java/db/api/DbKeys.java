@@ -134,7 +134,7 @@ public final class DbKeys {
         return key;
     }
 
-    /** Every key of {@code db.api}, in declaration order. */
+    /** {@return every key of {@code db.api}, in declaration order} */
     public static List<ConfigKey<?>> all() {
         return Collections.unmodifiableList(ALL);
     }

@@ -22,12 +22,16 @@ public record ErrorDetails(String sqlState, String schema, String table, String 
     /** Details carrying nothing at all. */
     public static final ErrorDetails NONE = new ErrorDetails(null, null, null, null, null, null);
 
-    /** Details carrying only a SQLSTATE. */
+    /**
+     * {@return details carrying only a SQLSTATE}
+     *
+     * @param sqlState the five-character SQLSTATE, or {@code null} when the failure had none
+     */
     public static ErrorDetails ofSqlState(String sqlState) {
         return new ErrorDetails(sqlState, null, null, null, null, null);
     }
 
-    /** The DETAIL text when the application opted in to it. */
+    /** {@return the DETAIL text when the application opted in to it} */
     public Optional<String> detailText() {
         return Optional.ofNullable(detail);
     }

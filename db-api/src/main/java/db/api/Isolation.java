@@ -19,7 +19,7 @@ public enum Isolation {
         this.jdbcLevel = jdbcLevel;
     }
 
-    /** The {@link Connection} constant, or -1 for {@link #DEFAULT}. */
+    /** {@return the {@link Connection} constant, or -1 for {@link #DEFAULT}} */
     public int jdbcLevel() {
         return jdbcLevel;
     }

@@ -8,43 +8,48 @@ package db.api;
  */
 public interface PoolMXBean {
 
-    /** Physical connections open now. */
+    /** {@return physical connections open now} */
     int getTotalConnections();
 
-    /** Idle connections. */
+    /** {@return idle connections} */
     int getIdleConnections();
 
-    /** Connections lent out. */
+    /** {@return connections lent out} */
     int getActiveConnections();
 
-    /** Callers waiting for a connection now. */
+    /** {@return callers waiting for a connection now} */
     int getThreadsAwaitingConnection();
 
-    /** The current maximum size. */
+    /** {@return the current maximum size} */
     int getMaximumPoolSize();
 
-    /** The current minimum size. */
+    /** {@return the current minimum size} */
     int getMinimumPoolSize();
 
-    /** Checkouts that timed out, since start. */
+    /** {@return checkouts that timed out, since start} */
     long getTimeouts();
 
-    /** Checkouts refused by {@code db.pool.max-waiting}, since start. */
+    /** {@return checkouts refused by {@code db.pool.max-waiting}, since start} */
     long getRejected();
 
-    /** Physical connection attempts, since start. */
+    /** {@return physical connection attempts, since start} */
     long getConnectAttempts();
 
-    /** Failed physical connection attempts, since start. */
+    /** {@return failed physical connection attempts, since start} */
     long getConnectFailures();
 
-    /** The current reconnect back-off in milliseconds; 0 while the database answers. */
+    /** {@return the current reconnect back-off in milliseconds; 0 while the database answers} */
     long getReconnectBackoffMillis();
 
-    /** Whether checkouts are held by {@link #suspendPool()}. */
+    /** {@return whether checkouts are held by {@link #suspendPool()}} */
     boolean isPaused();
 
-    /** {@link Database#resize(int, int)}. */
+    /**
+     * {@link Database#resize(int, int)}.
+     *
+     * @param minSize the new minimum number of connections kept open
+     * @param maxSize the new maximum number of connections
+     */
     void resize(int minSize, int maxSize);
 
     /** {@link Database#evictAll()}. */

@@ -27,25 +27,36 @@ public record PoolStatus(Role role, String server, PoolStats stats, boolean inRo
         /** Read-only work only. */
         REPLICA;
 
-        /** {@code primary} or {@code replica}, as in logs and the {@code switchboard.pool.role} metric attribute. */
+        /** {@return {@code primary} or {@code replica}, as in logs and the {@code switchboard.pool.role} metric attribute} */
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 
-    /** Validates the parts. */
+    /**
+     * Validates the parts.
+     *
+     * @param role {@link Role#PRIMARY} or {@link Role#REPLICA}
+     * @param server {@code host:port} the pool connects to: for a multi-host primary URL the host of its
+     *     newest connection (after a failover, the new primary), or every host listed, comma-separated,
+     *     before it has one
+     * @param stats the pool's statistics
+     * @param inRotation whether read-only work is sent there now (always true for the primary)
+     * @param lag the standby's replay lag at the last probe, or {@code null} when unknown or not a standby
+     * @param reason why a standby is out of rotation, or {@code null}
+     */
     public PoolStatus {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(stats, "stats");
     }
 
-    /** The standby's replay lag at the last probe. */
+    /** {@return the standby's replay lag at the last probe} */
     public Optional<Duration> replayLag() {
         return Optional.ofNullable(lag);
     }
 
-    /** Why a standby is out of rotation. */
+    /** {@return why a standby is out of rotation} */
     public Optional<String> outOfRotationReason() {
         return Optional.ofNullable(reason);
     }

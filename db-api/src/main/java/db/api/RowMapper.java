@@ -11,6 +11,12 @@ import java.sql.SQLException;
 @FunctionalInterface
 public interface RowMapper<T> {
 
-    /** Maps the current row. */
+    /**
+     * Maps the current row.
+     *
+     * @param row the result set, positioned on the row to map; do not move it
+     * @return the value made of the row; may be {@code null}
+     * @throws java.sql.SQLException when reading a column fails; the session maps it
+     */
     T map(ResultSet row) throws SQLException;
 }

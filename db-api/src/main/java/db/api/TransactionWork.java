@@ -9,6 +9,12 @@ package db.api;
 @FunctionalInterface
 public interface TransactionWork<T> {
 
-    /** Runs the work on a session whose transaction is open. */
+    /**
+     * Runs the work on a session whose transaction is open.
+     *
+     * @param session the session of the open transaction; valid until {@code run} returns
+     * @return the result handed back to the caller of {@code inTransaction}
+     * @throws java.lang.Exception anything: the transaction rolls back and the exception is rethrown mapped
+     */
     T run(Session session) throws Exception;
 }

@@ -1,22 +1,40 @@
 package db.api;
 
 /**
- * A failure that may not happen again: running the whole unit of work again in a new transaction may succeed. {@link #isRetryable()} is {@code true}.
+ * A failure that may not happen again: running the whole unit of work again in a new transaction may
+ * succeed. {@link #isRetryable()} is {@code true}.
  */
 public class TransientDataAccessException extends DataAccessException {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a message and no cause. */
+    /**
+     * An exception with a message and no cause.
+     *
+     * @param message what went wrong, in words for the log (never a password or row values)
+     */
     public TransientDataAccessException(String message) {
         super(message);
     }
 
-    /** An exception with a message and a cause. */
+    /**
+     * An exception with a message and a cause.
+     *
+     * @param message what went wrong, in words for the log (never a password or row values)
+     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be
+     *     {@code null}
+     */
     public TransientDataAccessException(String message, Throwable cause) {
         super(message, cause);
     }
 
-    /** An exception with a message, a cause and what the server said. */
+    /**
+     * An exception with a message, a cause and what the server said.
+     *
+     * @param message what went wrong, in words for the log (never a password or row values)
+     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be
+     *     {@code null}
+     * @param details what the server reported (SQLSTATE, constraint, table, ...); {@code null} means none
+     */
     public TransientDataAccessException(String message, Throwable cause, ErrorDetails details) {
         super(message, cause, details);
     }

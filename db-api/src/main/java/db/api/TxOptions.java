@@ -40,37 +40,41 @@ public final class TxOptions {
         this.retryOn = b.retryOn;
     }
 
-    /** A builder starting from {@link #DEFAULTS}. */
+    /** {@return a builder starting from {@link #DEFAULTS}} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** SERIALIZABLE with up to {@code maxAttempts} attempts on serialization failures and deadlocks. */
+    /**
+     * {@return SERIALIZABLE with up to {@code maxAttempts} attempts on serialization failures and deadlocks}
+     *
+     * @param maxAttempts how many times the work may run, at least 1
+     */
     public static TxOptions serializable(int maxAttempts) {
         return builder().isolation(Isolation.SERIALIZABLE).maxAttempts(maxAttempts).build();
     }
 
-    /** The isolation level. */
+    /** {@return the isolation level} */
     public Isolation isolation() {
         return isolation;
     }
 
-    /** Whether the transaction is read-only. */
+    /** {@return whether the transaction is read-only} */
     public boolean readOnly() {
         return readOnly;
     }
 
-    /** How many times the unit of work may run, at least 1. */
+    /** {@return how many times the unit of work may run, at least 1} */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** The backoff before the first retry; it doubles up to {@link #maxBackoff()}. */
+    /** {@return the backoff before the first retry; it doubles up to {@link #maxBackoff()}} */
     public Duration initialBackoff() {
         return initialBackoff;
     }
 
-    /** The longest backoff between two attempts. */
+    /** {@return the longest backoff between two attempts} */
     public Duration maxBackoff() {
         return maxBackoff;
     }
@@ -78,6 +82,9 @@ public final class TxOptions {
     /**
      * Whether a failure may be retried under these options. Never for a
      * {@link TransactionOutcomeUnknownException}.
+     *
+     * @param failure the mapped exception the last attempt threw
+     * @return whether another attempt may run
      */
     public boolean shouldRetry(DataAccessException failure) {
         if (failure instanceof TransactionOutcomeUnknownException) {
@@ -90,6 +97,10 @@ public final class TxOptions {
      * The backoff before attempt {@code attempt + 1} (attempt counts from 1): a random duration
      * between zero and {@code min(maxBackoff, initialBackoff * 2^(attempt-1))} ("full jitter",
      * so that contending transactions spread out instead of colliding again).
+     *
+     * @param attempt the attempt that just failed, counting from 1
+     * @param random a random number in {@code [0, 1)}
+     * @return how long to wait before the next attempt
      */
     public Duration backoff(int attempt, double random) {
         if (random < 0 || random >= 1) {
@@ -102,7 +113,7 @@ public final class TxOptions {
         return Duration.ofNanos((long) (ceiling * random));
     }
 
-    /** A builder starting from these options. */
+    /** {@return a builder starting from these options} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.isolation = isolation;
@@ -132,19 +143,34 @@ public final class TxOptions {
         private Builder() {
         }
 
-        /** The isolation level; default {@link Isolation#DEFAULT}. */
+        /**
+         * Sets the isolation level; default {@link Isolation#DEFAULT}.
+         *
+         * @param isolation the isolation level
+         * @return this builder
+         */
         public Builder isolation(Isolation isolation) {
             this.isolation = Objects.requireNonNull(isolation, "isolation");
             return this;
         }
 
-        /** Whether the transaction is read-only; default false. */
+        /**
+         * Sets whether the transaction is read-only; default false.
+         *
+         * @param readOnly whether the transaction is read-only
+         * @return this builder
+         */
         public Builder readOnly(boolean readOnly) {
             this.readOnly = readOnly;
             return this;
         }
 
-        /** How many times the work may run; default 1 (no retry). */
+        /**
+         * Sets how many times the work may run; default 1 (no retry).
+         *
+         * @param maxAttempts how many times the work may run, at least 1
+         * @return this builder
+         */
         public Builder maxAttempts(int maxAttempts) {
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
@@ -153,7 +179,13 @@ public final class TxOptions {
             return this;
         }
 
-        /** The first backoff and the cap; defaults 10ms and 1s. */
+        /**
+         * Sets the first backoff and the cap; defaults 10ms and 1s.
+         *
+         * @param initial the backoff before the first retry
+         * @param max the longest backoff between two attempts
+         * @return how long to wait before the next attempt
+         */
         public Builder backoff(Duration initial, Duration max) {
             Objects.requireNonNull(initial, "initial");
             Objects.requireNonNull(max, "max");
@@ -165,7 +197,12 @@ public final class TxOptions {
             return this;
         }
 
-        /** Also retries failures of these types, besides serialization failures and deadlocks. */
+        /**
+         * Also retries failures of these types, besides serialization failures and deadlocks.
+         *
+         * @param types further exception types to retry
+         * @return this builder
+         */
         @SafeVarargs
         public final Builder alsoRetryOn(Class<? extends DataAccessException>... types) {
             // copied element by element: handing the generic array itself on is what could pollute the heap
@@ -180,13 +217,18 @@ public final class TxOptions {
             return this;
         }
 
-        /** Replaces the retry predicate altogether (for example {@link DataAccessException#isRetryable()}). */
+        /**
+         * Replaces the retry predicate altogether (for example {@link DataAccessException#isRetryable()}).
+         *
+         * @param predicate decides, for each failure, whether it may be retried
+         * @return this builder
+         */
         public Builder retryOn(Predicate<DataAccessException> predicate) {
             this.retryOn = Objects.requireNonNull(predicate, "predicate");
             return this;
         }
 
-        /** The options. */
+        /** {@return the options} */
         public TxOptions build() {
             return new TxOptions(this);
         }

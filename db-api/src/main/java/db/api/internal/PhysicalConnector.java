@@ -26,7 +26,8 @@ import javax.sql.DataSource;
  * driver properties from the configuration, the password asked anew per connection, the baseline set
  * up ({@code db.pool.init-sql}, then the {@link ConnectionInitializer}s), creation reported, the host
  * each connection is on noted ({@link ConnectionServers}), attempts counted, and a back-off while the
- * database is unreachable so that N waiting callers cause one connect attempt per back-off step, not N. Thread-safe; nothing here is held while connecting.
+ * database is unreachable so that N waiting callers cause one connect attempt per back-off step, not N.
+ * Thread-safe; nothing here is held while connecting.
  */
 public final class PhysicalConnector extends ConfiguredDataSource {
     /** The configuration key of the SQL run on every new physical connection. */

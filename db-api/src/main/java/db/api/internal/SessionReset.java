@@ -17,7 +17,8 @@ import java.util.Optional;
  * <p>The reset is the precise subset of what {@code DISCARD ALL} does, in one round trip. Not
  * {@code DISCARD ALL} itself: it cannot share a round trip with other statements (it refuses to run
  * inside the implicit transaction of a multi-statement query). After a reset of parameters or roles, the
- * connection's baseline (the pool's init SQL and connection initializers) is applied again. pgjdbc notices {@code DEALLOCATE ALL} in the command
+ * connection's baseline (the pool's init SQL and connection initializers) is applied again. pgjdbc notices
+ * {@code DEALLOCATE ALL} in the command
  * status and drops its server-prepared statement cache, so its later statements are prepared again.
  *
  * <p>Thread-safe: besides its policy it holds only a bounded cache of what each SQL text changes, because

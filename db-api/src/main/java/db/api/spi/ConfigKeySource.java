@@ -22,6 +22,6 @@ import java.util.List;
  */
 public interface ConfigKeySource {
 
-    /** The keys this module reads. */
+    /** {@return the keys this module reads} */
     List<ConfigKey<?>> configKeys();
 }

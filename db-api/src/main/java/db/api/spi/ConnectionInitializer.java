@@ -16,6 +16,11 @@ import java.sql.SQLException;
 @FunctionalInterface
 public interface ConnectionInitializer {
 
-    /** Sets up {@code connection} (the driver's, not a session's). */
+    /**
+     * Sets up {@code connection} (the driver's, not a session's).
+     *
+     * @param connection a new physical connection, before any session uses it
+     * @throws java.sql.SQLException when the setup fails; the connection is then closed and the attempt fails
+     */
     void initialize(Connection connection) throws SQLException;
 }

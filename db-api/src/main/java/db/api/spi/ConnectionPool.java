@@ -17,7 +17,7 @@ import java.time.Duration;
  */
 public interface ConnectionPool extends AutoCloseable {
 
-    /** The pool's name, unique in the JVM. */
+    /** {@return the pool's name, unique in the JVM} */
     String name();
 
     /**
@@ -26,6 +26,8 @@ public interface ConnectionPool extends AutoCloseable {
      * inside the pool. A pool may overrun it by at most one validation round trip. Closing the
      * returned connection gives it back; the core restores the session state before that.
      *
+     * @param deadlineNanos when to give up, a {@link System#nanoTime()} value
+     * @return a connection lent to the caller until it is closed or {@linkplain #discard discarded}
      * @throws db.api.PoolExhaustedException when none became free in time; the message names the
      *                                       pool, its max size, the busy count and the wait
      * @throws db.api.ConnectionException    when no connection could be made in time; the message names
@@ -35,18 +37,26 @@ public interface ConnectionPool extends AutoCloseable {
      */
     Connection borrow(long deadlineNanos) throws SQLException;
 
-    /** Lends a connection, waiting at most {@link #checkoutTimeout()} (tools and tests; the core uses {@link #borrow(long)}). */
+    /**
+     * Lends a connection, waiting at most {@link #checkoutTimeout()} (tools and tests; the core uses {@link
+     * #borrow(long)}).
+     *
+     * @return a connection lent to the caller until it is closed or {@linkplain #discard discarded}
+     * @throws java.sql.SQLException when no connection could be had in time, or making one failed
+     */
     default Connection borrow() throws SQLException {
         return borrow(System.nanoTime() + checkoutTimeout().toNanos());
     }
 
-    /** The configured checkout timeout ({@code db.pool.checkout-timeout}). */
+    /** {@return the configured checkout timeout ({@code db.pool.checkout-timeout})} */
     Duration checkoutTimeout();
 
     /**
      * Gives back a connection lent by {@link #borrow(long)} that must not be reused (it saw a fatal
      * error, or resetting its session state failed): the pool closes the physical connection instead
      * of pooling it and frees its slot. Never throws; a connection already given back is ignored.
+     *
+     * @param lent a connection this pool lent
      */
     void discard(Connection lent);
 
@@ -55,6 +65,8 @@ public interface ConnectionPool extends AutoCloseable {
      * at once; shrinking closes idle connections above the new maximum now and lent ones as they come
      * back. The core has already resized its gate.
      *
+     * @param minSize the new minimum number of connections kept open
+     * @param maxSize the new maximum number of connections
      * @throws IllegalArgumentException when {@code minSize < 0}, {@code maxSize < 1} or {@code minSize > maxSize}
      */
     void resize(int minSize, int maxSize);
@@ -68,6 +80,8 @@ public interface ConnectionPool extends AutoCloseable {
     /**
      * A snapshot of the pool's counters. Cheap; never blocks on a checkout. {@code pending} counts the
      * threads waiting inside the pool; the core adds its own waiters and counters.
+     *
+     * @return the pool's counters now
      */
     PoolStats stats();
 

@@ -11,10 +11,10 @@ import java.util.Optional;
  */
 public interface ErrorMapper {
 
-    /** A short stable name, shown in the startup log ({@code "postgres"}). */
+    /** {@return a short stable name, shown in the startup log ({@code "postgres"})} */
     String name();
 
-    /** Higher goes first. The core's fallback has {@link Integer#MIN_VALUE}. */
+    /** {@return this one's priority: higher goes first} The core's fallback has {@link Integer#MIN_VALUE}. */
     default int priority() {
         return 0;
     }
@@ -23,6 +23,10 @@ public interface ErrorMapper {
      * Maps {@code exception} (walk its causes and {@link SQLException#getNextException()}), or
      * answers empty when it is not this mapper's to map. The result keeps {@code exception} as its
      * cause and never puts row values into its message unless {@link ErrorContext#includeDetail()}.
+     *
+     * @param exception what the driver threw
+     * @param context what was running and the application's choices (such as including DETAIL)
+     * @return the mapped exception, or empty when another mapper should try
      */
     Optional<DataAccessException> map(SQLException exception, ErrorContext context);
 }

@@ -24,7 +24,11 @@ public final class ExceptionChain {
     private ExceptionChain() {
     }
 
-    /** {@code exception} first, then what it links to, breadth-first, without repeats. */
+    /**
+     * {@return {@code exception} first, then what it links to, breadth-first, without repeats}
+     *
+     * @param exception the head of the chain
+     */
     public static List<Throwable> of(SQLException exception) {
         List<Throwable> chain = new ArrayList<>();
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -32,12 +32,16 @@ import java.util.concurrent.Executor;
 public abstract class ForwardingConnection implements Connection {
     private final Connection delegate;
 
-    /** Forwards to {@code delegate}. */
+    /**
+     * Forwards to {@code delegate}.
+     *
+     * @param delegate the connection every call goes to
+     */
     protected ForwardingConnection(Connection delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 
-    /** The connection calls are forwarded to. */
+    /** {@return the connection calls are forwarded to} */
     protected final Connection delegate() {
         return delegate;
     }

@@ -41,7 +41,11 @@ public final class KeepAliveSocketFactory extends SocketFactory {
         this(new Properties());
     }
 
-    /** pgjdbc calls this one with the connection's properties. */
+    /**
+     * pgjdbc calls this one with the connection's properties.
+     *
+     * @param info the connection's driver properties
+     */
     public KeepAliveSocketFactory(Properties info) {
         this.idleSeconds = positive(info, IDLE_PROPERTY, DEFAULT_IDLE_SECONDS);
         this.intervalSeconds = positive(info, INTERVAL_PROPERTY, DEFAULT_INTERVAL_SECONDS);

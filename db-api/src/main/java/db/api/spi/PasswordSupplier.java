@@ -13,6 +13,6 @@ package db.api.spi;
 @FunctionalInterface
 public interface PasswordSupplier {
 
-    /** The password for the next connection; null for none. */
+    /** {@return the password for the next connection; null for none} */
     String password();
 }

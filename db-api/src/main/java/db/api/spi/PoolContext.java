@@ -10,7 +10,7 @@ import javax.sql.DataSource;
  */
 public interface PoolContext {
 
-    /** The validated configuration. */
+    /** {@return the validated configuration} */
     DbConfig config();
 
     /**
@@ -22,18 +22,28 @@ public interface PoolContext {
      * capped): a call during the back-off fails at once with SQLSTATE 08001 naming the last connect
      * failure, without touching the network. While the pool is paused it fails at once with 08004.
      * Its {@code toString()} never shows a secret. {@code getConnection(user, password)} is not supported.
+     *
+     * @return the source of physical connections
      */
     DataSource connections();
 
     /**
      * A context outside a {@link db.api.Database} (tools, a provider's own tests): the same connection
      * source, reporting to {@code events}, with the initializers of the configuration.
+     *
+     * @param config the configuration
+     * @param events where the pool reports its events
+     * @return a context not tied to any {@link db.api.Database}
      */
     static PoolContext standalone(DbConfig config, PoolEvents events) {
         return PhysicalConnector.standaloneContext(config, events);
     }
 
-    /** {@link #standalone(DbConfig, PoolEvents)} reporting nothing. */
+    /**
+     * {@return {@link #standalone(DbConfig, PoolEvents)} reporting nothing}
+     *
+     * @param config the configuration
+     */
     static PoolContext standalone(DbConfig config) {
         return standalone(config, PoolEvents.NONE);
     }

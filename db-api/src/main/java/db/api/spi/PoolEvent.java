@@ -27,7 +27,14 @@ public record PoolEvent(Kind kind, Duration duration) {
         LEAK
     }
 
-    /** Validates the parts. */
+    /**
+     * Validates the parts.
+     *
+     * @param kind what happened
+     * @param duration how long it took: the wait for {@link Kind#CHECKOUT} and {@link Kind#TIMEOUT}, the
+     *     time the connection was lent for {@link Kind#RELEASE}, the connect time for {@link
+     *     Kind#CONNECTION_CREATED}, the age of the session for {@link Kind#LEAK}
+     */
     public PoolEvent {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(duration, "duration");

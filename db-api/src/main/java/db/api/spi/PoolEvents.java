@@ -16,6 +16,10 @@ public interface PoolEvents {
         }
     };
 
-    /** A physical connection was opened; {@code took} is how long the connect took. */
+    /**
+     * A physical connection was opened; {@code took} is how long the connect took.
+     *
+     * @param took how long the connect took
+     */
     void connectionCreated(Duration took);
 }

@@ -29,6 +29,7 @@ public final class PoolFailures {
      *
      * @param config  the configuration the pool was started with
      * @param failure what the connect attempt threw (wrapped or not)
+     * @return the exception to throw from the start
      */
     public static DataAccessException cannotConnectAtStart(DbConfig config, Throwable failure) {
         Throwable driverFailure = driverCause(failure);
@@ -47,6 +48,7 @@ public final class PoolFailures {
      * @param busy            connections lent out
      * @param waiting         callers waiting besides this one
      * @param cause           the pool library's own exception, or null
+     * @return the exception to throw from the checkout
      */
     public static PoolExhaustedException exhausted(String pool, long waitedMs, Duration checkoutTimeout, int max,
                                                    int busy, int waiting, Throwable cause) {
@@ -60,6 +62,13 @@ public final class PoolFailures {
      * not, in time. Saying that the database is slow or unreachable is what helps, not "exhausted".
      *
      * @param lastConnectFailure the pool's last failed connect attempt, or null when none failed
+     * @param pool the pool's name
+     * @param target where the pool connects
+     * @param waitedMs how long the caller waited
+     * @param busy connections lent out
+     * @param max the pool's maximum size
+     * @param cause the pool library's own exception, or null
+     * @return the exception to throw from the checkout
      */
     public static ConnectionException noConnectionInTime(String pool, DatabaseTarget target, long waitedMs, int busy,
                                                          int max, Throwable lastConnectFailure, Throwable cause) {
@@ -77,6 +86,8 @@ public final class PoolFailures {
      * a {@link ConnectionException}.
      *
      * @param failure what the pool library threw, with the driver's exception somewhere in its causes
+     * @param pool the pool's name
+     * @param target where the pool connects
      * @return the exception to throw: either a {@link ConnectionException} or a {@link SQLException}
      */
     public static Exception cannotConnect(String pool, DatabaseTarget target, Throwable failure) {
@@ -97,6 +108,9 @@ public final class PoolFailures {
     /**
      * The driver's own exception inside a pool library's wrappers, else the first {@link SQLException}
      * with a SQLSTATE, else {@code t} itself.
+     *
+     * @param t the exception as the pool library threw it
+     * @return the most specific driver exception found, else {@code t}
      */
     public static Throwable driverCause(Throwable t) {
         Throwable withState = null;
@@ -112,13 +126,21 @@ public final class PoolFailures {
         return withState != null ? withState : t;
     }
 
-    /** Whether a driver (pgjdbc) exception is among {@code t}'s causes. */
+    /**
+     * {@return whether a driver (pgjdbc) exception is among {@code t}'s causes}
+     *
+     * @param t the exception as the pool library threw it
+     */
     public static boolean hasDriverCause(Throwable t) {
         Throwable cause = driverCause(t);
         return cause.getClass().getName().startsWith("org.postgresql.") || cause instanceof TlsRejection;
     }
 
-    /** The exception's message, or its class's simple name when it has none. */
+    /**
+     * {@return the exception's message, or its class's simple name when it has none}
+     *
+     * @param t the exception as the pool library threw it
+     */
     public static String reason(Throwable t) {
         String message = t.getMessage();
         return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;

@@ -7,10 +7,10 @@ package db.api.spi;
  */
 public interface QueryInstrumenter {
 
-    /** A short stable name, shown in the startup log ({@code "opentelemetry"}). */
+    /** {@return a short stable name, shown in the startup log ({@code "opentelemetry"})} */
     String name();
 
-    /** Higher goes first. */
+    /** {@return this one's priority: higher goes first} */
     default int priority() {
         return 0;
     }
@@ -18,6 +18,9 @@ public interface QueryInstrumenter {
     /**
      * Binds this instrumenter to one opened database. Called once per
      * {@link db.api.Database#open(db.api.DbConfig)}; the result is closed with the database.
+     *
+     * @param context the opened database's configuration and identity
+     * @return the instrumentation for that database; closed with it
      */
     Instrumentation open(InstrumentationContext context);
 }

@@ -15,27 +15,37 @@ import java.sql.SQLException;
  */
 public record QueryOutcome(long rows, SQLException error, DataAccessException mapped, boolean callerGetsMapped) {
 
-    /** An outcome whose caller receives {@code mapped} when there is one. */
+    /**
+     * An outcome whose caller receives {@code mapped} when there is one.
+     *
+     * @param rows the update count or the number of rows of a batch, {@code -1} when unknown or a query
+     * @param error the driver's exception, or {@code null} on success
+     * @param mapped {@code error} mapped to Switchboard's hierarchy (PII-free message), or {@code null}
+     */
     public QueryOutcome(long rows, SQLException error, DataAccessException mapped) {
         this(rows, error, mapped, mapped != null);
     }
 
-    /** The exception the caller receives: {@code mapped} or {@code error}; {@code null} on success. */
+    /** {@return the exception the caller receives: {@code mapped} or {@code error}; {@code null} on success} */
     public Exception thrown() {
         return callerGetsMapped && mapped != null ? mapped : error;
     }
 
-    /** A success with an unknown row count. */
+    /**
+     * {@return a success with an unknown row count}
+     *
+     * @param rows the update count or the number of rows of a batch, {@code -1} when unknown or a query
+     */
     public static QueryOutcome success(long rows) {
         return new QueryOutcome(rows, null, null);
     }
 
-    /** Whether the statement succeeded. */
+    /** {@return whether the statement succeeded} */
     public boolean succeeded() {
         return error == null;
     }
 
-    /** The failure's SQLSTATE, or {@code null}. */
+    /** {@return the failure's SQLSTATE, or {@code null}} */
     public String sqlState() {
         if (mapped != null && mapped.sqlState() != null) {
             return mapped.sqlState();

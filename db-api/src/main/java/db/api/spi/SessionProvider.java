@@ -17,6 +17,8 @@ public interface SessionProvider {
     /**
      * A short stable name ({@code "c3p0"}), matched against {@code db.session-provider} when
      * several providers are present.
+     *
+     * @return the provider's name
      */
     String name();
 
@@ -30,7 +32,12 @@ public interface SessionProvider {
      */
     ConnectionPool start(PoolContext context);
 
-    /** Starts a pool outside a {@link db.api.Database}: {@link PoolContext#standalone(DbConfig)}. */
+    /**
+     * Starts a pool outside a {@link db.api.Database}: {@link PoolContext#standalone(DbConfig)}.
+     *
+     * @param config the configuration
+     * @return the started pool; close it to stop it
+     */
     default ConnectionPool start(DbConfig config) {
         return start(PoolContext.standalone(config));
     }

@@ -98,7 +98,8 @@ public enum SqlStateFamily {
     /**
      * The statement cannot run as written: class 42 (but 42501) and 26, 34, 3D, 3F (names that do
      * not exist; 3D000 also when the database named at connect does not exist), 08P01 (the client sent
-     * what the protocol does not allow, such as a NUL byte in the SQL text), 0A (feature not supported), 0L, 0P, 0Z, 2B (dependent objects), 2F (SQL routine
+     * what the protocol does not allow, such as a NUL byte in the SQL text), 0A (feature not supported), 0L,
+     * 0P, 0Z, 2B (dependent objects), 2F (SQL routine
      * misuse), pgjdbc's 07 (parameter type), 0100E (rows where none were expected) and 02000 (no
      * rows where some were expected).
      */
@@ -125,6 +126,9 @@ public enum SqlStateFamily {
      * The family of {@code sqlState} (case-insensitive), {@link #UNCATEGORIZED} when it is
      * {@code null}, malformed or unknown. A {@code 57014} answers {@link #QUERY_CANCELED}; a mapper
      * that can tell it was a timeout uses {@link #QUERY_TIMEOUT} instead.
+     *
+     * @param sqlState the five-character SQLSTATE, or {@code null}
+     * @return the family; never {@code null}
      */
     public static SqlStateFamily of(String sqlState) {
         if (sqlState == null || sqlState.length() != 5) {
@@ -160,6 +164,10 @@ public enum SqlStateFamily {
      * ({@link ErrorContext#queryTimeoutElapsed()}; pgjdbc implements it by sending a cancel, so the
      * server reports it as a plain cancel) or the configured statement timeout (the call ran at
      * least that long). Otherwise a {@code 57014} stays {@link #QUERY_CANCELED}.
+     *
+     * @param sqlState the five-character SQLSTATE, or {@code null}
+     * @param context what was running when the failure happened
+     * @return the family; never {@code null}
      */
     public static SqlStateFamily of(String sqlState, ErrorContext context) {
         SqlStateFamily family = of(sqlState);
@@ -211,6 +219,11 @@ public enum SqlStateFamily {
      * refusal by a server that answered (class 28, 3D000, a rejected startup parameter, 08004) is not
      * retryable; {@link #CONNECTION} (retryable) when there is no SQLSTATE or it names no family
      * (the host did not answer, an I/O error).
+     *
+     * @param message what went wrong, without row values
+     * @param cause the driver's exception
+     * @param sqlState the five-character SQLSTATE, or {@code null}
+     * @return the exception of the SQLSTATE's family
      */
     public static DataAccessException connectFailure(String message, Throwable cause, String sqlState) {
         SqlStateFamily family = of(sqlState, cause);
@@ -220,7 +233,7 @@ public enum SqlStateFamily {
         return family.newException(message, cause, ErrorDetails.ofSqlState(sqlState));
     }
 
-    /** Whether exceptions of this family are {@linkplain DataAccessException#isRetryable() retryable}. */
+    /** {@return whether exceptions of this family are {@linkplain DataAccessException#isRetryable() retryable}} */
     public boolean isRetryable() {
         return switch (this) {
             case SERIALIZATION_FAILURE, DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE, QUERY_TIMEOUT, CONNECTION,
@@ -229,7 +242,13 @@ public enum SqlStateFamily {
         };
     }
 
-    /** A new exception of this family; the caller has made sure {@code message} carries no row values. */
+    /**
+     * {@return a new exception of this family; the caller has made sure {@code message} carries no row values}
+     *
+     * @param message what went wrong, without row values
+     * @param cause the exception underneath, usually the driver's
+     * @param details what the server reported
+     */
     public DataAccessException newException(String message, Throwable cause, ErrorDetails details) {
         return switch (this) {
             case DUPLICATE_KEY -> new DuplicateKeyException(message, cause, details);

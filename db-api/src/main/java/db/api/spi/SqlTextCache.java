@@ -16,6 +16,8 @@ import java.util.function.Function;
  * generations. Texts longer than {@code maxTextLength} are analyzed but never cached: they are
  * usually generated and unique, and would make the bound on memory meaningless. Races between
  * threads may lose an entry or analyze a text twice, which is harmless.
+ *
+ * @param <V> what the analyzer derives from a SQL text
  */
 public final class SqlTextCache<V> {
 
@@ -41,7 +43,11 @@ public final class SqlTextCache<V> {
         this.analyzer = analyzer;
     }
 
-    /** The info of {@code sql}, from the cache when present. */
+    /**
+     * {@return the info of {@code sql}, from the cache when present}
+     *
+     * @param sql the SQL text, with {@code ?} placeholders for the parameters
+     */
     public V get(String sql) {
         if (sql.length() > maxTextLength) {
             return analyzer.apply(sql);
@@ -68,7 +74,7 @@ public final class SqlTextCache<V> {
         return info;
     }
 
-    /** How many entries are held now (both generations). */
+    /** {@return how many entries are held now (both generations)} */
     public int size() {
         return young.size() + old.size();
     }

@@ -23,7 +23,8 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>Uses pgjdbc's {@code cancelQuery()} on the driver's connection (reached through
  * {@link ForwardingConnection}s and {@code unwrap(Connection.class)}), looked up by name so that this
- * module needs no driver at compile time; for another driver nothing is sent. A cancel of a connection that runs nothing is ignored by
+ * module needs no driver at compile time; for another driver nothing is sent. A cancel of a connection that
+ * runs nothing is ignored by
  * the server.
  */
 public final class StatementCancel {
@@ -36,6 +37,8 @@ public final class StatementCancel {
      * Sends the cancel request for every connection, in parallel, and waits at most {@code bound} for the
      * requests to be delivered (not for the statements to end). Never throws.
      *
+     * @param connections the connections whose statements to cancel
+     * @param bound how long to wait for the requests to be delivered
      * @return how many cancel requests the server acknowledged within the bound
      */
     public static int cancelAll(Collection<? extends Connection> connections, Duration bound) {
@@ -69,7 +72,12 @@ public final class StatementCancel {
         return sent.get();
     }
 
-    /** Sends the driver's cancel request for what {@code connection} runs; false when it could not. */
+    /**
+     * Sends the driver's cancel request for what {@code connection} runs; false when it could not.
+     *
+     * @param connection the connection whose statement to cancel
+     * @return whether the cancel request was sent
+     */
     public static boolean cancel(Connection connection) {
         try {
             Connection c = connection;

@@ -34,6 +34,8 @@ public final class TrackedConnections extends ConfiguredDataSource {
     private volatile SQLException refused;
 
     /**
+     * Tracks the connections {@code source} makes.
+     *
      * @param source      the core's source of physical connections (it reports their creation)
      * @param description what {@link #toString()} shows; pools log it, so it never holds a secret
      */
@@ -49,6 +51,8 @@ public final class TrackedConnections extends ConfiguredDataSource {
      * {@link PoolFailures#cannotConnectAtStart}, so every provider fails its start in the same way.
      *
      * @param description what {@link #toString()} shows; pools log it, so it never holds a secret
+     * @param context the context of the pool being started
+     * @return the tracker, to close with the pool
      */
     public static TrackedConnections forStart(PoolContext context, String description) {
         DbConfig config = context.config();
@@ -66,6 +70,9 @@ public final class TrackedConnections extends ConfiguredDataSource {
     /**
      * Opens one connection now; with {@code keep} it is kept for the pool's first acquisition (a fail-fast
      * start costs no extra connection), else it is closed again.
+     *
+     * @param keep whether to keep the connection for the pool's first acquisition
+     * @throws java.sql.SQLException when the connection cannot be made
      */
     public void prime(boolean keep) throws SQLException {
         Physical c = connect();
@@ -138,7 +145,12 @@ public final class TrackedConnections extends ConfiguredDataSource {
         }
     }
 
-    /** Waits until every physical connection is closed or the deadline ({@code System.nanoTime()}) passes. */
+    /**
+     * Waits until every physical connection is closed or the deadline ({@code System.nanoTime()}) passes.
+     *
+     * @param deadlineNanos when to stop waiting, a {@link System#nanoTime()} value
+     * @return whether every physical connection is closed
+     */
     public boolean awaitAllClosed(long deadlineNanos) {
         while (!open.isEmpty()) {
             if (System.nanoTime() - deadlineNanos >= 0) {
@@ -157,29 +169,36 @@ public final class TrackedConnections extends ConfiguredDataSource {
     /**
      * Sends the driver's cancel request for every connection still open (lent out past the close grace
      * period), waiting at most {@code bound} for the requests; returns how many were acknowledged.
+     *
+     * @param bound how long to wait for the requests to be delivered
+     * @return how many cancel requests were acknowledged
      */
     public int cancelRemaining(Duration bound) {
         return StatementCancel.cancelAll(List.copyOf(open), bound);
     }
 
-    /** Aborts whatever is still open; returns how many. */
+    /**
+     * Aborts whatever is still open; returns how many.
+     *
+     * @return how many connections were aborted
+     */
     public int abortRemaining() {
         List<Physical> left = List.copyOf(open);
         left.forEach(Physical::abortNow);
         return left.size();
     }
 
-    /** Physical connections open now. */
+    /** {@return physical connections open now} */
     public int openCount() {
         return open.size();
     }
 
-    /** Physical connections opened so far. */
+    /** {@return physical connections opened so far} */
     public long createdCount() {
         return created.get();
     }
 
-    /** Physical connections closed or aborted so far, each counted once. */
+    /** {@return physical connections closed or aborted so far, each counted once} */
     public long closedCount() {
         return closed.get();
     }
@@ -243,7 +262,11 @@ public final class TrackedConnections extends ConfiguredDataSource {
             lastUsedNanos = System.nanoTime();
         }
 
-        /** Whether the connection was given back (or made) less than {@code windowNanos} ago. */
+        /**
+         * {@return whether the connection was given back (or made) less than {@code windowNanos} ago}
+         *
+         * @param windowNanos the window, in nanoseconds
+         */
         public boolean usedWithin(long windowNanos) {
             return System.nanoTime() - lastUsedNanos < windowNanos;
         }

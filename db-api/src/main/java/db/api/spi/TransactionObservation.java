@@ -40,6 +40,8 @@ public interface TransactionObservation {
     /**
      * COMMIT is about to be sent; the returned observation is told how it went. The core calls
      * {@link #beforeCommit(DatabaseTarget)}, whose default calls this: implement either.
+     *
+     * @return the observation to tell how COMMIT went; never {@code null}
      */
     default QueryObservation beforeCommit() {
         return QueryObservation.NOOP;
@@ -51,6 +53,7 @@ public interface TransactionObservation {
      *
      * @param server the host the transaction's connection is on, as in {@link QueryContext#server()}: with a
      *               multi-host URL the one the driver connected to; {@code null} when not known
+     * @return the observation to tell how COMMIT went; never {@code null}
      */
     default QueryObservation beforeCommit(DatabaseTarget server) {
         return beforeCommit();
@@ -59,6 +62,8 @@ public interface TransactionObservation {
     /**
      * ROLLBACK is about to be sent; the returned observation is told how it went. The core calls
      * {@link #beforeRollback(DatabaseTarget)}, whose default calls this: implement either.
+     *
+     * @return the observation to tell how ROLLBACK went; never {@code null}
      */
     default QueryObservation beforeRollback() {
         return QueryObservation.NOOP;
@@ -69,6 +74,7 @@ public interface TransactionObservation {
      * went. This is what the core calls; by default it calls {@link #beforeRollback()}.
      *
      * @param server the host the attempt's connection is on, as in {@link #beforeCommit(DatabaseTarget)}
+     * @return the observation to tell how ROLLBACK went; never {@code null}
      */
     default QueryObservation beforeRollback(DatabaseTarget server) {
         return beforeRollback();
