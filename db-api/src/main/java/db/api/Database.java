@@ -134,6 +134,8 @@ public final class Database implements AutoCloseable {
      * transactions themselves (the Spring Boot starter's transaction manager): a transaction begun there is
      * joined by {@link #inTransaction(TransactionWork)} on the same thread through a savepoint, and one
      * {@code inTransaction} runs is visible there, so that the framework's work can join it.
+     *
+     * @return this database's thread-bound transactions
      */
     public db.api.spi.ThreadTransactions threadTransactions() {
         return core.threadTransactions();

@@ -12,17 +12,34 @@ package db.api;
 public class TlsRejectedException extends ConnectionRejectedException {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a message and no cause. */
+    /**
+     * An exception with a message and no cause.
+     *
+     * @param message what went wrong and what to change, in words for the log (never a password)
+     */
     public TlsRejectedException(String message) {
         super(message);
     }
 
-    /** An exception with a message and a cause. */
+    /**
+     * An exception with a message and a cause.
+     *
+     * @param message what went wrong and what to change, in words for the log (never a password)
+     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be
+     *     {@code null}
+     */
     public TlsRejectedException(String message, Throwable cause) {
         super(message, cause);
     }
 
-    /** An exception with a message, a cause and the SQLSTATE. */
+    /**
+     * An exception with a message, a cause and what the server said.
+     *
+     * @param message what went wrong and what to change, in words for the log (never a password)
+     * @param cause the exception underneath, usually the driver's {@link java.sql.SQLException}; may be
+     *     {@code null}
+     * @param details the SQLSTATE and what else is known; {@code null} means none
+     */
     public TlsRejectedException(String message, Throwable cause, ErrorDetails details) {
         super(message, cause, details);
     }

@@ -6,6 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
@@ -29,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
 import javax.crypto.EncryptedPrivateKeyInfo;
@@ -157,12 +161,56 @@ public final class TlsFiles {
     public static ClientKey clientKey(Path certFile, Path keyFile, char[] password) throws TlsFileException {
         String name = keyFile.getFileName() == null ? "" : keyFile.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".p12") || name.endsWith(".pfx")) {
+            requirePrivate(keyFile);
             return pkcs12(keyFile, password);
         }
         List<X509Certificate> chain = certificates(certFile, "sslcert");
+        requirePrivate(keyFile);
         PrivateKey key = privateKey(keyFile, password);
         checkPair(key, chain.get(0), certFile, keyFile);
         return new ClientKey(key, chain);
+    }
+
+    /**
+     * libpq's rule for the client key file (fe-secure-openssl.c), so that Switchboard never uses a key libpq
+     * would refuse: a regular file, with no group or world access when the current user owns it, and at most
+     * group read when root owns it. Skipped where the file system has no POSIX permissions.
+     */
+    static void requirePrivate(Path file) throws TlsFileException {
+        PosixFileAttributes attributes;
+        int owner;
+        try {
+            attributes = Files.readAttributes(file, PosixFileAttributes.class);
+            owner = (Integer) Files.getAttribute(file, "unix:uid");
+        } catch (NoSuchFileException e) {
+            return; // reading it says so, as for every other file
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return; // not a POSIX file system (Windows): libpq does not check there either
+        } catch (IOException | SecurityException e) {
+            throw new TlsFileException("sslkey file " + file + " cannot be read: " + e, e);
+        }
+        if (!attributes.isRegularFile()) {
+            throw new TlsFileException("sslkey file " + file + " is not a regular file");
+        }
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        boolean groupOrWorld = permissions.stream().anyMatch(p -> p.name().startsWith("GROUP_")
+                || p.name().startsWith("OTHERS_"));
+        boolean beyondGroupRead = permissions.stream().anyMatch(p -> p.name().startsWith("OTHERS_")
+                || p == PosixFilePermission.GROUP_WRITE || p == PosixFilePermission.GROUP_EXECUTE);
+        if (owner == currentUid() ? groupOrWorld : owner == 0 && beyondGroupRead) {
+            throw new TlsFileException("sslkey file " + file + " has group or world access ("
+                    + PosixFilePermissions.toString(permissions) + "); as libpq, Switchboard needs permissions u=rw "
+                    + "(0600) or less if the current user owns it, or u=rw,g=r (0640) or less if root owns it: "
+                    + "chmod 600 " + file);
+        }
+    }
+
+    private static int currentUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | RuntimeException e) {
+            return -1; // unknown: only the rule for files owned by root applies
+        }
     }
 
     private static ClientKey pkcs12(Path file, char[] password) throws TlsFileException {

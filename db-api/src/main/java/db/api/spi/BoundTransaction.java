@@ -10,23 +10,35 @@ import java.sql.Connection;
  */
 public interface BoundTransaction {
 
-    /** The options it was begun with. */
+    /**
+     * The options it was begun with.
+     *
+     * @return the transaction's options
+     */
     TxOptions options();
 
     /**
      * Whether a framework began it through {@link ThreadTransactions#begin(TxOptions)} and so ends it with
      * {@link #commit()} or {@link #rollback()}; false for the one {@code Database.inTransaction} runs, which
      * that call commits or rolls back when its work returns.
+     *
+     * @return whether the caller of {@code begin} ends it
      */
     boolean external();
 
-    /** The session the transaction runs on; closing it does not end the transaction. */
+    /**
+     * The session the transaction runs on; closing it does not end the transaction.
+     *
+     * @return the transaction's session
+     */
     Session session();
 
     /**
      * The session's instrumented JDBC connection: statements run through it are traced and part of the
      * transaction; closing it closes only this handle (the next call returns a new one on the same
      * connection).
+     *
+     * @return a handle on the transaction's connection
      */
     Connection connection();
 
@@ -37,7 +49,11 @@ public interface BoundTransaction {
      */
     void setRollbackOnly();
 
-    /** Whether {@link #setRollbackOnly()} was called. */
+    /**
+     * Whether {@link #setRollbackOnly()} was called.
+     *
+     * @return true when it can only roll back
+     */
     boolean isRollbackOnly();
 
     /**
@@ -59,6 +75,10 @@ public interface BoundTransaction {
      */
     void rollback();
 
-    /** Whether it was committed or rolled back. */
+    /**
+     * Whether it was committed or rolled back.
+     *
+     * @return true once it ended
+     */
     boolean completed();
 }

@@ -69,6 +69,8 @@ public final class LibpqSslSocketFactory extends SSLSocketFactory {
     /**
      * A factory for the connection whose properties are {@code info}.
      *
+     * @param info the connection's driver properties, as pgjdbc passes them
+     *
      * @throws GeneralSecurityException when a file cannot be used, or the combination is refused
      */
     public LibpqSslSocketFactory(Properties info) throws GeneralSecurityException {

@@ -181,6 +181,10 @@ public enum SqlStateFamily {
      * Like {@link #of(String)}, but {@link #TLS_REJECTED} when {@code failure} or one of its causes is the core's
      * verdict that a connect failed in TLS for good: the one rule every mapper and every provider's connect
      * path applies, so a TLS failure is the same exception at start, at checkout and when mapped.
+     *
+     * @param sqlState the SQLSTATE the driver reported, or {@code null}
+     * @param failure  the failure it came with, or {@code null}
+     * @return the family
      */
     public static SqlStateFamily of(String sqlState, Throwable failure) {
         if (failure != null && TlsRejection.in(failure)) {

@@ -25,24 +25,34 @@ public interface ThreadTransactions {
      * thread. {@link TxOptions#maxAttempts()} does not apply: the framework owns the unit of work, so it is
      * never retried here.
      *
+     * @param options isolation and read-only; {@code maxAttempts} and the retry settings are ignored
+     * @return the transaction, bound to the calling thread
      * @throws IllegalStateException when this thread already has a transaction of this database bound
      *                               ({@link #suspend()} it first)
      * @throws db.api.DataAccessException when no connection could be had or the transaction not begun
      */
     BoundTransaction begin(TxOptions options);
 
-    /** The transaction bound to the calling thread: one {@link #begin} opened, or one {@code inTransaction} runs. */
+    /**
+     * The transaction bound to the calling thread: one {@link #begin} opened, or one {@code inTransaction} runs.
+     *
+     * @return the bound transaction, or empty when there is none
+     */
     Optional<BoundTransaction> current();
 
     /**
      * Unbinds the calling thread's transaction, for a framework that runs a second, independent transaction
      * meanwhile (Spring's {@code REQUIRES_NEW}); its connection stays with it. Empty when none is bound.
      * Give it back with {@link #resume(BoundTransaction)} on the same thread.
+     *
+     * @return the transaction that was bound, or empty when there was none
      */
     Optional<BoundTransaction> suspend();
 
     /**
      * Binds a transaction {@link #suspend()} returned to the calling thread again.
+     *
+     * @param transaction what {@link #suspend()} returned on this thread
      *
      * @throws IllegalStateException when another transaction is bound now, or {@code transaction} is not a
      *                               suspended, unfinished transaction of this database

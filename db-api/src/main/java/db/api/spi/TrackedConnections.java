@@ -121,6 +121,8 @@ public final class TrackedConnections extends ConfiguredDataSource {
      * The permanent TLS failure of the last connect attempt that reached the server, or null: set by a
      * {@link db.api.TlsRejectedException}-to-be, cleared by the next connection made. A pool library that retries
      * acquisitions on its own (c3p0) reads it to fail a waiting checkout now instead of after its retries.
+     *
+     * @return the last attempt's permanent TLS failure, or {@code null}
      */
     public SQLException permanentFailure() {
         return refused;

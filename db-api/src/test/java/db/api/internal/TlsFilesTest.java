@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
@@ -171,6 +172,19 @@ class TlsFilesTest {
     void aKeyOfAnotherCertificateIsRefused() {
         assertThatThrownBy(() -> TlsFiles.clientKey(tls.file("ecclient.crt"), tls.file("client.key"), null))
                 .isInstanceOf(TlsFileException.class).hasMessageContaining("does not belong to the certificate");
+    }
+
+    @Test
+    void aKeyFileOthersCanReadIsRefusedAsLibpqRefusesIt() throws Exception {
+        Path open = tls.file("group-readable.key");
+        Files.copy(tls.file("client.key"), open);
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r-----"));
+        assertThatThrownBy(() -> TlsFiles.clientKey(tls.file("client.crt"), open, null))
+                .isInstanceOf(TlsFileException.class)
+                .hasMessageContaining("group-readable.key has group or world access (rw-r-----)")
+                .hasMessageContaining("chmod 600 " + open);
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-------"));
+        assertThat(TlsFiles.clientKey(tls.file("client.crt"), open, null).key().getAlgorithm()).isEqualTo("RSA");
     }
 
     @Test

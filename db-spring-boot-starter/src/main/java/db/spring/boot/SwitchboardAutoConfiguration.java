@@ -47,14 +47,24 @@ public class SwitchboardAutoConfiguration {
     public SwitchboardAutoConfiguration() {
     }
 
-    /** The database, opened from Boot's configuration; closing it drains the pool. */
+    /**
+     * The database, opened from Boot's configuration; closing it drains the pool.
+     *
+     * @param environment Boot's environment, read for the {@code db.*} and {@code spring.datasource.*} keys
+     * @return the opened database
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(Database.class)
     public Database switchboardDatabase(Environment environment) {
         return Database.open(BootDbConfig.from(environment));
     }
 
-    /** The DataSource over the database; it closes nothing itself (the Database bean does). */
+    /**
+     * The DataSource over the database; it closes nothing itself (the Database bean does).
+     *
+     * @param database the database bean
+     * @return a data source that joins the thread's transaction
+     */
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean(DataSource.class)
     public SwitchboardDataSource dataSource(Database database) {

@@ -27,13 +27,21 @@ public final class SwitchboardDataSource implements DataSource {
     private final Database database;
     private final DataSource pool;
 
-    /** A data source over {@code database}. */
+    /**
+     * A data source over {@code database}.
+     *
+     * @param database the database whose sessions it hands out
+     */
     public SwitchboardDataSource(Database database) {
         this.database = Objects.requireNonNull(database, "database");
         this.pool = database.dataSource();
     }
 
-    /** The database behind it. */
+    /**
+     * The database behind it.
+     *
+     * @return the database
+     */
     public Database database() {
         return database;
     }

@@ -52,7 +52,11 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
 public final class SwitchboardExceptionTranslator implements SQLExceptionTranslator {
     private final Database database;
 
-    /** A translator that maps with {@code database}'s error mappers. */
+    /**
+     * A translator that maps with {@code database}'s error mappers.
+     *
+     * @param database the database whose error mappers decide
+     */
     public SwitchboardExceptionTranslator(Database database) {
         this.database = Objects.requireNonNull(database, "database");
     }
@@ -72,6 +76,10 @@ public final class SwitchboardExceptionTranslator implements SQLExceptionTransla
     /**
      * Spring's exception for one of Switchboard's, with it as the cause: for Switchboard exceptions met
      * outside a {@link java.sql.SQLException} (a commit in the transaction manager, a session's helper).
+     *
+     * @param task what was being done, for the message, or {@code null}
+     * @param e    Switchboard's exception
+     * @return Spring's exception, with {@code e} as its cause
      */
     public static DataAccessException toSpring(String task, db.api.DataAccessException e) {
         Objects.requireNonNull(e, "e");

@@ -20,7 +20,11 @@ import org.springframework.boot.health.contributor.Health;
 public final class SwitchboardHealthIndicator extends AbstractHealthIndicator {
     private final Database database;
 
-    /** The health of {@code database}. */
+    /**
+     * The health of {@code database}.
+     *
+     * @param database the database to report on
+     */
     public SwitchboardHealthIndicator(Database database) {
         super("Switchboard health check failed");
         this.database = Objects.requireNonNull(database, "database");

@@ -26,7 +26,11 @@ public final class SwitchboardPoolMetrics implements MeterBinder {
 
     private final Database database;
 
-    /** Meters of {@code database}'s pools. */
+    /**
+     * Meters of {@code database}'s pools.
+     *
+     * @param database the database whose pools are measured
+     */
     public SwitchboardPoolMetrics(Database database) {
         this.database = Objects.requireNonNull(database, "database");
     }

@@ -49,6 +49,9 @@ public final class SwitchboardTransactionManager extends AbstractPlatformTransac
     /**
      * A manager of {@code database}'s transactions whose connections JDBC code gets from {@code dataSource}
      * (the key under which the connection is bound, usually the {@link SwitchboardDataSource} bean).
+     *
+     * @param database   the database whose transactions it runs
+     * @param dataSource the data source JDBC code uses
      */
     public SwitchboardTransactionManager(Database database, DataSource dataSource) {
         this.database = Objects.requireNonNull(database, "database");
