@@ -2,8 +2,11 @@ package db.testkit;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
@@ -162,6 +165,35 @@ public final class TestDatabase {
             props.setProperty("password", password);
         }
         return DriverManager.getConnection(jdbcUrl, props);
+    }
+
+    /**
+     * The server's own count of the backends in {@code pg_stat_activity} with this {@code application_name}:
+     * a pool's connections, read behind the application's back.
+     */
+    public long backends(String applicationName) throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement ps = c.prepareStatement("select count(*) from pg_stat_activity where application_name = ?")) {
+            ps.setString(1, applicationName);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Polls {@link #backends} until none is left or {@code within} passed (a backend exits a moment after its
+     * client closed the socket); returns the last count.
+     */
+    public long awaitNoBackends(String applicationName, Duration within) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        long n = backends(applicationName);
+        while (n > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            n = backends(applicationName);
+        }
+        return n;
     }
 
     /**

@@ -3,6 +3,7 @@ package db.bootapptest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import db.testkit.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ final class FatJarIT {
             assertThat(started).containsPattern(" INFO \\d+ --- \\[switchboard-boot-app\\] .*db\\.api\\.internal\\.Core +: "
                     + "Switchboard opened pool '" + pool + "' .*with session provider c3p0 .*instrumenters \\[opentelemetry\\]");
             assertThat(started).contains("through pool '" + pool + "' (c3p0)");
-            assertThat(Backends.count(pool)).as("backends while the fat jar runs").isPositive();
+            assertThat(TestDatabase.get().backends(pool)).as("backends while the fat jar runs").isPositive();
 
             process.destroy(); // SIGTERM: Boot's shutdown hook closes the context
             if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -76,7 +77,7 @@ final class FatJarIT {
         assertThat(process.exitValue()).as("exit status after SIGTERM\n%s", all).isIn(0, 143);
         assertThat(all).contains("Switchboard closed pool '" + pool + "'");
         assertThat(all).doesNotContain(LoggingTest.NEVER);
-        assertThat(Backends.awaitNone(pool, Duration.ofSeconds(10))).as("backends after the fat jar stopped").isZero();
+        assertThat(TestDatabase.get().awaitNoBackends(pool, Duration.ofSeconds(10))).as("backends after the fat jar stopped").isZero();
     }
 
     private static Path jar() {

@@ -42,9 +42,9 @@ final class GracefulShutdownTest {
             // the pool's own connection says which name the server sees
             assertThat(jdbc.queryForObject("select current_setting('application_name')", String.class))
                     .isEqualTo(applicationName);
-            assertThat(Backends.count(applicationName)).as("backends while the application runs").isPositive();
+            assertThat(TestDatabase.get().backends(applicationName)).as("backends while the application runs").isPositive();
         }
-        assertThat(Backends.awaitNone(applicationName, Duration.ofSeconds(10))).as("backends after the context closed")
+        assertThat(TestDatabase.get().awaitNoBackends(applicationName, Duration.ofSeconds(10))).as("backends after the context closed")
                 .isZero();
         assertThatThrownBy(database::openSession).isInstanceOf(PoolClosedException.class);
     }
@@ -66,7 +66,7 @@ final class GracefulShutdownTest {
                 awaitRunning(applicationName, "pg_sleep", Duration.ofSeconds(20));
             } // the context closes while the statement still runs
             assertThat(work.get(30, TimeUnit.SECONDS)).as("the in-flight transaction returned and its commit succeeded").isEqualTo(42);
-            assertThat(Backends.awaitNone(applicationName, Duration.ofSeconds(10))).isZero();
+            assertThat(TestDatabase.get().awaitNoBackends(applicationName, Duration.ofSeconds(10))).isZero();
         } finally {
             worker.shutdownNow();
         }

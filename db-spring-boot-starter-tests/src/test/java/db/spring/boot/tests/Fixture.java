@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The test database behind the application's back: a schema with the items table, and the server's counts. */
@@ -52,28 +51,5 @@ final class Fixture {
         try (Connection c = TestDatabase.get().connect(); Statement s = c.createStatement()) {
             s.execute(sql);
         }
-    }
-
-    /** Backends in {@code pg_stat_activity} with this {@code application_name}. */
-    static long backends(String applicationName) throws SQLException {
-        try (Connection c = TestDatabase.get().connect();
-             PreparedStatement ps = c.prepareStatement("select count(*) from pg_stat_activity where application_name = ?")) {
-            ps.setString(1, applicationName);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    /** Polls until no backend is left or {@code within} passed: a backend exits a moment after its client left. */
-    static long awaitNoBackends(String applicationName, Duration within) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        long n = backends(applicationName);
-        while (n > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            n = backends(applicationName);
-        }
-        return n;
     }
 }

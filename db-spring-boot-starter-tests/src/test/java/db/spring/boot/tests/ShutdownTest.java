@@ -2,6 +2,7 @@ package db.spring.boot.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -31,10 +32,10 @@ class ShutdownTest {
         try {
             JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
             assertThat(jdbc.queryForObject("select current_setting('application_name')", String.class)).isEqualTo(name);
-            assertThat(Fixture.backends(name)).isGreaterThanOrEqualTo(1);
+            assertThat(TestDatabase.get().backends(name)).isGreaterThanOrEqualTo(1);
         } finally {
             context.close();
         }
-        assertThat(Fixture.awaitNoBackends(name, Duration.ofSeconds(10))).isZero();
+        assertThat(TestDatabase.get().awaitNoBackends(name, Duration.ofSeconds(10))).isZero();
     }
 }
