@@ -39,6 +39,7 @@ final class WriteLoad implements AutoCloseable {
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final Set<Long> unknown = ConcurrentHashMap.newKeySet();
     private final Set<Long> failed = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Commit> commits = new ConcurrentLinkedQueue<>();
     private final AtomicLongArray lastProgress;
     private final AtomicLong longestStall = new AtomicLong();
@@ -82,6 +83,8 @@ final class WriteLoad implements AutoCloseable {
                 unknown.add(id);
             } catch (DataAccessException e) {
                 failed.add(id);
+                failures.add(e.getClass().getSimpleName() + " (SQLSTATE " + e.sqlState() + ", retryable "
+                        + e.isRetryable() + "): " + e.getMessage());
             }
             lastProgress.set(writer, System.nanoTime());
         }
@@ -111,6 +114,11 @@ final class WriteLoad implements AutoCloseable {
 
     Set<Long> failed() {
         return Set.copyOf(failed);
+    }
+
+    /** What each write that failed after retries failed with, in the order they failed. */
+    List<String> failures() {
+        return List.copyOf(failures);
     }
 
     /** The ids this load may have used: from its first id up to the next one it would take. */
