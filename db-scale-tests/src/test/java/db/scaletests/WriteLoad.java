@@ -4,6 +4,7 @@ import db.api.DataAccessException;
 import db.api.Database;
 import db.api.TransactionOutcomeUnknownException;
 import db.api.TxOptions;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 
 /**
@@ -39,7 +41,10 @@ final class WriteLoad implements AutoCloseable {
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final Set<Long> unknown = ConcurrentHashMap.newKeySet();
     private final Set<Long> failed = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    /** How many writes failed after retries with each kind of failure: its chain of classes and SQLSTATEs. */
+    private final ConcurrentHashMap<String, AtomicLong> failureKinds = new ConcurrentHashMap<>();
+    /** The first write that failed after retries, stack trace and all. */
+    private final AtomicReference<DataAccessException> firstFailure = new AtomicReference<>();
     private final ConcurrentLinkedQueue<Commit> commits = new ConcurrentLinkedQueue<>();
     private final AtomicLongArray lastProgress;
     private final AtomicLong longestStall = new AtomicLong();
@@ -83,8 +88,10 @@ final class WriteLoad implements AutoCloseable {
                 unknown.add(id);
             } catch (DataAccessException e) {
                 failed.add(id);
-                failures.add(e.getClass().getSimpleName() + " (SQLSTATE " + e.sqlState() + ", retryable "
-                        + e.isRetryable() + "): " + e.getMessage());
+                failureKinds.computeIfAbsent(kind(e), k -> new AtomicLong()).incrementAndGet();
+                if (firstFailure.compareAndSet(null, e)) {
+                    e.printStackTrace(System.out);
+                }
             }
             lastProgress.set(writer, System.nanoTime());
         }
@@ -116,9 +123,32 @@ final class WriteLoad implements AutoCloseable {
         return Set.copyOf(failed);
     }
 
-    /** What each write that failed after retries failed with, in the order they failed. */
-    List<String> failures() {
-        return List.copyOf(failures);
+    /**
+     * What the writes that failed after retries failed with: each kind (the exception's chain of classes and
+     * SQLSTATEs, retryable or not) and how many, then the first one's message. Its stack trace is on stdout.
+     */
+    String failures() {
+        DataAccessException first = firstFailure.get();
+        if (first == null) {
+            return "none";
+        }
+        StringBuilder kinds = new StringBuilder();
+        failureKinds.forEach((kind, count) -> kinds.append(count.get()).append(" x ").append(kind).append("; "));
+        return kinds + "the first: " + first.getMessage();
+    }
+
+    private static String kind(DataAccessException e) {
+        StringBuilder kind = new StringBuilder("retryable=" + e.isRetryable());
+        int depth = 0;
+        for (Throwable c = e; c != null && depth < 8; c = c.getCause() == c ? null : c.getCause(), depth++) {
+            kind.append(depth == 0 ? " " : " <- ").append(c.getClass().getSimpleName());
+            if (c instanceof SQLException sql) {
+                kind.append('(').append(sql.getSQLState()).append(')');
+            } else if (c instanceof DataAccessException d) {
+                kind.append('(').append(d.sqlState()).append(')');
+            }
+        }
+        return kind.toString();
     }
 
     /** The ids this load may have used: from its first id up to the next one it would take. */
