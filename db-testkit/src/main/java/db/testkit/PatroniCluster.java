@@ -73,8 +73,8 @@ public final class PatroniCluster implements AutoCloseable {
 
     /**
      * Starts {@code size} members (at least 3: Raft needs a majority to survive one loss), waits until one leads
-     * and the others stream from it with a synchronous standby among them, and creates the database
-     * {@link PgCluster#DATABASE}.
+     * and the others stream from it with a synchronous standby among them, creates the database
+     * {@link PgCluster#DATABASE} and waits until every member has it.
      *
      * @throws IllegalStateException when Patroni is not installed (with how to install it) or does not come up
      */
@@ -100,6 +100,7 @@ public final class PatroniCluster implements AutoCloseable {
             members.forEach(cluster::launch);
             cluster.awaitHealthy(START_TIMEOUT);
             cluster.createTestDatabase();
+            cluster.awaitTestDatabaseEverywhere(START_TIMEOUT);
         } catch (RuntimeException | Error e) {
             String logs = cluster.logTails();
             cluster.close();
@@ -343,6 +344,29 @@ public final class PatroniCluster implements AutoCloseable {
             s.execute("CREATE DATABASE " + PgCluster.DATABASE);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create database " + PgCluster.DATABASE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits (bounded) until every member has replayed the {@code CREATE DATABASE}: a standby that has not yet
+     * answers 3D000 (database does not exist), and a client whose multi-host URL tries it last takes that answer
+     * for the cluster's, a refusal no retry can fix.
+     */
+    private void awaitTestDatabaseEverywhere(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Member member : members) {
+            while (true) {
+                try {
+                    connect(member).close();
+                    break;
+                } catch (SQLException e) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw new IllegalStateException("database " + PgCluster.DATABASE + " did not reach "
+                                + member.name() + " within " + timeout.toSeconds() + " s: " + e.getMessage(), e);
+                    }
+                    PgCluster.sleep(100);
+                }
+            }
         }
     }
 
