@@ -4,6 +4,7 @@
  */
 module db.fixture.provider {
     requires db.api;
+    requires db.core; // the helpers for provider authors (db.core.support); it brings the engine
 
     provides db.api.spi.SessionProvider with db.fixture.provider.DirectSessionProvider;
 }

@@ -4,6 +4,7 @@
 @SuppressWarnings("module") // c3p0's automatic module name ends in digits
 module db.pool.c3p0 {
     requires db.api;
+    requires db.core; // the helpers for provider authors (db.core.support); it brings the engine
     requires com.mchange.v2.c3p0;
     requires java.naming;
     requires java.desktop;

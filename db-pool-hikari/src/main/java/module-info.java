@@ -4,6 +4,7 @@
  */
 module db.pool.hikari {
     requires db.api;
+    requires db.core; // the helpers for provider authors (db.core.support); it brings the engine
     requires com.zaxxer.hikari;
     requires org.apache.logging.log4j;
 

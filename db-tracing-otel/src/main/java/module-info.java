@@ -5,6 +5,7 @@
  */
 module db.tracing.otel {
     requires transitive db.api; // OpenTelemetryInstrumenter (exported) implements its SPI
+    requires db.core; // the helpers for provider authors (db.core.support)
     requires io.opentelemetry.api;
     requires io.opentelemetry.context;
 

@@ -1,6 +1,6 @@
 package db.api;
 
-import db.api.internal.Core;
+import db.api.internal.Discovery;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -16,13 +16,7 @@ import javax.sql.DataSource;
  * }
  * }</pre>
  */
-public final class Database implements AutoCloseable {
-
-    private final Core core;
-
-    private Database(Core core) {
-        this.core = core;
-    }
+public interface Database extends AutoCloseable {
 
     /**
      * Validates the configuration, discovers the providers visible to {@code db.api} and starts the
@@ -32,11 +26,12 @@ public final class Database implements AutoCloseable {
      * @param config the configuration, validated here
      * @return the open database; close it at shutdown
      * @throws ConfigException     when no or several session providers are found without a choice
+     * @throws IllegalStateException when no engine (module {@code db.core}, which the pool modules bring) is found
      * @throws ConnectionException when the database cannot be reached (fail-fast)
      */
-    public static Database open(DbConfig config) {
+    static Database open(DbConfig config) {
         Objects.requireNonNull(config, "config");
-        return new Database(Core.open(config, null));
+        return open(config, new Discovery(null));
     }
 
     /**
@@ -47,10 +42,14 @@ public final class Database implements AutoCloseable {
      * @param layer the layer whose own modules provide the implementations
      * @return the open database; close it at shutdown
      */
-    public static Database open(DbConfig config, ModuleLayer layer) {
+    static Database open(DbConfig config, ModuleLayer layer) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(layer, "layer");
-        return new Database(Core.open(config, layer));
+        return open(config, new Discovery(layer));
+    }
+
+    private static Database open(DbConfig config, Discovery discovery) {
+        return discovery.engine().open(config, discovery.select(config));
     }
 
     /**
@@ -60,9 +59,7 @@ public final class Database implements AutoCloseable {
      * @throws PoolExhaustedException when no connection became free within the checkout timeout
      * @throws PoolClosedException    when this database is closed
      */
-    public Session openSession() {
-        return core.openSession();
-    }
+    Session openSession();
 
     /**
      * A read-only session in autocommit mode. With read routing ({@code db.replica.url}) it runs on a standby
@@ -72,9 +69,7 @@ public final class Database implements AutoCloseable {
      * @return a read-only session in autocommit mode, holding one connection until closed
      * @throws ConnectionException when no standby is in rotation and {@code db.replica.fallback=fail}
      */
-    public Session openReadOnlySession() {
-        return core.openReadOnlySession();
-    }
+    Session openReadOnlySession();
 
     /**
      * Runs {@code work} in a transaction: commit when it returns, rollback when it throws. The
@@ -90,8 +85,8 @@ public final class Database implements AutoCloseable {
      * @param <T> the type of the result
      * @return what {@code work} returned, once the transaction committed
      */
-    public <T> T inTransaction(TransactionWork<T> work) {
-        return core.inTransaction(TxOptions.DEFAULTS, work);
+    default <T> T inTransaction(TransactionWork<T> work) {
+        return inTransaction(TxOptions.DEFAULTS, work);
     }
 
     /**
@@ -102,16 +97,14 @@ public final class Database implements AutoCloseable {
      * @param <T> the type of the result
      * @return what {@code work} returned, once the transaction committed
      */
-    public <T> T inTransaction(TxOptions options, TransactionWork<T> work) {
-        return core.inTransaction(options, work);
-    }
+    <T> T inTransaction(TxOptions options, TransactionWork<T> work);
 
     /**
      * Runs {@code work} in a transaction that returns nothing.
      *
      * @param work the unit of work; it gets a session whose transaction is open
      */
-    public void runInTransaction(TransactionAction work) {
+    default void runInTransaction(TransactionAction work) {
         runInTransaction(TxOptions.DEFAULTS, work);
     }
 
@@ -121,9 +114,9 @@ public final class Database implements AutoCloseable {
      * @param options isolation, read-only and retry options
      * @param work the unit of work; it gets a session whose transaction is open
      */
-    public void runInTransaction(TxOptions options, TransactionAction work) {
+    default void runInTransaction(TxOptions options, TransactionAction work) {
         Objects.requireNonNull(work, "work");
-        core.inTransaction(options, session -> {
+        inTransaction(options, session -> {
             work.run(session);
             return null;
         });
@@ -137,9 +130,7 @@ public final class Database implements AutoCloseable {
      *
      * @return this database's thread-bound transactions
      */
-    public db.api.spi.ThreadTransactions threadTransactions() {
-        return core.threadTransactions();
-    }
+    db.api.spi.ThreadTransactions threadTransactions();
 
     /**
      * An instrumented {@link DataSource} view of the pool, for Flyway, jOOQ or Jdbi. Its
@@ -147,9 +138,7 @@ public final class Database implements AutoCloseable {
      *
      * @return a {@link DataSource} over this database's pool
      */
-    public DataSource dataSource() {
-        return core.dataSource();
-    }
+    DataSource dataSource();
 
     /**
      * Maps a {@link java.sql.SQLException} that JDBC code outside Switchboard's sessions met (a framework's
@@ -160,15 +149,10 @@ public final class Database implements AutoCloseable {
      * @param e the driver's exception
      * @return the mapped exception, with {@code e} as its cause
      */
-    public DataAccessException translate(java.sql.SQLException e) {
-        Objects.requireNonNull(e, "e");
-        return core.translate(e);
-    }
+    DataAccessException translate(java.sql.SQLException e);
 
     /** {@return the (primary) pool's statistics now} */
-    public PoolStats stats() {
-        return core.stats();
-    }
+    PoolStats stats();
 
     /**
      * Every pool with its role: the primary's first, then, with read routing ({@code db.replica.url}), one
@@ -176,9 +160,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the pools, the primary's first
      */
-    public java.util.List<PoolStatus> pools() {
-        return core.pools();
-    }
+    java.util.List<PoolStatus> pools();
 
     /**
      * A bounded round trip for readiness probes: never blocks longer than
@@ -186,9 +168,7 @@ public final class Database implements AutoCloseable {
      *
      * @return the outcome of the round trip, with the pools' state
      */
-    public Health health() {
-        return core.health();
-    }
+    Health health();
 
     /**
      * Changes the pool's bounds at runtime (psycopg_pool's {@code resize}): growing serves waiters at
@@ -198,49 +178,30 @@ public final class Database implements AutoCloseable {
      * @param maxSize the new maximum number of connections
      * @throws IllegalArgumentException unless {@code 0 <= minSize <= maxSize} and {@code maxSize >= 1}
      */
-    public void resize(int minSize, int maxSize) {
-        core.resize(minSize, maxSize);
-    }
+    void resize(int minSize, int maxSize);
 
     /**
      * Retires every connection (HikariCP's {@code softEvictConnections}): idle ones close now, lent ones
      * when given back; later sessions get new connections. For credential rotation, a DNS change, a failover.
      */
-    public void evictAll() {
-        core.evictAll();
-    }
+    void evictAll();
 
     /**
      * Holds new checkouts (HikariCP's {@code suspendPool}): they wait, bounded by the checkout timeout, and
      * no new connection is opened until {@link #resume()}. Open sessions carry on. For a planned switchover.
      */
-    public void pause() {
-        core.pause();
-    }
+    void pause();
 
     /** Ends {@link #pause()}: the waiting checkouts are served in arrival order. */
-    public void resume() {
-        core.resume();
-    }
+    void resume();
 
     /** {@return the providers selected at open} */
-    public Providers providers() {
-        return core.providers();
-    }
+    Providers providers();
 
     /** {@return the configuration this database was opened with} */
-    public DbConfig config() {
-        return core.config();
-    }
+    DbConfig config();
 
     /** Drains the pool. Idempotent; sessions requested afterwards fail with {@link PoolClosedException}. */
     @Override
-    public void close() {
-        core.close();
-    }
-
-    @Override
-    public String toString() {
-        return "Database[" + core + "]";
-    }
+    void close();
 }

@@ -1,14 +1,8 @@
 package db.api;
 
-import db.api.internal.ConfigRegistry;
-import db.api.internal.ConnectionParameters;
+import db.api.internal.ConfigResolver;
 import db.api.internal.ConnectionUrl;
-import db.api.internal.DriverCompatibility;
-import db.api.internal.DriverProperties;
-import db.api.internal.PasswordFile;
-import db.api.internal.Secrets;
 import db.api.internal.Durations;
-import db.api.internal.LibpqEnvironment;
 import db.api.spi.ConfigKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,42 +35,10 @@ import java.util.Properties;
  *
  * <p>Secrets (the password, {@code sslpassword}, any key whose name makes it secret: see
  * {@link ConfigKey#isSecretName(String)}) never appear in {@link #toString()} or in a problem message, and
- * reach the driver only as {@link #connectionProperties()}, never inside {@link #jdbcUrl()}.
+ * reach the driver only as its connection properties, never inside {@link #jdbcUrl()}.
  */
 public final class DbConfig {
 
-    /** {@code db.url}. */
-    public static final String URL = DbKeys.URL.name();
-    /** {@code db.user}. */
-    public static final String USER = DbKeys.USER.name();
-    /** {@code db.password}. */
-    public static final String PASSWORD = DbKeys.PASSWORD.name();
-    /** {@code db.pool.min-size}. */
-    public static final String POOL_MIN_SIZE = DbKeys.POOL_MIN_SIZE.name();
-    /** {@code db.pool.max-size}. */
-    public static final String POOL_MAX_SIZE = DbKeys.POOL_MAX_SIZE.name();
-    /** {@code db.pool.checkout-timeout}. */
-    public static final String POOL_CHECKOUT_TIMEOUT = DbKeys.POOL_CHECKOUT_TIMEOUT.name();
-    /** {@code db.pool.idle-timeout}. */
-    public static final String POOL_IDLE_TIMEOUT = DbKeys.POOL_IDLE_TIMEOUT.name();
-    /** {@code db.pool.max-lifetime}. */
-    public static final String POOL_MAX_LIFETIME = DbKeys.POOL_MAX_LIFETIME.name();
-    /** {@code db.pool.leak-threshold}. */
-    public static final String POOL_LEAK_THRESHOLD = DbKeys.POOL_LEAK_THRESHOLD.name();
-    /** {@code db.pool.name}. */
-    public static final String POOL_NAME = DbKeys.POOL_NAME.name();
-    /** {@code db.pool.fail-fast}. */
-    public static final String POOL_FAIL_FAST = DbKeys.POOL_FAIL_FAST.name();
-    /** {@code db.connect-timeout}. */
-    public static final String CONNECT_TIMEOUT = DbKeys.CONNECT_TIMEOUT.name();
-    /** {@code db.statement-timeout}. */
-    public static final String STATEMENT_TIMEOUT = DbKeys.STATEMENT_TIMEOUT.name();
-    /** {@code db.application-name}. */
-    public static final String APPLICATION_NAME = DbKeys.APPLICATION_NAME.name();
-    /** {@code db.session-provider}. */
-    public static final String SESSION_PROVIDER = DbKeys.SESSION_PROVIDER.name();
-
-    private static final String PREFIX = "db.";
 
     private final ConnectionUrl url;
     private final String user;
@@ -88,9 +50,10 @@ public final class DbConfig {
     private final Map<String, Object> typed;
     /** The keys known when this config was built. */
     private final Map<String, ConfigKey<?>> keys;
-    /** The URL's or DSN's parameters in pgjdbc's names. */
+    /** The URL's or DSN's parameters in pgjdbc's names, with what libpq's sources and the TLS rules added. */
     private final Map<String, String> parameters;
-    private final Map<String, String> driverProperties;
+    /** What resolution ignored with a warning (a password file others may read), for the engine to log. */
+    private final List<String> warnings;
     private final Map<Class<?>, Object> extensions;
     /** The DB_* environment variables seen by fromEnvironment(): only those, so nothing else is held. */
     private final Map<String, String> environment;
@@ -99,23 +62,21 @@ public final class DbConfig {
     private final List<ModuleLayer> layers;
     private final List<ConfigKey<?>> declared;
 
-    private DbConfig(Builder b, ConnectionUrl url, Map<String, String> parameters, String user, String password,
-                     String applicationName, Map<String, Object> typed, Map<String, ConfigKey<?>> keys,
-                     boolean passwordFileRead) {
-        this.url = url;
-        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
-        this.user = user;
-        this.password = password;
-        this.applicationName = applicationName;
+    private DbConfig(Builder b, ConfigResolver.Resolved r) {
+        this.url = r.url();
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(r.parameters()));
+        this.user = r.user();
+        this.password = r.password();
+        this.applicationName = r.applicationName();
+        this.warnings = List.copyOf(r.warnings());
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(b.values));
-        this.typed = Collections.unmodifiableMap(new LinkedHashMap<>(typed));
-        this.keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
+        this.typed = Collections.unmodifiableMap(new LinkedHashMap<>(r.typed()));
+        this.keys = Collections.unmodifiableMap(new LinkedHashMap<>(r.keys()));
         this.extensions = Map.copyOf(b.extensions);
         this.environment = Map.copyOf(b.environment);
         this.libpq = Map.copyOf(b.libpq);
         this.layers = List.copyOf(b.layers);
         this.declared = List.copyOf(b.declared);
-        this.driverProperties = DriverProperties.of(this, this.parameters, passwordFileRead);
     }
 
     /** {@return a new builder with every default set} */
@@ -134,7 +95,7 @@ public final class DbConfig {
         Objects.requireNonNull(properties, "properties");
         Builder b = builder();
         for (String name : properties.stringPropertyNames()) {
-            if (name.startsWith(PREFIX)) {
+            if (name.startsWith(ConfigResolver.PREFIX)) {
                 b.property(name, properties.getProperty(name));
             }
         }
@@ -185,7 +146,7 @@ public final class DbConfig {
             }
         }
         for (String name : systemProperties.stringPropertyNames()) {
-            if (name.startsWith(PREFIX)) {
+            if (name.startsWith(ConfigResolver.PREFIX)) {
                 b.property(name, systemProperties.getProperty(name));
             }
         }
@@ -205,7 +166,7 @@ public final class DbConfig {
     /**
      * The JDBC URL the driver gets: {@code jdbc:postgresql://host:port[,host:port...]/database}. It carries
      * no parameter at all: user, password, every other secret and every driver setting travel in
-     * {@link #connectionProperties()}, so no driver log line that prints the URL can show a secret.
+     * the driver's connection properties, so no driver log line that prints the URL can show a secret.
      *
      * @return the JDBC URL, without user, password or parameters
      */
@@ -214,21 +175,28 @@ public final class DbConfig {
     }
 
     /**
-     * The driver properties that go with {@link #jdbcUrl()}, for every provider: user, password and other
-     * secrets, the URL's or DSN's parameters translated to pgjdbc's names, connect and login timeouts,
-     * {@code ApplicationName}, TCP keepalive, {@code statement_timeout} through {@code options}. Never log it.
+     * The connection parameters in pgjdbc's names, as resolved: the URL's or DSN's, what libpq's service file
+     * and variables supply beneath them, and what the TLS rules set ({@code sslmode}, Switchboard's socket
+     * factory). The engine derives the driver's properties from them and this configuration's keys; they
+     * may hold secrets ({@code sslpassword}): never log them. An empty {@code password} is there when libpq's
+     * password file was read (or ignored, as libpq ignores a file others may read) and gave none, so that
+     * pgjdbc does not read the file itself by rules that check no permissions.
      *
-     * @return the driver properties, an unmodifiable map
+     * @return the parameters, an unmodifiable map
      */
-    public Map<String, String> driverProperties() {
-        return driverProperties;
+    public Map<String, String> urlParameters() {
+        return parameters;
     }
 
-    /** {@return {@link #driverProperties()} as a fresh {@link Properties}, for {@code Driver.connect} and pools} */
-    public Properties connectionProperties() {
-        Properties p = new Properties();
-        p.putAll(driverProperties);
-        return p;
+    /**
+     * What resolving this configuration ignored with a warning (a password file others may read, one that
+     * cannot be read), worded for a log line and free of secrets; the engine logs them when it opens a
+     * {@link Database}.
+     *
+     * @return the warnings, in the order they arose
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** {@return where the pool connects (the first host, port, database, user), for log lines and error messages} */
@@ -446,9 +414,7 @@ public final class DbConfig {
         statementTimeout().ifPresent(t -> sb.append(", statementTimeout=").append(Durations.format(t)));
         sb.append(", applicationName=").append(applicationName);
         sessionProvider().ifPresent(p -> sb.append(", sessionProvider=").append(p));
-        List<String> shown = List.of(URL, USER, PASSWORD, POOL_MIN_SIZE, POOL_MAX_SIZE, POOL_CHECKOUT_TIMEOUT,
-                POOL_IDLE_TIMEOUT, POOL_MAX_LIFETIME, POOL_LEAK_THRESHOLD, POOL_NAME, POOL_FAIL_FAST, CONNECT_TIMEOUT,
-                STATEMENT_TIMEOUT, APPLICATION_NAME, SESSION_PROVIDER);
+        List<String> shown = ConfigResolver.SHOWN_BY_NAME;
         values.forEach((k, v) -> {
             if (!shown.contains(k)) {
                 sb.append(", ").append(k).append('=').append(isSecret(k) ? "****" : ConnectionUrl.mask(v));
@@ -477,7 +443,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder url(String url) {
-            return property(URL, url);
+            return property(DbKeys.URL.name(), url);
         }
 
         /**
@@ -487,7 +453,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder user(String user) {
-            return property(USER, user);
+            return property(DbKeys.USER.name(), user);
         }
 
         /**
@@ -497,7 +463,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder password(String password) {
-            return property(PASSWORD, password);
+            return property(DbKeys.PASSWORD.name(), password);
         }
 
         /**
@@ -507,7 +473,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder minSize(int minSize) {
-            return property(POOL_MIN_SIZE, Integer.toString(minSize));
+            return property(DbKeys.POOL_MIN_SIZE.name(), Integer.toString(minSize));
         }
 
         /**
@@ -517,7 +483,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder maxSize(int maxSize) {
-            return property(POOL_MAX_SIZE, Integer.toString(maxSize));
+            return property(DbKeys.POOL_MAX_SIZE.name(), Integer.toString(maxSize));
         }
 
         /**
@@ -527,7 +493,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder checkoutTimeout(Duration timeout) {
-            return duration(POOL_CHECKOUT_TIMEOUT, timeout);
+            return duration(DbKeys.POOL_CHECKOUT_TIMEOUT.name(), timeout);
         }
 
         /**
@@ -537,7 +503,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
-            return duration(POOL_IDLE_TIMEOUT, timeout);
+            return duration(DbKeys.POOL_IDLE_TIMEOUT.name(), timeout);
         }
 
         /**
@@ -547,7 +513,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder maxLifetime(Duration lifetime) {
-            return duration(POOL_MAX_LIFETIME, lifetime);
+            return duration(DbKeys.POOL_MAX_LIFETIME.name(), lifetime);
         }
 
         /**
@@ -557,7 +523,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder leakThreshold(Duration threshold) {
-            return duration(POOL_LEAK_THRESHOLD, threshold);
+            return duration(DbKeys.POOL_LEAK_THRESHOLD.name(), threshold);
         }
 
         /**
@@ -567,7 +533,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder poolName(String name) {
-            return property(POOL_NAME, name);
+            return property(DbKeys.POOL_NAME.name(), name);
         }
 
         /**
@@ -577,7 +543,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder failFast(boolean failFast) {
-            return property(POOL_FAIL_FAST, Boolean.toString(failFast));
+            return property(DbKeys.POOL_FAIL_FAST.name(), Boolean.toString(failFast));
         }
 
         /**
@@ -587,7 +553,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            return duration(CONNECT_TIMEOUT, timeout);
+            return duration(DbKeys.CONNECT_TIMEOUT.name(), timeout);
         }
 
         /**
@@ -597,7 +563,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder statementTimeout(Duration timeout) {
-            return duration(STATEMENT_TIMEOUT, timeout);
+            return duration(DbKeys.STATEMENT_TIMEOUT.name(), timeout);
         }
 
         /**
@@ -607,7 +573,7 @@ public final class DbConfig {
          * @return the application name the server sees
          */
         public Builder applicationName(String name) {
-            return property(APPLICATION_NAME, name);
+            return property(DbKeys.APPLICATION_NAME.name(), name);
         }
 
         /**
@@ -617,7 +583,7 @@ public final class DbConfig {
          * @return this builder
          */
         public Builder sessionProvider(String name) {
-            return property(SESSION_PROVIDER, name);
+            return property(DbKeys.SESSION_PROVIDER.name(), name);
         }
 
         /**
@@ -720,152 +686,9 @@ public final class DbConfig {
          * @return the validated configuration
          */
         public DbConfig build() {
-            List<String> problems = new ArrayList<>();
-            Map<String, ConfigKey<?>> keys = ConfigRegistry.keys(declared, layers, problems);
-            Map<String, Object> typed = new LinkedHashMap<>();
-
-            for (String key : values.keySet()) {
-                if (key.startsWith(PREFIX) && !keys.containsKey(key)) {
-                    problems.add(ConfigRegistry.unknownKey(key, keys.keySet()));
-                }
-            }
-            for (ConfigKey<?> key : keys.values()) {
-                String raw = values.get(key.name());
-                if (raw == null) {
-                    raw = environment.get(key.envName());
-                }
-                if (raw == null || raw.isBlank()) {
-                    continue;
-                }
-                try {
-                    typed.put(key.name(), key.parse(raw));
-                } catch (IllegalArgumentException e) {
-                    problems.add(e.getMessage());
-                }
-            }
-
-            ConnectionUrl url = null;
-            Map<String, String> parameters = Map.of();
-            List<String> foundSecrets = new ArrayList<>();
-            libpq.forEach((variable, value) -> {
-                if (variable.contains("PASSWORD")) {
-                    foundSecrets.add(value);
-                }
-            });
-            String rawUrl = (String) typed.get(URL);
-            ConnectionUrl written = null;
-            if (rawUrl != null) {
-                try {
-                    written = ConnectionUrl.parse(rawUrl);
-                } catch (IllegalArgumentException e) {
-                    problems.add(URL + ": " + e.getMessage());
-                }
-            } else if (LibpqEnvironment.namesTarget(libpq)) {
-                written = ConnectionUrl.unwritten();
-            } else if (problems.stream().noneMatch(p -> p.startsWith(URL + ":"))) {
-                problems.add(URL + " is required (a JDBC URL like jdbc:postgresql://localhost:5432/app, "
-                        + "a URI like postgresql://user@localhost/app, or a DSN like 'host=localhost dbname=app'; "
-                        + "environment variable " + envName(URL) + "; or libpq's PGHOST, PGDATABASE or PGSERVICE)");
-            }
-            if (written != null) {
-                LibpqEnvironment.Resolved resolved = LibpqEnvironment.beneath(written, libpq, problems);
-                url = resolved.url();
-                foundSecrets.addAll(resolved.secrets());
-                if (url.database() == null || url.database().isEmpty()) {
-                    problems.add(URL + " names no database (add /name to a URL, or dbname=name to a DSN)");
-                }
-                Map<String, String> translated = ConnectionParameters.translate(url.parameters(),
-                        url.parametersAfterSecret(), resolved.origins(), problems);
-                // An explicit key beats what libpq's lower sources supply (a value written in the URL still
-                // beats the key, as before: see DriverProperties).
-                resolved.origins().keySet().forEach(name -> {
-                    String property = ConnectionParameters.pgjdbcName(name);
-                    if ((property.equals("ApplicationName") && typed.containsKey(APPLICATION_NAME))
-                            || (property.equals("connectTimeout") && typed.containsKey(CONNECT_TIMEOUT))) {
-                        translated.remove(property);
-                    }
-                });
-                parameters = translated;
-                problems.addAll(DriverCompatibility.problems(parameters, DriverCompatibility.visible(layers)));
-            }
-
-            String user = (String) typed.get(USER);
-            if (user == null && url != null) {
-                user = url.user();
-            }
-            String password = values.get(PASSWORD);
-            if (password == null) {
-                password = environment.get(envName(PASSWORD));
-            }
-            if (password == null && url != null) {
-                password = url.password();
-            }
-            boolean passwordFileRead = false;
-            if (password == null && url != null && !extensions.containsKey(db.api.spi.PasswordSupplier.class)) {
-                PasswordFile.Lookup lookup = PasswordFile.find(PasswordFile.location(url, libpq), url,
-                        user != null ? user : System.getProperty("user.name"), problems);
-                password = lookup.password();
-                passwordFileRead = lookup.fileExists();
-                if (password != null) {
-                    foundSecrets.add(password);
-                }
-            }
-
-            Integer min = (Integer) typed.get(POOL_MIN_SIZE);
-            Integer max = (Integer) typed.get(POOL_MAX_SIZE);
-            int minSize = min != null ? min : DbKeys.POOL_MIN_SIZE.defaultValue().orElseThrow();
-            int maxSize = max != null ? max : DbKeys.POOL_MAX_SIZE.defaultValue().orElseThrow();
-            boolean sizesValid = problems.stream().noneMatch(p -> p.startsWith(POOL_MIN_SIZE) || p.startsWith(POOL_MAX_SIZE));
-            if (minSize > maxSize && sizesValid) {
-                problems.add(POOL_MIN_SIZE + " (" + minSize + ") must not exceed " + POOL_MAX_SIZE + " (" + maxSize + ")");
-            }
-
-            if (!problems.isEmpty()) {
-                List<String> secrets = secrets(keys, url);
-                secrets.addAll(foundSecrets);
-                throw new ConfigException(Secrets.scrub(problems, secrets));
-            }
-            String applicationName = parameters.get("ApplicationName");
-            if (applicationName == null) {
-                applicationName = (String) typed.get(APPLICATION_NAME);
-            }
-            if (applicationName == null) {
-                applicationName = url.parameters().get("fallback_application_name");
-            }
-            if (applicationName == null) {
-                applicationName = DbKeys.APPLICATION_NAME.defaultValue().orElseThrow();
-            }
-            return new DbConfig(this, url, parameters, user, password, applicationName, typed, keys,
-                    passwordFileRead);
-        }
-
-        /** Every secret value this builder holds, to scrub from problem messages as a last line of defence. */
-        private List<String> secrets(Map<String, ConfigKey<?>> keys, ConnectionUrl url) {
-            List<String> secrets = new ArrayList<>();
-            Map<String, String> all = new LinkedHashMap<>();
-            environment.forEach((k, v) -> all.put(k.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v));
-            all.putAll(values);
-            all.forEach((k, v) -> {
-                ConfigKey<?> key = keys.get(k);
-                if ((key != null && key.isSecret()) || ConfigKey.isSecretName(k)) {
-                    secrets.add(v);
-                }
-            });
-            String rawUrl = values.getOrDefault(URL, environment.get(envName(URL)));
-            if (rawUrl != null) {
-                secrets.addAll(Secrets.candidates(rawUrl));
-            }
-            if (url != null) {
-                if (url.password() != null) {
-                    secrets.add(url.password());
-                }
-                url.parameters().forEach((k, v) -> {
-                    if (ConfigKey.isSecretName(k)) {
-                        secrets.add(v);
-                    }
-                });
-            }
-            return secrets;
+            ConfigResolver.Resolved r = ConfigResolver.resolve(values, environment, libpq, extensions.keySet(),
+                    layers, declared);
+            return new DbConfig(this, r);
         }
     }
 }

@@ -151,18 +151,4 @@ class ConfigKeyRegistryTest {
         assertThat(c.get(DbKeys.POOL_RESET)).contains("auto");
         assertThat(c.get(DbKeys.POOL_INIT_SQL)).isEmpty();
     }
-
-    @Test
-    void driverPropertiesCarryTheSecretsAndTheUrlNone() {
-        DbConfig c = DbConfig.builder()
-                .url("postgresql://u:" + SECRET + "@h:5433/db?sslpassword=" + SECRET + "&sslmode=require&options=-c%20search_path%3Dx")
-                .statementTimeout(Duration.ofSeconds(2)).build();
-        assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5433/db");
-        Properties p = c.connectionProperties();
-        assertThat(p).containsEntry("password", SECRET).containsEntry("sslpassword", SECRET)
-                .containsEntry("user", "u").containsEntry("sslmode", "require").containsEntry("tcpKeepAlive", "true")
-                .containsEntry("options", "-c search_path=x -c statement_timeout=2000")
-                .containsEntry("ApplicationName", "switchboard").containsEntry("connectTimeout", "10");
-        assertThat(c.toString()).doesNotContain(SECRET).contains("sslpassword=****");
-    }
 }

@@ -1,5 +1,6 @@
 package db.api;
 
+import db.testkit.TlsFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import db.api.internal.ConnectionParameters;
@@ -59,7 +60,7 @@ class ConnectionUrlTest {
     void libpqParametersAreMappedWithLibpqsMeaning(String parameter, String property, String value) {
         for (String url : List.of("postgresql://h/db?" + parameter, "host=h dbname=db " + parameter,
                 "jdbc:postgresql://h/db?" + parameter)) {
-            assertThat(build(url).driverProperties()).as(url).containsEntry(property, value);
+            assertThat(build(url).urlParameters()).as(url).containsEntry(property, value);
         }
     }
 
@@ -67,11 +68,11 @@ class ConnectionUrlTest {
     @ValueSource(strings = {"require", "verify-ca", "verify-full"})
     void directTlsNegotiationGoesWithAnSslmodeThatRequiresTls(String mode) {
         // verify-* need a root certificate; with one, libpq's require would verify as verify-ca
-        String root = mode.equals("require") ? "" : "sslrootcert=" + db.api.internal.TlsFixture.anyRootCertificateFile();
+        String root = mode.equals("require") ? "" : "sslrootcert=" + db.testkit.TlsFixture.anyRootCertificateFile();
         for (String url : List.of("postgresql://h/db?sslmode=" + mode + "&sslnegotiation=direct&" + root,
                 "host=h dbname=db sslnegotiation=direct sslmode=" + mode + " " + root,
                 "jdbc:postgresql://h/db?sslNegotiation=direct&sslmode=" + mode + "&" + root)) {
-            assertThat(build(url).driverProperties()).as(url).containsEntry("sslNegotiation", "direct")
+            assertThat(build(url).urlParameters()).as(url).containsEntry("sslNegotiation", "direct")
                     .containsEntry("sslmode", mode);
         }
     }
@@ -89,13 +90,13 @@ class ConnectionUrlTest {
 
     @Test
     void connectTimeoutFromTheUrlAlsoBoundsLogin() {
-        assertThat(build("host=h dbname=db connect_timeout=7").driverProperties()).containsEntry("loginTimeout", "7");
+        assertThat(build("host=h dbname=db connect_timeout=7").urlParameters()).containsEntry("loginTimeout", "7");
     }
 
     @Test
     void noOpValuesAreAcceptedAndPassNothing() {
         Map<String, String> p = build("host=h dbname=db client_encoding=UTF8 sslsni=1 sslcompression=0 "
-                + "sslcertmode=allow").driverProperties();
+                + "sslcertmode=allow").urlParameters();
         assertThat(p).doesNotContainKeys("client_encoding", "sslsni", "sslcompression", "sslcertmode");
     }
 
@@ -186,7 +187,7 @@ class ConnectionUrlTest {
     void secretsTravelAsPropertiesNeverInTheUrl() {
         DbConfig c = build("postgresql://u:" + SECRET + "@h/db?sslpassword=" + SECRET + "x&sslmode=require");
         assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db");
-        assertThat(c.driverProperties()).containsEntry("password", SECRET).containsEntry("sslpassword", SECRET + "x");
+        assertThat(c.urlParameters()).containsEntry("password", SECRET).containsEntry("sslpassword", SECRET + "x");
         assertThat(c.toString()).doesNotContain(SECRET).contains("sslpassword=****");
     }
 
@@ -197,7 +198,7 @@ class ConnectionUrlTest {
                 .build().applicationName()).isEqualTo("mine");
         assertThat(build("host=h dbname=db fallback_application_name=fb application_name=app").applicationName())
                 .isEqualTo("app");
-        assertThat(build("host=h dbname=db fallback_application_name=fb").driverProperties())
+        assertThat(build("host=h dbname=db fallback_application_name=fb").urlParameters())
                 .doesNotContainKey("fallback_application_name").containsEntry("ApplicationName", "fb");
     }
 

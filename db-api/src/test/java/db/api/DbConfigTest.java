@@ -40,7 +40,7 @@ class DbConfigTest {
                 .build();
         assertThat(c.user()).contains("alice");
         assertThat(c.password()).contains(SECRET);
-        assertThat(c.driverProperties()).containsEntry("sslmode", "require").containsEntry("user", "alice")
+        assertThat(c.urlParameters()).containsEntry("sslmode", "require").containsEntry("user", "alice")
                 .containsEntry("password", SECRET);
         assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://h1:5432,h2:5433/app");
         assertThat(c.target().toString()).isEqualTo("alice@h1:5432/app");
@@ -53,7 +53,7 @@ class DbConfigTest {
                 .build();
         assertThat(c.target()).isEqualTo(new DatabaseTarget("db.internal", 6543, "orders", "bob"));
         assertThat(c.password()).contains(SECRET);
-        assertThat(c.driverProperties()).containsEntry("sslmode", "require").containsEntry("ApplicationName", "svc");
+        assertThat(c.urlParameters()).containsEntry("sslmode", "require").containsEntry("ApplicationName", "svc");
         assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/orders");
         assertThat(c.applicationName()).isEqualTo("svc");
     }
@@ -66,7 +66,7 @@ class DbConfigTest {
         assertThat(c.target()).isEqualTo(new DatabaseTarget("10.0.0.5", 5434, "inventory", "carol"));
         assertThat(c.password()).contains(SECRET + " x");
         assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://10.0.0.5:5434/inventory");
-        assertThat(c.driverProperties()).containsEntry("sslmode", "disable");
+        assertThat(c.urlParameters()).containsEntry("sslmode", "disable");
     }
 
     @Test
@@ -169,7 +169,7 @@ class DbConfigTest {
         assertThat(c.target().port()).isEqualTo(5433);
         assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://pghost:5433/pgdb");
         assertThat(c.password()).contains("it's\\" + SECRET);
-        assertThat(c.driverProperties()).containsEntry("user", "pguser").containsEntry("sslmode", "verify-full")
+        assertThat(c.urlParameters()).containsEntry("user", "pguser").containsEntry("sslmode", "verify-full")
                 .containsEntry("targetServerType", "primary");
         assertThat(c.toString()).doesNotContain(SECRET);
     }

@@ -80,7 +80,7 @@ class LibpqSourcesTest {
     void pgVariablesFillWhatAnyUrlFormLeavesUnset(String url) {
         DbConfig c = config(env("DB_URL", url, "PGSSLMODE", "verify-full", "PGSSLROOTCERT", rootCertificate.toString(),
                 "PGPORT", "6432", "PGUSER", "envuser", "PGTARGETSESSIONATTRS", "read-write"));
-        assertThat(c.driverProperties()).containsEntry("sslmode", "verify-full")
+        assertThat(c.urlParameters()).containsEntry("sslmode", "verify-full")
                 .containsEntry("sslrootcert", rootCertificate.toString()).containsEntry("targetServerType", "primary")
                 .containsEntry("user", "envuser");
         assertThat(c.target()).isEqualTo(new DatabaseTarget("db.example", 6432, "app", "envuser"));
@@ -93,7 +93,7 @@ class LibpqSourcesTest {
     void whatTheUrlWritesWinsOverTheVariables(String url) {
         DbConfig c = config(env("DB_URL", url, "PGSSLMODE", "verify-full", "PGPORT", "6432", "PGHOST", "other",
                 "PGDATABASE", "otherdb", "PGUSER", "envuser"));
-        assertThat(c.driverProperties()).containsEntry("sslmode", "require");
+        assertThat(c.urlParameters()).containsEntry("sslmode", "require");
         assertThat(c.target()).isEqualTo(new DatabaseTarget("db.example", 5433, "app", "urluser"));
     }
 
@@ -101,7 +101,7 @@ class LibpqSourcesTest {
     void aVariableNeverAddsASecondSpellingOfAWrittenSetting() {
         DbConfig c = config(env("DB_URL", "postgresql://h/db?requiressl=1&ApplicationName=written",
                 "PGSSLMODE", "disable", "PGAPPNAME", "fromenv"));
-        assertThat(c.driverProperties()).containsEntry("sslmode", "require").containsEntry("ApplicationName", "written");
+        assertThat(c.urlParameters()).containsEntry("sslmode", "require").containsEntry("ApplicationName", "written");
     }
 
     @Test
@@ -130,12 +130,12 @@ class LibpqSourcesTest {
         assertThat(c.user()).contains("keyuser");
         assertThat(c.password()).contains("key-password");
         assertThat(c.applicationName()).isEqualTo("keyapp");
-        assertThat(c.driverProperties()).containsEntry("connectTimeout", "3").containsEntry("ApplicationName", "keyapp");
+        assertThat(c.urlParameters()).containsEntry("connectTimeout", "3").containsEntry("ApplicationName", "keyapp");
         DbConfig env = config(env("DB_URL", "postgresql://h/db", "PGUSER", "envuser", "PGPASSWORD", SECRET,
                 "PGAPPNAME", "envapp", "PGCONNECT_TIMEOUT", "60"));
         assertThat(env.user()).contains("envuser");
         assertThat(env.password()).contains(SECRET);
-        assertThat(env.driverProperties()).containsEntry("connectTimeout", "60").containsEntry("ApplicationName", "envapp");
+        assertThat(env.urlParameters()).containsEntry("connectTimeout", "60").containsEntry("ApplicationName", "envapp");
         assertThat(env.toString()).doesNotContain(SECRET);
     }
 
@@ -151,7 +151,7 @@ class LibpqSourcesTest {
         assertThatThrownBy(() -> config(env("DB_URL", "postgresql://h/db?sslnegotiation=direct", "PGSSLMODE", "prefer")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("sslnegotiation=direct needs sslmode=require");
         assertThat(config(env("DB_URL", "postgresql://h/db?sslnegotiation=direct", "PGSSLMODE", "verify-full",
-                "PGSSLROOTCERT", rootCertificate.toString())).driverProperties())
+                "PGSSLROOTCERT", rootCertificate.toString())).urlParameters())
                 .containsEntry("sslNegotiation", "direct").containsEntry("sslmode", "verify-full");
     }
 
@@ -166,7 +166,7 @@ class LibpqSourcesTest {
     @Test
     void theBuilderAloneReadsNoVariables() {
         DbConfig c = DbConfig.builder().url("postgresql://h/db").build();
-        assertThat(c.driverProperties()).doesNotContainKey("sslmode");
+        assertThat(c.urlParameters()).doesNotContainKey("sslmode");
     }
 
     // ---- the connection service file ----
@@ -191,12 +191,12 @@ class LibpqSourcesTest {
         DbConfig c = config(env("PGSERVICE", "svc", "PGSSLMODE", "verify-full", "PGAPPNAME", "envapp"));
         assertThat(c.target()).isEqualTo(new DatabaseTarget("svchost", 6000, "svcdb", "svcuser"));
         assertThat(c.password()).contains(SECRET);
-        assertThat(c.driverProperties()).containsEntry("sslmode", "require").containsEntry("ApplicationName", "envapp");
+        assertThat(c.urlParameters()).containsEntry("sslmode", "require").containsEntry("ApplicationName", "envapp");
         assertThat(c.toString()).doesNotContain(SECRET);
         DbConfig written = config(env("DB_URL", "service=svc dbname=mine sslmode=verify-ca sslrootcert="
                 + rootCertificate));
         assertThat(written.target()).isEqualTo(new DatabaseTarget("svchost", 6000, "mine", "svcuser"));
-        assertThat(written.driverProperties()).containsEntry("sslmode", "verify-ca").doesNotContainKey("service");
+        assertThat(written.urlParameters()).containsEntry("sslmode", "verify-ca").doesNotContainKey("service");
     }
 
     @Test
@@ -245,7 +245,7 @@ class LibpqSourcesTest {
         assertThat(config(env("DB_URL", "postgresql://alice@db.example:5434/app")).password()).contains("second");
         DbConfig wildcard = config(env("DB_URL", "postgresql://bob@elsewhere/app"));
         assertThat(wildcard.password()).contains(SECRET);
-        assertThat(wildcard.driverProperties()).containsEntry("password", SECRET);
+        assertThat(wildcard.urlParameters()).containsEntry("password", SECRET);
         assertThat(wildcard.toString()).doesNotContain(SECRET);
     }
 
@@ -277,10 +277,10 @@ class LibpqSourcesTest {
         DbConfig c = config(env("DB_URL", "postgresql://u@h/db"));
         assertThat(c.password()).isEmpty();
         // pgjdbc reads ~/.pgpass itself when it gets no password, checking no permissions: it gets an empty one.
-        assertThat(c.driverProperties()).containsEntry("password", "");
+        assertThat(c.urlParameters()).containsEntry("password", "");
         assertThat(c.toString()).doesNotContain(SECRET);
         Files.delete(home.resolve(".pgpass"));
-        assertThat(config(env("DB_URL", "postgresql://u@h/db")).driverProperties()).doesNotContainKey("password");
+        assertThat(config(env("DB_URL", "postgresql://u@h/db")).urlParameters()).doesNotContainKey("password");
     }
 
     @Test
@@ -299,6 +299,6 @@ class LibpqSourcesTest {
         DbConfig c = DbConfig.builderFromEnvironment(env("DB_URL", "postgresql://u@h/db"), new Properties())
                 .passwordSupplier(() -> "supplied").connectTimeout(Duration.ofSeconds(2)).build();
         assertThat(c.password()).isEmpty();
-        assertThat(c.driverProperties()).doesNotContainKey("password");
+        assertThat(c.urlParameters()).doesNotContainKey("password");
     }
 }

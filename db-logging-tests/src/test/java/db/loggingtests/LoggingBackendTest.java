@@ -69,7 +69,7 @@ abstract class LoggingBackendTest {
         List<String> log = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
         String info = backend() + " INFO ";
         assertThat(log).as("Switchboard's startup line, through the Log4j API to " + backend())
-                .anyMatch(l -> l.startsWith(info + "db.api.internal.Core - Switchboard opened pool '" + pool + "'")
+                .anyMatch(l -> l.startsWith(info + "db.core.engine.Core - Switchboard opened pool '" + pool + "'")
                         && l.contains("with session provider " + provider));
         if (provider.equals("c3p0")) {
             assertThat(log).as("c3p0's MLog chose " + backend())

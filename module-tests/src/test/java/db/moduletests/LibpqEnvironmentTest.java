@@ -194,7 +194,7 @@ class LibpqEnvironmentTest {
         env.put("PGSSLMODE", "require");
         env.put("DB_POOL_NAME", env.get("DB_POOL_NAME") + "-require");
         DbConfig config = DbConfig.fromEnvironment(env, new Properties());
-        assertThat(config.driverProperties()).containsEntry("sslmode", "require");
+        assertThat(config.urlParameters()).containsEntry("sslmode", "require");
         assertThatThrownBy(() -> Database.open(config).close())
                 .isInstanceOf(ConnectionRejectedException.class)
                 .satisfies(e -> assertThat(((DataAccessException) e).isRetryable()).isFalse());
@@ -240,7 +240,7 @@ class LibpqEnvironmentTest {
         assertThat(minor).isEqualTo(7);
         String version = info.getField("DRIVER_VERSION").get(null).toString();
         if (patch >= 12) {
-            assertThat(shared("channel_binding=require").driverProperties()).containsEntry("channelBinding", "require");
+            assertThat(shared("channel_binding=require").urlParameters()).containsEntry("channelBinding", "require");
         } else {
             assertThatThrownBy(() -> shared("channel_binding=require"))
                     .isInstanceOf(ConfigException.class)
@@ -249,7 +249,7 @@ class LibpqEnvironmentTest {
                     .hasMessageContaining("CVE-2026-54291");
         }
         if (patch >= 11) {
-            assertThat(shared("require_auth=none").driverProperties()).containsEntry("requireAuth", "none");
+            assertThat(shared("require_auth=none").urlParameters()).containsEntry("requireAuth", "none");
         } else {
             assertThatThrownBy(() -> shared("require_auth=none"))
                     .isInstanceOf(ConfigException.class).hasMessageContaining("require_auth needs pgjdbc 42.7.11");

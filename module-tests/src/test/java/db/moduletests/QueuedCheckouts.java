@@ -44,7 +44,7 @@ final class QueuedCheckouts {
 
     private static boolean parkedInTheGate(Thread t) {
         Object blocker = LockSupport.getBlocker(t);
-        return blocker != null && blocker.getClass().getName().equals("db.api.internal.CheckoutGate");
+        return blocker != null && blocker.getClass().getName().equals("db.core.engine.CheckoutGate");
     }
 
     /**

@@ -3,9 +3,9 @@ package db.moduletests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import db.core.support.StandaloneContext;
 import db.api.DbConfig;
-import db.api.spi.PoolContext;
-import db.api.spi.TrackedConnections;
+import db.core.support.TrackedConnections;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
 import java.sql.Connection;
@@ -36,7 +36,7 @@ class TrackedConnectionsTest {
 
     private static TrackedConnections tracked(Duration connectTimeout) {
         DbConfig config = Fixtures.config(schema).connectTimeout(connectTimeout).build();
-        return new TrackedConnections(PoolContext.standalone(config).connections(), "tracked test connections");
+        return new TrackedConnections(StandaloneContext.of(config).connections(), "tracked test connections");
     }
 
     @Test

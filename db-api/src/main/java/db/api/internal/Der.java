@@ -14,7 +14,7 @@ import java.util.List;
  * PBES2, which OpenSSL 3 writes by default. Every length is checked against what is left, so a
  * truncated or corrupt file fails with {@link IllegalArgumentException} instead of reading garbage.
  */
-final class Der {
+public final class Der {
     static final int INTEGER = 0x02;
     static final int BIT_STRING = 0x03;
     static final int OCTET_STRING = 0x04;
@@ -28,15 +28,15 @@ final class Der {
     }
 
     /** One element: its tag and the bytes of its content. */
-    record Element(int tag, byte[] content) {
+    public record Element(int tag, byte[] content) {
 
         /** The elements inside a constructed element (a SEQUENCE or a context tag). */
-        List<Element> children() {
+        public List<Element> children() {
             return parseAll(content);
         }
 
         /** The element's children when it is a SEQUENCE; else an {@link IllegalArgumentException}. */
-        List<Element> sequence() {
+        public List<Element> sequence() {
             expect(SEQUENCE);
             return children();
         }
@@ -55,7 +55,7 @@ final class Der {
         }
 
         /** The dotted form of an OBJECT IDENTIFIER. */
-        String oid() {
+        public String oid() {
             expect(OID);
             if (content.length == 0) {
                 throw new IllegalArgumentException("empty OBJECT IDENTIFIER");
@@ -98,7 +98,7 @@ final class Der {
     }
 
     /** The single element {@code der} holds; trailing bytes are an error. */
-    static Element parse(byte[] der) {
+    public static Element parse(byte[] der) {
         List<Element> all = parseAll(der);
         if (all.size() != 1) {
             throw new IllegalArgumentException(all.isEmpty() ? "no DER element" : "extra data after the DER element");

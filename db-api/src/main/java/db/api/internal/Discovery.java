@@ -2,8 +2,11 @@ package db.api.internal;
 
 import db.api.ConfigException;
 import db.api.DbConfig;
+import db.api.DbKeys;
+import db.api.spi.DatabaseEngine;
 import db.api.spi.ErrorMapper;
 import db.api.spi.QueryInstrumenter;
+import db.api.spi.SelectedProviders;
 import db.api.spi.SessionProvider;
 import java.util.Comparator;
 import java.util.List;
@@ -15,23 +18,50 @@ import java.util.stream.Collectors;
 /**
  * Finds the providers with {@link ServiceLoader}: in the module path and class path visible to the
  * context class loader, or in exactly one {@link ModuleLayer} (not its parents, which
- * {@link ServiceLoader#load(ModuleLayer, Class)} would also search).
+ * {@link ServiceLoader#load(ModuleLayer, Class)} would also search). The engine is the exception: a layer's
+ * pool module may read the {@code db.core} of a parent layer, so the engine nearest to the layer is taken.
  */
-final class Discovery {
+public final class Discovery {
     private final ModuleLayer layer;
 
-    Discovery(ModuleLayer layer) {
+    /** @param layer the one layer to search, or null for the class loaders' view */
+    public Discovery(ModuleLayer layer) {
         this.layer = layer;
     }
 
-    SessionProvider selectSessionProvider(DbConfig config) {
+    /** {@return the session provider, error mappers and instrumenters for {@code config}} */
+    public SelectedProviders select(DbConfig config) {
+        SessionProvider sessionProvider = selectSessionProvider(config);
+        return new SelectedProviders(sessionProvider, errorMappers(), instrumenters(), layer);
+    }
+
+    /**
+     * The engine: the first {@link DatabaseEngine} found (in the layer, else its parents).
+     *
+     * @throws IllegalStateException naming the module to add when there is none
+     */
+    public DatabaseEngine engine() {
+        try {
+            ServiceLoader<DatabaseEngine> loader = layer == null ? ServiceLoader.load(DatabaseEngine.class)
+                    : ServiceLoader.load(layer, DatabaseEngine.class);
+            return loader.findFirst().orElseThrow(() -> new IllegalStateException("No Switchboard engine found"
+                    + (layer == null ? "" : " in the given module layer or its parents") + ". Add module db.core to "
+                    + "the module path (or class path): the Maven dependency dev.switchboard:db-core, which a pool "
+                    + "module such as dev.switchboard:db-pool-c3p0 brings. db.api looks for an implementation of "
+                    + DatabaseEngine.class.getName() + " with ServiceLoader."));
+        } catch (ServiceConfigurationError e) {
+            throw new IllegalStateException("The Switchboard engine could not be loaded: " + e.getMessage(), e);
+        }
+    }
+
+    private SessionProvider selectSessionProvider(DbConfig config) {
         List<SessionProvider> found = load(SessionProvider.class);
         String wanted = config.sessionProvider().orElse(null);
         if (wanted != null) {
             return found.stream()
                     .filter(p -> p.name().toLowerCase(Locale.ROOT).equals(wanted.toLowerCase(Locale.ROOT)))
                     .findFirst()
-                    .orElseThrow(() -> new ConfigException(DbConfig.SESSION_PROVIDER + "=" + wanted
+                    .orElseThrow(() -> new ConfigException(DbKeys.SESSION_PROVIDER.name() + "=" + wanted
                             + " but no SessionProvider of that name was found" + where() + "; found: "
                             + (found.isEmpty() ? "none" : describe(found))));
         }
@@ -43,20 +73,20 @@ final class Discovery {
         }
         if (found.size() > 1) {
             throw new ConfigException("Several SessionProviders found" + where() + ": " + describe(found)
-                    + ". Choose one with " + DbConfig.SESSION_PROVIDER + " (environment variable "
-                    + DbConfig.envName(DbConfig.SESSION_PROVIDER) + "), e.g. " + DbConfig.SESSION_PROVIDER + "="
+                    + ". Choose one with " + DbKeys.SESSION_PROVIDER.name() + " (environment variable "
+                    + DbConfig.envName(DbKeys.SESSION_PROVIDER.name()) + "), e.g. " + DbKeys.SESSION_PROVIDER.name() + "="
                     + found.get(0).name());
         }
         return found.get(0);
     }
 
-    List<ErrorMapper> errorMappers() {
+    private List<ErrorMapper> errorMappers() {
         return load(ErrorMapper.class).stream()
                 .sorted(Comparator.comparingInt(ErrorMapper::priority).reversed())
                 .collect(Collectors.toList());
     }
 
-    List<QueryInstrumenter> instrumenters() {
+    private List<QueryInstrumenter> instrumenters() {
         return load(QueryInstrumenter.class).stream()
                 .sorted(Comparator.comparingInt(QueryInstrumenter::priority).reversed())
                 .collect(Collectors.toList());
@@ -78,11 +108,11 @@ final class Discovery {
         return layer == null ? "" : " in the given module layer";
     }
 
-    static String describe(List<?> providers) {
+    private static String describe(List<?> providers) {
         return providers.stream().map(Discovery::describeOne).collect(Collectors.joining(", "));
     }
 
-    static String describeOne(Object provider) {
+    private static String describeOne(Object provider) {
         String name;
         if (provider instanceof SessionProvider) {
             name = ((SessionProvider) provider).name();

@@ -11,8 +11,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * libpq's password file: {@code passfile} (URL or service), else {@code PGPASSFILE}, else
@@ -27,7 +25,6 @@ import org.apache.logging.log4j.Logger;
  * does (a file system without POSIX permissions, such as Windows', has nothing to check, as in libpq). The password found is a secret: it is never logged or quoted.
  */
 public final class PasswordFile {
-    private static final Logger LOG = LogManager.getLogger(PasswordFile.class);
     private static final Set<PosixFilePermission> GROUP_OR_WORLD = EnumSet.of(PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
             PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -61,12 +58,13 @@ public final class PasswordFile {
      * when the hosts' entries differ (or only some hosts have one) a problem is added instead: sending one
      * host's password to another would give it away.
      */
-    public static Lookup find(Path file, ConnectionUrl url, String user, List<String> problems) {
+    public static Lookup find(Path file, ConnectionUrl url, String user, List<String> problems,
+                              List<String> warnings) {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.exists(file)) {
             return new Lookup(null, false);
         }
         if (!Files.isRegularFile(file)) {
-            LOG.warn("password file \"{}\" is not a plain file: ignored (as libpq does)", file);
+            warnings.add("password file \"" + file + "\" is not a plain file: ignored (as libpq does)");
             return new Lookup(null, true);
         }
         PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
@@ -75,14 +73,14 @@ public final class PasswordFile {
             if (posix != null) {
                 Set<PosixFilePermission> permissions = posix.readAttributes().permissions();
                 if (permissions.stream().anyMatch(GROUP_OR_WORLD::contains)) {
-                    LOG.warn("password file \"{}\" has group or world access; permissions should be u=rw (0600) or "
-                            + "less: ignored (as libpq does)", file);
+                    warnings.add("password file \"" + file + "\" has group or world access; permissions should be "
+                            + "u=rw (0600) or less: ignored (as libpq does)");
                     return new Lookup(null, true);
                 }
             }
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            LOG.warn("password file \"{}\" cannot be read ({}): ignored", file, e.getClass().getSimpleName());
+            warnings.add("password file \"" + file + "\" cannot be read (" + e.getClass().getSimpleName() + "): ignored");
             return new Lookup(null, true);
         }
         String database = url.database() == null ? "" : url.database();

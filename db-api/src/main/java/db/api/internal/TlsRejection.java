@@ -43,7 +43,7 @@ public final class TlsRejection extends SQLNonTransientConnectionException {
      * @param directTls   whether {@code sslnegotiation=direct} was asked for (then a server that answers the
      *                    handshake with anything but TLS cannot do it)
      */
-    static TlsRejection of(Throwable failure, String target, boolean directTls) {
+    public static TlsRejection of(Throwable failure, String target, boolean directTls) {
         Throwable tls = null;
         String reason = null;
         int depth = 0;

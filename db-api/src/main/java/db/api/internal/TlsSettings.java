@@ -39,9 +39,9 @@ public record TlsSettings(String mode, boolean verifyCa, boolean verifyHost, Pat
     /** pgjdbc has no sslcrl property; Switchboard passes the file to its socket factory under this name. */
     public static final String CRL_PROPERTY = "switchboard.sslcrl";
     /** Switchboard's socket factory, named in pgjdbc's {@code sslfactory}. */
-    public static final String FACTORY = "db.api.spi.LibpqSslSocketFactory";
+    public static final String FACTORY = "db.core.tls.LibpqSslSocketFactory";
     /** Switchboard's host name check, named in pgjdbc's {@code sslhostnameverifier}. */
-    public static final String VERIFIER = "db.api.spi.LibpqHostnameVerifier";
+    public static final String VERIFIER = "db.core.tls.LibpqHostnameVerifier";
     private static final Set<String> VERIFYING = Set.of("verify-ca", "verify-full");
     private static final Set<String> PGJDBC_LIBPQ_FACTORIES = Set.of("org.postgresql.ssl.LibPQFactory",
             "org.postgresql.ssl.jdbc4.LibPQFactory");

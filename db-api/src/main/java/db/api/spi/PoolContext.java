@@ -1,7 +1,6 @@
 package db.api.spi;
 
 import db.api.DbConfig;
-import db.api.internal.PhysicalConnector;
 import javax.sql.DataSource;
 
 /**
@@ -26,25 +25,4 @@ public interface PoolContext {
      * @return the source of physical connections
      */
     DataSource connections();
-
-    /**
-     * A context outside a {@link db.api.Database} (tools, a provider's own tests): the same connection
-     * source, reporting to {@code events}, with the initializers of the configuration.
-     *
-     * @param config the configuration
-     * @param events where the pool reports its events
-     * @return a context not tied to any {@link db.api.Database}
-     */
-    static PoolContext standalone(DbConfig config, PoolEvents events) {
-        return PhysicalConnector.standaloneContext(config, events);
-    }
-
-    /**
-     * {@return {@link #standalone(DbConfig, PoolEvents)} reporting nothing}
-     *
-     * @param config the configuration
-     */
-    static PoolContext standalone(DbConfig config) {
-        return standalone(config, PoolEvents.NONE);
-    }
 }

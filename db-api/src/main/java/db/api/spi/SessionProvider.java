@@ -31,14 +31,4 @@ public interface SessionProvider {
      * @return the started pool; the caller closes it
      */
     ConnectionPool start(PoolContext context);
-
-    /**
-     * Starts a pool outside a {@link db.api.Database}: {@link PoolContext#standalone(DbConfig)}.
-     *
-     * @param config the configuration
-     * @return the started pool; close it to stop it
-     */
-    default ConnectionPool start(DbConfig config) {
-        return start(PoolContext.standalone(config));
-    }
 }

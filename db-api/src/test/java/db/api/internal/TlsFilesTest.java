@@ -1,5 +1,6 @@
 package db.api.internal;
 
+import db.testkit.TlsFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package db.api.internal;
 
+import db.testkit.TlsFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,7 +38,7 @@ class TlsSettingsTest {
     }
 
     private static Map<String, String> driver(String url) {
-        return DbConfig.builder().url(url).build().driverProperties();
+        return DbConfig.builder().url(url).build().urlParameters();
     }
 
     private static List<String> problems(String url) {
@@ -108,7 +109,7 @@ class TlsSettingsTest {
         String right = url.replace("sslpassword=wrong", "sslpassword=");
         DbConfig config = DbConfig.builder().url(right).build();
         assertThat(config.toString()).doesNotContain(TlsFixture.PASSWORD);
-        assertThat(config.driverProperties()).containsEntry("sslkey", tls.file("client-enc.pem").toString());
+        assertThat(config.urlParameters()).containsEntry("sslkey", tls.file("client-enc.pem").toString());
     }
 
     @Test

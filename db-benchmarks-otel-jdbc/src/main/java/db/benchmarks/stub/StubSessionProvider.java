@@ -82,7 +82,7 @@ public final class StubSessionProvider implements SessionProvider {
     }
 
     /** Counts the connection as returned when closed, as a pool's proxy does. */
-    private static final class Returning extends db.api.spi.ForwardingConnection {
+    private static final class Returning extends db.core.support.ForwardingConnection {
         private final AtomicInteger busy;
         private boolean returned;
 

@@ -4,7 +4,7 @@ import db.api.DataAccessException;
 import db.api.ErrorDetails;
 import db.api.spi.ErrorContext;
 import db.api.spi.ErrorMapper;
-import db.api.spi.ExceptionChain;
+import db.core.support.ExceptionChain;
 import db.api.spi.SqlStateFamily;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;

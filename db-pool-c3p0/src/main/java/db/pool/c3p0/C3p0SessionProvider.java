@@ -8,10 +8,10 @@ import db.api.DataAccessException;
 import db.api.DbConfig;
 import db.api.DbKeys;
 import db.api.spi.ConnectionPool;
-import db.api.spi.PoolFailures;
+import db.core.support.PoolFailures;
 import db.api.spi.PoolContext;
 import db.api.spi.SessionProvider;
-import db.api.spi.TrackedConnections;
+import db.core.support.TrackedConnections;
 import java.beans.PropertyVetoException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +47,7 @@ import org.apache.logging.log4j.Logger;
  *       threads, without the legacy thread pool's "APPARENT DEADLOCK" detector; a hanging connect is
  *       bounded by the driver's {@code loginTimeout} instead;</li>
  *   <li>physical connections come from the core's {@code PoolContext.connections()}, which hands pgjdbc
- *       {@link DbConfig#jdbcUrl()} and {@link DbConfig#connectionProperties()}, the one translation every
+ *       {@link DbConfig#jdbcUrl()} and the engine's driver properties, the one translation every
  *       provider uses (secrets as properties, never in the URL); the password supplier, init SQL and
  *       initializers, and the back-off while the database is unreachable are the same for every provider;</li>
  *   <li>c3p0 waits at most {@value C3p0Pool#C3P0_WAIT_SLICE_MS} ms at a time; the pool waits again up to

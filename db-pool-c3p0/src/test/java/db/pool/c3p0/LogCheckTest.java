@@ -2,6 +2,7 @@ package db.pool.c3p0;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import db.core.support.StandaloneContext;
 import db.api.spi.ConnectionPool;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
@@ -25,7 +26,7 @@ class LogCheckTest {
     void c3p0LogsThroughLog4j2WithoutAnApparentDeadlockOrASecret() throws Exception {
         String app = PoolTestSupport.uniqueAppName("logcheck");
         try (TestSchema schema = TestDatabase.get().createSchema("logcheck");
-             ConnectionPool pool = new C3p0SessionProvider().start(PoolTestSupport.config(schema, app).build());
+             ConnectionPool pool = new C3p0SessionProvider().start(StandaloneContext.of(PoolTestSupport.config(schema, app).build()));
              Connection c = pool.borrow()) {
             assertThat(PoolTestSupport.selectOne(c)).isEqualTo(1);
         }

@@ -7,6 +7,7 @@ import static db.testkit.Conditions.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import db.core.support.StandaloneContext;
 import db.api.spi.ConnectionPool;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
@@ -50,8 +51,8 @@ class SettingsTest {
         // Application name, statement timeout and the default logServerErrorDetail=false are checked for
         // every provider by module-tests' PoolLifecycleTest; this is the c3p0 driver data source's precedence.
         String app = uniqueAppName("detail-on");
-        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app)
-                .url(schema.jdbcUrl() + "&logServerErrorDetail=true").minSize(1).maxSize(1).build());
+        try (ConnectionPool pool = new C3p0SessionProvider().start(StandaloneContext.of(config(schema, app)
+                .url(schema.jdbcUrl() + "&logServerErrorDetail=true").minSize(1).maxSize(1).build()));
              Connection c = pool.borrow(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO person VALUES (1, 'alice@example.org')");
             Throwable duplicate = catchThrowable(() -> s.execute("INSERT INTO person VALUES (1, 'alice@example.org')"));
@@ -63,8 +64,8 @@ class SettingsTest {
     @Test
     void connectionsAboveTheMinimumCloseAfterTheIdleTimeout() throws Exception {
         String app = uniqueAppName("idle");
-        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(1).maxSize(3)
-                .idleTimeout(Duration.ofSeconds(1)).build())) {
+        try (ConnectionPool pool = new C3p0SessionProvider().start(StandaloneContext.of(config(schema, app).minSize(1).maxSize(3)
+                .idleTimeout(Duration.ofSeconds(1)).build()))) {
             List<Connection> held = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 held.add(pool.borrow());
@@ -84,8 +85,8 @@ class SettingsTest {
     @Test
     void connectionsAreRetiredAfterTheMaxLifetime() throws Exception {
         String app = uniqueAppName("lifetime");
-        try (ConnectionPool pool = new C3p0SessionProvider().start(config(schema, app).minSize(1).maxSize(1)
-                .maxLifetime(Duration.ofSeconds(1)).build())) {
+        try (ConnectionPool pool = new C3p0SessionProvider().start(StandaloneContext.of(config(schema, app).minSize(1).maxSize(1)
+                .maxLifetime(Duration.ofSeconds(1)).build()))) {
             int first;
             try (Connection c = pool.borrow()) {
                 first = pid(c);

@@ -3,9 +3,9 @@ package db.pool.hikari;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import db.core.support.StandaloneContext;
 import db.api.DbConfig;
 import db.api.spi.ConnectionPool;
-import db.api.spi.PoolContext;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
 import java.sql.Connection;
@@ -40,7 +40,7 @@ class HikariControlsTest {
     }
 
     private static ConnectionPool start(DbConfig config) {
-        return new HikariSessionProvider().start(PoolContext.standalone(config));
+        return new HikariSessionProvider().start(StandaloneContext.of(config));
     }
 
     private static int pid(Connection c) throws SQLException {

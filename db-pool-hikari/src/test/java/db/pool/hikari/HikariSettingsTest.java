@@ -3,10 +3,10 @@ package db.pool.hikari;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
+import db.core.support.StandaloneContext;
 import db.api.DbConfig;
 import db.api.spi.ConnectionPool;
-import db.api.spi.PoolContext;
-import db.api.spi.TrackedConnections;
+import db.core.support.TrackedConnections;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,7 @@ class HikariSettingsTest {
 
     private static HikariConfig mapped(DbConfig config) {
         return HikariSessionProvider.hikariConfig(config, config.poolName(),
-                new TrackedConnections(PoolContext.standalone(config).connections(), "test"));
+                new TrackedConnections(StandaloneContext.of(config).connections(), "test"));
     }
 
     @Test
@@ -84,7 +84,7 @@ class HikariSettingsTest {
     void everyPhysicalConnectionIsReportedAndCountedAndHikariCpLogsThroughLog4j2() throws Exception {
         String app = "sbtest-hikari-log";
         List<Duration> connectTimes = new CopyOnWriteArrayList<>();
-        try (ConnectionPool pool = new HikariSessionProvider().start(PoolContext.standalone(config(app).password(PASSWORD_SENTINEL)
+        try (ConnectionPool pool = new HikariSessionProvider().start(StandaloneContext.of(config(app).password(PASSWORD_SENTINEL)
                 .minSize(2).maxSize(2).build(), connectTimes::add))) {
             assertThat(pool.name()).isEqualTo(app);
             try (Connection c = pool.borrow(); Statement s = c.createStatement();

@@ -1,6 +1,7 @@
 package db.spring.boot;
 
 import db.api.DbConfig;
+import db.api.DbKeys;
 import db.api.spi.ConfigKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,10 +31,10 @@ final class BootDbConfig {
     private static final String PREFIX = "db";
     /** Fallbacks from Boot's own keys, used only when the Switchboard key is not set. */
     private static final Map<String, String> FALLBACKS = Map.of(
-            DbConfig.URL, "spring.datasource.url",
-            DbConfig.USER, "spring.datasource.username",
-            DbConfig.PASSWORD, "spring.datasource.password",
-            DbConfig.APPLICATION_NAME, "spring.application.name");
+            DbKeys.URL.name(), "spring.datasource.url",
+            DbKeys.USER.name(), "spring.datasource.username",
+            DbKeys.PASSWORD.name(), "spring.datasource.password",
+            DbKeys.APPLICATION_NAME.name(), "spring.application.name");
 
     private BootDbConfig() {
     }

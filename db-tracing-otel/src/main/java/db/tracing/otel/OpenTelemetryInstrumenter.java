@@ -95,7 +95,7 @@ public final class OpenTelemetryInstrumenter implements QueryInstrumenter {
                 config.durationProperty(SLOW_CHECKOUT, TracingOptions.DEFAULT_SLOW_CHECKOUT),
                 config.booleanProperty(CHECKOUT_SPANS, false),
                 config.booleanProperty(TRANSACTIONS, false));
-        String namespace = OtelInstrumentation.namespace(context.target().database(), config.driverProperties());
+        String namespace = OtelInstrumentation.namespace(context.target().database(), config.urlParameters());
         Function<OpenTelemetry, Instrumentation> factory = openTelemetry -> new OtelInstrumentation(openTelemetry,
                 options, context.target(), namespace, context.poolName(), context.role(), context.stats());
         Optional<OpenTelemetry> given = config.extension(OpenTelemetry.class);

@@ -10,7 +10,7 @@ import db.api.spi.PoolEvent;
 import db.api.spi.QueryContext;
 import db.api.spi.QueryObservation;
 import db.api.spi.QueryOutcome;
-import db.api.spi.SqlTextCache;
+import db.core.support.SqlTextCache;
 import db.api.spi.TransactionContext;
 import db.api.spi.TransactionObservation;
 import io.opentelemetry.api.OpenTelemetry;

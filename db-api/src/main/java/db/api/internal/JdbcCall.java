@@ -1,9 +1,0 @@
-package db.api.internal;
-
-import java.sql.SQLException;
-
-/** A JDBC call to run under instrumentation. */
-@FunctionalInterface
-interface JdbcCall<T> {
-    T call() throws SQLException;
-}

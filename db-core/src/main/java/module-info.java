@@ -1,0 +1,25 @@
+/**
+ * Switchboard's engine: what {@code db.api} finds as its {@link db.api.spi.DatabaseEngine} and runs every
+ * database with (the fair checkout gate, sessions, transactions, the session reset, read routing, health,
+ * pool controls, JMX, the JDBC wrappers, the physical connector and the SQLSTATE fallback mapper).
+ *
+ * <p>Applications do not name it: every pool module requires it, so {@code requires db.api;} and a pool
+ * module on the module path are enough. Provider authors use its one exported package,
+ * {@link db.core.support}.
+ */
+module db.core {
+    requires transitive db.api;
+    requires org.apache.logging.log4j;
+    // TCP keepalive timers for the socket factory handed to pgjdbc (KeepAliveSocketFactory)
+    requires jdk.net;
+    requires java.management;
+
+    exports db.core.support;
+    // pgjdbc instantiates the TLS socket factory and host name check by class name (sslfactory,
+    // sslhostnameverifier): open at run time, not API.
+    opens db.core.tls;
+
+    provides db.api.spi.DatabaseEngine with db.core.engine.CoreEngine;
+
+    uses java.sql.Driver;
+}
