@@ -21,5 +21,4 @@ module db.api {
     uses db.api.spi.ErrorMapper;
     uses db.api.spi.QueryInstrumenter;
     uses db.api.spi.ConfigKeySource;
-    uses java.sql.Driver;
 }

@@ -4,8 +4,8 @@
  * pool controls, JMX, the JDBC wrappers, the physical connector and the SQLSTATE fallback mapper).
  *
  * <p>Applications do not name it: every pool module requires it, so {@code requires db.api;} and a pool
- * module on the module path are enough. Provider authors use its one exported package,
- * {@link db.core.support}.
+ * module on the module path are enough. Provider authors use {@link db.core.support} (and, in their tests,
+ * {@link db.core.standalone}).
  */
 module db.core {
     requires transitive db.api;
@@ -15,6 +15,8 @@ module db.core {
     requires java.management;
 
     exports db.core.support;
+    // a PoolContext outside a Database, for a provider's own tests and for tools
+    exports db.core.standalone;
     // pgjdbc instantiates the TLS socket factory and host name check by class name (sslfactory,
     // sslhostnameverifier): open at run time, not API.
     opens db.core.tls;

@@ -1,7 +1,10 @@
 package db.api;
 
 import db.api.internal.Discovery;
+import db.api.spi.DatabaseEngine;
 import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import javax.sql.DataSource;
 
 /**
@@ -49,7 +52,27 @@ public interface Database extends AutoCloseable {
     }
 
     private static Database open(DbConfig config, Discovery discovery) {
-        return discovery.engine().open(config, discovery.select(config));
+        // the engine first: without it, no provider could run, and its message names the module to add
+        DatabaseEngine engine = engine(discovery.layer());
+        return engine.open(config, discovery.select(config));
+    }
+
+    /**
+     * The engine: the first {@link DatabaseEngine} found (in {@code layer}, else its parents: a layer's pool
+     * module may read the {@code db.core} of a parent layer), else the class loaders' first.
+     */
+    private static DatabaseEngine engine(ModuleLayer layer) {
+        try {
+            ServiceLoader<DatabaseEngine> loader = layer == null ? ServiceLoader.load(DatabaseEngine.class)
+                    : ServiceLoader.load(layer, DatabaseEngine.class);
+            return loader.findFirst().orElseThrow(() -> new IllegalStateException("No Switchboard engine found"
+                    + (layer == null ? "" : " in the given module layer or its parents") + ". Add module db.core to "
+                    + "the module path (or class path): the Maven dependency dev.switchboard:db-core, which a pool "
+                    + "module such as dev.switchboard:db-pool-c3p0 brings. db.api looks for an implementation of "
+                    + DatabaseEngine.class.getName() + " with ServiceLoader."));
+        } catch (ServiceConfigurationError e) {
+            throw new IllegalStateException("The Switchboard engine could not be loaded: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -90,7 +90,9 @@ class ConnectionUrlTest {
 
     @Test
     void connectTimeoutFromTheUrlAlsoBoundsLogin() {
-        assertThat(build("host=h dbname=db connect_timeout=7").urlParameters()).containsEntry("loginTimeout", "7");
+        // the URL's connect_timeout reaches the engine, which bounds the login by it too (DriverPropertiesTest)
+        assertThat(build("host=h dbname=db connect_timeout=7").urlParameters()).containsEntry("connectTimeout", "7")
+                .doesNotContainKey("loginTimeout");
     }
 
     @Test
@@ -187,7 +189,8 @@ class ConnectionUrlTest {
     void secretsTravelAsPropertiesNeverInTheUrl() {
         DbConfig c = build("postgresql://u:" + SECRET + "@h/db?sslpassword=" + SECRET + "x&sslmode=require");
         assertThat(c.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db");
-        assertThat(c.urlParameters()).containsEntry("password", SECRET).containsEntry("sslpassword", SECRET + "x");
+        assertThat(c.password()).contains(SECRET);
+        assertThat(c.urlParameters()).containsEntry("sslpassword", SECRET + "x").doesNotContainKey("password");
         assertThat(c.toString()).doesNotContain(SECRET).contains("sslpassword=****");
     }
 
@@ -199,7 +202,8 @@ class ConnectionUrlTest {
         assertThat(build("host=h dbname=db fallback_application_name=fb application_name=app").applicationName())
                 .isEqualTo("app");
         assertThat(build("host=h dbname=db fallback_application_name=fb").urlParameters())
-                .doesNotContainKey("fallback_application_name").containsEntry("ApplicationName", "fb");
+                .doesNotContainKey("fallback_application_name");
+        assertThat(build("host=h dbname=db fallback_application_name=fb").applicationName()).isEqualTo("fb");
     }
 
     @Test

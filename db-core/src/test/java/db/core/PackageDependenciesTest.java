@@ -31,14 +31,21 @@ import org.junit.jupiter.api.Test;
 /**
  * The layering of {@code db.api} (the contract) and {@code db.core} (the engine), read from their class files'
  * constant pools (every class a class names: its supertypes, fields, signatures, the code's references):
- * the contract never names the engine, no two classes in different packages depend on each other (the circles
- * {@code DbConfig} ↔ {@code DriverProperties} and {@code PhysicalConnector} ↔ {@code PoolContext} were such),
- * and the engine's packages form no cycle. JPMS already refuses what a module does not export; this covers the
+ * the contract never names the engine, no two classes in different packages depend on each other but in the
+ * contract's exported packages (the circles {@code DbConfig} ↔ {@code DriverProperties} and
+ * {@code PhysicalConnector} ↔ {@code PoolContext} were such), and the engine's packages form no cycle. JPMS already refuses what a module does not export; this covers the
  * rest, including the class path.
  */
 class PackageDependenciesTest {
     /** A class name inside a descriptor or signature, or a class constant: {@code db/api/spi/PoolContext}. */
     private static final Pattern CLASS_NAME = Pattern.compile("L?(db/(?:api|core)(?:/\\w+)*/[A-Z]\\w*)[;<$]?");
+
+    /**
+     * The contract's two exported packages name each other by design ({@code DbConfig.get(ConfigKey)},
+     * {@code SessionProvider.start(PoolContext)} with {@code PoolContext.config()}, {@code DatabaseEngine.open}
+     * returning a {@code Database}); a circle through any other package is a design error.
+     */
+    private static final Set<String> CONTRACT = Set.of("db.api", "db.api.spi");
 
     /** Class (outermost, dotted) to the classes it names, over db.api and db.core. */
     private static Map<String, Set<String>> classes;
@@ -58,7 +65,7 @@ class PackageDependenciesTest {
                 "db.core.engine.DriverProperties", "db.core.support.TrackedConnections");
         assertThat(classes.keySet().stream().filter(c -> c.startsWith("db.api."))).hasSizeGreaterThan(60);
         assertThat(classes.keySet().stream().filter(c -> c.startsWith("db.core."))).hasSizeGreaterThan(30);
-        assertThat(references).isGreaterThan(500);
+        assertThat(references).isGreaterThan(400);
         assertThat(classes.get("db.core.engine.DriverProperties")).contains("db.api.DbConfig");
         assertThat(classes.get("db.api.DbConfig")).contains("db.api.internal.ConfigResolver");
     }
@@ -78,11 +85,11 @@ class PackageDependenciesTest {
     }
 
     @Test
-    void noTwoClassesOfDifferentPackagesDependOnEachOther() {
+    void noTwoClassesOfDifferentPackagesDependOnEachOtherButInTheContract() {
         List<List<String>> crossing = new ArrayList<>();
         for (Set<String> component : stronglyConnected(classes)) {
             Set<String> packages = component.stream().map(PackageDependenciesTest::packageOf).collect(Collectors.toSet());
-            if (packages.size() > 1) {
+            if (packages.size() > 1 && !CONTRACT.containsAll(packages)) {
                 crossing.add(new ArrayList<>(new TreeSet<>(component)));
             }
         }
@@ -99,7 +106,8 @@ class PackageDependenciesTest {
                         .filter(p -> !p.equals(packageOf(from))).forEach(edges::add);
             }
         });
-        assertThat(packages).as("db.core's packages").containsKeys("db.core.engine", "db.core.support", "db.core.tls");
+        assertThat(packages).as("db.core's packages").containsKeys("db.core.engine", "db.core.support", "db.core.tls",
+                "db.core.standalone");
         assertThat(stronglyConnected(packages).stream().filter(c -> c.size() > 1)).as("package cycles in db.core")
                 .isEmpty();
     }

@@ -3,7 +3,7 @@ package db.moduletests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import db.core.support.StandaloneContext;
+import db.core.standalone.StandaloneContext;
 import db.api.DbConfig;
 import db.core.support.TrackedConnections;
 import db.testkit.TestDatabase;

@@ -3,7 +3,6 @@ package db.api.internal;
 import db.api.ConfigException;
 import db.api.DbConfig;
 import db.api.DbKeys;
-import db.api.spi.DatabaseEngine;
 import db.api.spi.ErrorMapper;
 import db.api.spi.QueryInstrumenter;
 import db.api.spi.SelectedProviders;
@@ -18,8 +17,8 @@ import java.util.stream.Collectors;
 /**
  * Finds the providers with {@link ServiceLoader}: in the module path and class path visible to the
  * context class loader, or in exactly one {@link ModuleLayer} (not its parents, which
- * {@link ServiceLoader#load(ModuleLayer, Class)} would also search). The engine is the exception: a layer's
- * pool module may read the {@code db.core} of a parent layer, so the engine nearest to the layer is taken.
+ * {@link ServiceLoader#load(ModuleLayer, Class)} would also search). The engine is found by
+ * {@link db.api.Database} itself.
  */
 public final class Discovery {
     private final ModuleLayer layer;
@@ -35,23 +34,9 @@ public final class Discovery {
         return new SelectedProviders(sessionProvider, errorMappers(), instrumenters(), layer);
     }
 
-    /**
-     * The engine: the first {@link DatabaseEngine} found (in the layer, else its parents).
-     *
-     * @throws IllegalStateException naming the module to add when there is none
-     */
-    public DatabaseEngine engine() {
-        try {
-            ServiceLoader<DatabaseEngine> loader = layer == null ? ServiceLoader.load(DatabaseEngine.class)
-                    : ServiceLoader.load(layer, DatabaseEngine.class);
-            return loader.findFirst().orElseThrow(() -> new IllegalStateException("No Switchboard engine found"
-                    + (layer == null ? "" : " in the given module layer or its parents") + ". Add module db.core to "
-                    + "the module path (or class path): the Maven dependency dev.switchboard:db-core, which a pool "
-                    + "module such as dev.switchboard:db-pool-c3p0 brings. db.api looks for an implementation of "
-                    + DatabaseEngine.class.getName() + " with ServiceLoader."));
-        } catch (ServiceConfigurationError e) {
-            throw new IllegalStateException("The Switchboard engine could not be loaded: " + e.getMessage(), e);
-        }
+    /** {@return the one layer searched, or null for the class loaders' view} */
+    public ModuleLayer layer() {
+        return layer;
     }
 
     private SessionProvider selectSessionProvider(DbConfig config) {

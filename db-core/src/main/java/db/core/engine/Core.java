@@ -149,6 +149,7 @@ public final class Core {
     /** Starts the pool of the providers {@code db.api} selected (in {@code selected.layer()}, when given). */
     public static Core open(DbConfig config, SelectedProviders selected) {
         SessionProvider sessionProvider = selected.sessionProvider();
+        config.warnings().forEach(warning -> LOG.warn("{}", warning));
         ScaleOutSettings scaleOut = ScaleOutSettings.of(config);
         Core core = new Core(config, sessionProvider, selected.errorMappers(), selected.instrumenters(),
                 selected.layer().orElse(null), scaleOut);

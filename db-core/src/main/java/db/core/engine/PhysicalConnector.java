@@ -82,7 +82,7 @@ public final class PhysicalConnector extends ConfiguredDataSource {
                 Math.min(BACKOFF_CAP_NANOS, config.checkoutTimeout().toNanos() / 4));
     }
 
-    /** A context outside a Database, for {@link db.core.support.StandaloneContext}. */
+    /** A context outside a Database, for {@link db.core.standalone.StandaloneContext}. */
     public static PoolContext standaloneContext(DbConfig config, PoolEvents events) {
         PhysicalConnector connector = new PhysicalConnector(config, events, null, List.of());
         return connector.context();

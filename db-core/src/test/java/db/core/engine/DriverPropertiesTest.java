@@ -23,4 +23,18 @@ class DriverPropertiesTest {
                 .containsEntry("ApplicationName", "switchboard").containsEntry("connectTimeout", "10");
         assertThat(c.toString()).doesNotContain(SECRET).contains("sslpassword=****");
     }
+
+    @Test
+    void connectTimeoutFromTheUrlAlsoBoundsLogin() {
+        DbConfig c = DbConfig.builder().url("host=h dbname=db connect_timeout=7").build();
+        assertThat(DriverProperties.of(c)).containsEntry("connectTimeout", "7").containsEntry("loginTimeout", "7");
+    }
+
+    @Test
+    void theUserThePasswordAndTheApplicationNameTravelAsProperties() {
+        DbConfig c = DbConfig.builder().url("host=h dbname=db user=alice fallback_application_name=fb")
+                .password(SECRET).build();
+        assertThat(DriverProperties.of(c)).containsEntry("user", "alice").containsEntry("password", SECRET)
+                .containsEntry("ApplicationName", "fb");
+    }
 }

@@ -2,7 +2,7 @@ package db.pool.c3p0;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import db.core.support.StandaloneContext;
+import db.core.standalone.StandaloneContext;
 import db.api.spi.ConnectionPool;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;

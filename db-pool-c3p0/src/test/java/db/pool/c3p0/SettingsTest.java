@@ -7,7 +7,7 @@ import static db.testkit.Conditions.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import db.core.support.StandaloneContext;
+import db.core.standalone.StandaloneContext;
 import db.api.spi.ConnectionPool;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;

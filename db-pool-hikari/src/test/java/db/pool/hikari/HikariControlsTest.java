@@ -3,7 +3,7 @@ package db.pool.hikari;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import db.core.support.StandaloneContext;
+import db.core.standalone.StandaloneContext;
 import db.api.DbConfig;
 import db.api.spi.ConnectionPool;
 import db.testkit.TestDatabase;

@@ -1,4 +1,4 @@
-package db.core.support;
+package db.core.standalone;
 
 import db.api.DbConfig;
 import db.api.spi.PoolContext;
