@@ -7,6 +7,7 @@ module db.tracing.otel {
     requires transitive db.api; // OpenTelemetryInstrumenter (exported) implements its SPI
     requires io.opentelemetry.api;
     requires io.opentelemetry.context;
+    requires org.apache.logging.log4j;
 
     exports db.tracing.otel;
 
