@@ -17,6 +17,7 @@ import db.api.spi.ErrorMapper;
 import db.api.spi.Instrumentation;
 import db.api.spi.InstrumentationContext;
 import db.api.spi.PoolEvent;
+import db.api.spi.PoolCounters;
 import db.api.spi.PoolEvents;
 import db.api.spi.QueryInstrumenter;
 import db.api.spi.SessionProvider;
@@ -26,6 +27,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -51,6 +53,9 @@ public final class Core {
     private final ErrorTranslator translator;
     private final List<Instrumentation> instrumentations;
     private final QueryHooks hooks;
+    /** The counters before the pool started, or after its start failed: nothing open, nothing counted. */
+    private static final PoolCounters NO_POOL = new FixedCounters(0, 0, 0, 0);
+
     private final AtomicLong leaks = new AtomicLong();
     private final CheckoutGate gate;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -203,7 +208,7 @@ public final class Core {
         ConnectionPool replicaPool = sessionProvider.start(replicaConnector.context());
         ConnectionServers servers = replicaConnector.servers();
         InstrumentationContext context = new InstrumentationContext(replicaConfig, servers.first(),
-                replicaPool.name(), replicaPool::stats, PoolStatus.Role.REPLICA);
+                replicaPool.name(), () -> ReplicaRouter.standbyStats(replicaPool), PoolStatus.Role.REPLICA);
         List<Instrumentation> opened = openAll(instrumenters, context);
         replicaInstrumentations.addAll(opened);
         QueryHooks replicaHooks = new QueryHooks(opened, translator,
@@ -366,7 +371,8 @@ public final class Core {
     /** Every pool with its role: the primary's first, then the standbys'. */
     public List<PoolStatus> pools() {
         List<PoolStatus> all = new ArrayList<>();
-        all.add(new PoolStatus(PoolStatus.Role.PRIMARY, primaryServer(), stats(), true, null, null));
+        all.add(new PoolStatus(PoolStatus.Role.PRIMARY, primaryServer(), stats(), true, Optional.empty(),
+                Optional.empty()));
         ReplicaRouter router = replicas;
         if (router != null) {
             all.addAll(router.statuses());
@@ -400,12 +406,11 @@ public final class Core {
 
     private PoolStats primaryStats() {
         ConnectionPool current = pool;
-        PoolStats p = current == null
-                ? new PoolStats(config.poolName(), 0, 0, 0, 0, config.maxSize(), config.minSize(), 0, 0, 0, 0)
-                : current.stats();
-        return new PoolStats(p.poolName(), p.total(), p.idle(), p.busy(), gate.waiting() + p.pending(),
-                gate.permits(), controls.minSize(), Math.max(p.timeouts(), checkout.timeouts()), leaks.get(), p.created(),
-                p.closed(), checkout.rejected(), connector.attempts(), connector.failures(), connector.backoff(), gate.paused());
+        PoolCounters p = current == null ? NO_POOL : current.counters();
+        return new PoolStats(current == null ? config.poolName() : current.name(), p.total(), p.idle(), p.busy(),
+                gate.waiting() + p.pending(), gate.permits(), controls.minSize(),
+                Math.max(p.timeouts(), checkout.timeouts()), leaks.get(), p.created(), p.closed(), checkout.rejected(),
+                connector.attempts(), connector.failures(), connector.backoff(), gate.paused());
     }
 
     // ---- pool controls ----
@@ -497,6 +502,10 @@ public final class Core {
             leakScheduler.shutdownNow();
         }
         healthCheck.close();
+    }
+
+    /** A pool's counters that are given, not read from a pool. */
+    private record FixedCounters(int idle, int busy, int max, int min) implements PoolCounters {
     }
 
     @Override

@@ -5,8 +5,8 @@ import com.mchange.v2.resourcepool.TimeoutException;
 import db.api.ConnectionException;
 import db.api.DatabaseTarget;
 import db.api.PoolClosedException;
-import db.api.PoolStats;
 import db.api.spi.ConnectionPool;
+import db.api.spi.PoolCounters;
 import db.api.spi.PoolFailures;
 import db.pool.c3p0.C3p0Generation.Counter;
 import db.api.spi.TrackedConnections;
@@ -375,7 +375,7 @@ final class C3p0Pool implements ConnectionPool {
     }
 
     @Override
-    public PoolStats stats() {
+    public PoolCounters counters() {
         C3p0Generation g = current;
         if (!closed.get()) {
             // c3p0 answers each counter under its lock separately; total is derived so that a snapshot
@@ -389,14 +389,19 @@ final class C3p0Pool implements ConnectionPool {
                 for (C3p0Generation r : retiring) {
                     busy += Math.max(0, r.lent.get());
                 }
-                return new PoolStats(name, idle + busy, idle, busy, pending, g.max, g.min, timeouts.get(), 0,
-                        physical.createdCount(), physical.closedCount());
+                return new Counters(idle, busy, pending, g.max, g.min, timeouts.get(), physical.createdCount(),
+                        physical.closedCount());
             }
         }
         // Closed (or closing): c3p0 answers no more, the physical connections still open are the truth.
         int open = physical.openCount();
-        return new PoolStats(name, open, 0, open, 0, g.max, g.min, timeouts.get(), 0,
-                physical.createdCount(), physical.closedCount());
+        return new Counters(0, open, 0, g.max, g.min, timeouts.get(), physical.createdCount(),
+                physical.closedCount());
+    }
+
+    /** One snapshot of {@link #counters()}. */
+    private record Counters(int idle, int busy, int pending, int max, int min, long timeouts, long created,
+                            long closed) implements PoolCounters {
     }
 
     /**
