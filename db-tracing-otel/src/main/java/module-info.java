@@ -8,6 +8,7 @@ module db.tracing.otel {
     requires db.core; // the helpers for provider authors (db.core.support)
     requires io.opentelemetry.api;
     requires io.opentelemetry.context;
+    requires org.apache.logging.log4j;
 
     exports db.tracing.otel;
 

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A point-in-time view of a pool, for dashboards and readiness probes.
+ * A point-in-time view of a pool, for dashboards and readiness probes. The core builds it from the
+ * pool's {@link db.api.spi.PoolCounters} and its own counters; pools never construct it.
  *
  * @param poolName        the pool's name ({@code db.pool.name})
  * @param total           physical connections open now (idle plus busy)
@@ -52,38 +53,5 @@ public record PoolStats(String poolName, int total, int idle, int busy, int pend
      */
     public PoolStats {
         Objects.requireNonNull(backoff, "backoff");
-    }
-
-    /**
-     * The counters a pool itself keeps; the core's counters are zero.
-     *
-     * @param poolName the pool's name ({@code db.pool.name})
-     * @param total physical connections open now (idle plus busy)
-     * @param idle connections waiting in the pool
-     * @param busy connections lent out
-     * @param pending threads waiting for a connection right now (in the checkout gate and in the pool)
-     * @param max the maximum size now ({@code db.pool.max-size}, or the last {@code resize})
-     * @param min the minimum size now
-     * @param timeouts checkouts that gave up after the checkout timeout, since start
-     * @param leaks sessions reported as leaked (open past the leak threshold), since start
-     * @param created physical connections opened, since start
-     * @param closed physical connections closed, since start
-     */
-    public PoolStats(String poolName, int total, int idle, int busy, int pending, int max, int min,
-                     long timeouts, long leaks, long created, long closed) {
-        this(poolName, total, idle, busy, pending, max, min, timeouts, leaks, created, closed, 0, 0, 0,
-                Duration.ZERO, false);
-    }
-
-    /**
-     * {@return this with the counters the core keeps itself (timeouts and leaks) put in}
-     *
-     * @param coreTimeouts checkout timeouts the core counted in its gate
-     * @param coreLeaks leaks the core reported
-     */
-    public PoolStats withCoreCounters(long coreTimeouts, long coreLeaks) {
-        return new PoolStats(poolName, total, idle, busy, pending, max, min,
-                Math.max(timeouts, coreTimeouts), coreLeaks, created, closed, rejected, connectAttempts,
-                connectFailures, backoff, paused);
     }
 }

@@ -8,17 +8,17 @@ import java.util.Optional;
  * One pool of a {@link Database}, as {@link Database#pools()} and {@link Health#pools()} report it: the
  * primary's pool, and with read routing ({@code db.replica.url}) one pool per standby.
  *
- * @param role       {@link Role#PRIMARY} or {@link Role#REPLICA}
- * @param server     {@code host:port} the pool connects to: for a multi-host primary URL the host of its
- *                   newest connection (after a failover, the new primary), or every host listed,
- *                   comma-separated, before it has one
- * @param stats      the pool's statistics
- * @param inRotation whether read-only work is sent there now (always true for the primary)
- * @param lag        the standby's replay lag at the last probe, or {@code null} when unknown or not a standby
- * @param reason     why a standby is out of rotation, or {@code null}
+ * @param role                {@link Role#PRIMARY} or {@link Role#REPLICA}
+ * @param server              {@code host:port} the pool connects to: for a multi-host primary URL the host
+ *                            of its newest connection (after a failover, the new primary), or every host
+ *                            listed, comma-separated, before it has one
+ * @param stats               the pool's statistics
+ * @param inRotation          whether read-only work is sent there now (always true for the primary)
+ * @param replayLag           the standby's replay lag at the last probe; empty when unknown or not a standby
+ * @param outOfRotationReason why a standby is out of rotation; empty while it is in rotation
  */
-public record PoolStatus(Role role, String server, PoolStats stats, boolean inRotation, Duration lag,
-                         String reason) {
+public record PoolStatus(Role role, String server, PoolStats stats, boolean inRotation,
+                         Optional<Duration> replayLag, Optional<String> outOfRotationReason) {
 
     /** What a pool is for. */
     public enum Role {
@@ -42,22 +42,14 @@ public record PoolStatus(Role role, String server, PoolStats stats, boolean inRo
      *     before it has one
      * @param stats the pool's statistics
      * @param inRotation whether read-only work is sent there now (always true for the primary)
-     * @param lag the standby's replay lag at the last probe, or {@code null} when unknown or not a standby
-     * @param reason why a standby is out of rotation, or {@code null}
+     * @param replayLag the standby's replay lag at the last probe; empty when unknown or not a standby
+     * @param outOfRotationReason why a standby is out of rotation; empty while it is in rotation
      */
     public PoolStatus {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(stats, "stats");
-    }
-
-    /** {@return the standby's replay lag at the last probe} */
-    public Optional<Duration> replayLag() {
-        return Optional.ofNullable(lag);
-    }
-
-    /** {@return why a standby is out of rotation} */
-    public Optional<String> outOfRotationReason() {
-        return Optional.ofNullable(reason);
+        Objects.requireNonNull(replayLag, "replayLag");
+        Objects.requireNonNull(outOfRotationReason, "outOfRotationReason");
     }
 }

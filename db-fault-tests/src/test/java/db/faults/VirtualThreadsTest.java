@@ -172,7 +172,7 @@ class VirtualThreadsTest {
         for (RecordedFrame frame : event.getStackTrace().getFrames()) {
             String type = frame.getMethod().getType().getName();
             String method = frame.getMethod().getName();
-            if (type.equals("db.core.engine.CheckoutGate")
+            if (type.equals("db.core.engine.CheckoutGate") || type.equals("db.core.engine.Checkout")
                     || (type.equals("db.core.engine.Core") && (method.startsWith("borrow") || method.equals("admit")
                     || method.equals("openSession")))
                     || (type.startsWith("db.pool.") && (method.startsWith("borrow") || method.equals("checkout")))) {

@@ -1,6 +1,5 @@
 package db.api.spi;
 
-import db.api.PoolStats;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -79,11 +78,12 @@ public interface ConnectionPool extends AutoCloseable {
 
     /**
      * A snapshot of the pool's counters. Cheap; never blocks on a checkout. {@code pending} counts the
-     * threads waiting inside the pool; the core adds its own waiters and counters.
+     * threads waiting inside the pool; the core adds its own waiters and counters to make the
+     * {@link db.api.PoolStats} the application sees.
      *
      * @return the pool's counters now
      */
-    PoolStats stats();
+    PoolCounters counters();
 
     /**
      * Drains the pool: idle connections close at once, lent ones when given back or after a

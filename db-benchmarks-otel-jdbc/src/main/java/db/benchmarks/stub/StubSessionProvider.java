@@ -1,9 +1,9 @@
 package db.benchmarks.stub;
 
 import db.api.DbConfig;
-import db.api.PoolStats;
 import db.api.spi.ConnectionPool;
 import db.api.spi.PoolContext;
+import db.api.spi.PoolCounters;
 import db.api.spi.SessionProvider;
 import java.sql.Connection;
 import java.time.Duration;
@@ -69,16 +69,19 @@ public final class StubSessionProvider implements SessionProvider {
         }
 
         @Override
-        public PoolStats stats() {
+        public PoolCounters counters() {
             int b = busy.get();
-            return new PoolStats(config.poolName(), config.maxSize(), config.maxSize() - b, b, 0, config.maxSize(),
-                    config.minSize(), 0, 0, config.maxSize(), 0);
+            return new Counters(config.maxSize() - b, b, config.maxSize(), config.minSize(), config.maxSize());
         }
 
         @Override
         public void close() {
             // nothing is held
         }
+    }
+
+    /** One snapshot of the stub pool's counters: {@code max} connections, some lent, all opened at start. */
+    private record Counters(int idle, int busy, int max, int min, long created) implements PoolCounters {
     }
 
     /** Counts the connection as returned when closed, as a pool's proxy does. */

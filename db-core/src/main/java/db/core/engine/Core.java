@@ -1,27 +1,23 @@
 package db.core.engine;
 
-import db.api.CheckoutInterruptedException;
-import db.api.ConnectionException;
 import db.api.DataAccessException;
 import db.api.DatabaseTarget;
 import db.api.DbConfig;
 import db.api.DbKeys;
 import db.api.Health;
 import db.api.PoolClosedException;
-import db.api.PoolExhaustedException;
 import db.api.PoolStats;
 import db.api.PoolStatus;
 import db.api.Providers;
-import db.api.QueryTimeoutException;
 import db.api.Session;
 import db.api.TransactionWork;
 import db.api.TxOptions;
-import db.api.UncategorizedDataAccessException;
 import db.api.spi.ConnectionPool;
 import db.api.spi.ErrorMapper;
 import db.api.spi.Instrumentation;
 import db.api.spi.InstrumentationContext;
 import db.api.spi.PoolEvent;
+import db.api.spi.PoolCounters;
 import db.api.spi.PoolEvents;
 import db.api.spi.QueryInstrumenter;
 import db.api.spi.SelectedProviders;
@@ -29,63 +25,50 @@ import db.api.spi.SessionProvider;
 import db.api.spi.SqlStateFamily;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The engine behind {@link db.api.Database}: the selected providers, the started pool, sessions,
- * transactions with retries, leak reports and health probes. Thread-safe.
+ * The engine behind {@link db.api.Database}: wires the selected providers, the started pool, sessions,
+ * transactions with retries and leak reports, and closes them. The checkout path is {@link Checkout}, the
+ * health probe {@link HealthCheck}, the runtime controls {@link PoolControls}. Thread-safe.
  */
 public final class Core {
     private static final Logger LOG = LogManager.getLogger(Core.class);
     private static final String INCLUDE_DETAIL = "db.errors.include-detail";
-    private static final String HEALTH_TIMEOUT = "db.health-timeout";
-    /** While reconnecting without a back-off step to wait for, how often a waiter asks the pool again. */
-    private static final long RECONNECT_POLL_NANOS = Duration.ofMillis(50).toNanos();
-    /** The shortest pause between two borrow attempts of one waiter while the database is unreachable. */
-    private static final long RECONNECT_MIN_PAUSE_NANOS = Duration.ofMillis(5).toNanos();
 
     private final DbConfig config;
     private final Providers providers;
     private final ErrorTranslator translator;
     private final List<Instrumentation> instrumentations;
     private final QueryHooks hooks;
-    private final AtomicLong timeouts = new AtomicLong();
+    /** The counters before the pool started, or after its start failed: nothing open, nothing counted. */
+    private static final PoolCounters NO_POOL = new FixedCounters(0, 0, 0, 0);
+
     private final AtomicLong leaks = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
     private final CheckoutGate gate;
-    private final long checkoutTimeoutNanos;
-    private final int maxWaiting;
-    private volatile int minSize;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final ReentrantLock controlLock = new ReentrantLock();
     private final ScheduledExecutorService leakScheduler;
-    private final ExecutorService probes;
     private final LeakDetector leakDetector;
     private final DataSource dataSource;
     private final SessionReset reset;
     private final Transactions transactions;
     private final PhysicalConnector connector;
+    private final Checkout checkout;
+    private final HealthCheck healthCheck;
+    private final PoolControls controls;
     /** The pool's name, unique among the open databases of this process (see {@link PoolNames}). */
     private final String uniquePoolName;
     private volatile ConnectionPool pool;
@@ -94,8 +77,6 @@ public final class Core {
     private final List<QueryInstrumenter> instrumenters;
     private final List<Instrumentation> replicaInstrumentations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile ReplicaRouter replicas;
-    /** Open sessions on a standby, with that standby's hooks: they never passed the primary's gate. */
-    private final java.util.Map<SessionImpl, QueryHooks> replicaSessions = new java.util.concurrent.ConcurrentHashMap<>();
     private final ModuleLayer layer;
     private final SessionProvider sessionProvider;
     private volatile PoolJmx jmx;
@@ -137,13 +118,13 @@ public final class Core {
         this.leakScheduler = config.leakThreshold().isZero() ? null
                 : Executors.newSingleThreadScheduledExecutor(daemonThreads("switchboard-leak-" + poolName));
         this.leakDetector = new LeakDetector(config.leakThreshold(), leakScheduler, poolName, this::leakReported);
-        this.probes = Executors.newCachedThreadPool(daemonThreads("switchboard-health-" + poolName));
+        this.healthCheck = new HealthCheck(this, config, translator, daemonThreads("switchboard-health-" + poolName));
         this.dataSource = new SessionDataSource(this);
         this.transactions = new Transactions(this);
-        this.checkoutTimeoutNanos = config.checkoutTimeout().toNanos();
-        this.maxWaiting = maxWaiting(config);
-        this.minSize = config.minSize();
+        int maxWaiting = maxWaiting(config);
         this.gate = new CheckoutGate(uniquePoolName, config.maxSize(), maxWaiting);
+        this.checkout = new Checkout(this, config, gate, hooks, reset, leakDetector, translator, connector, maxWaiting);
+        this.controls = new PoolControls(this, config, gate, connector);
     }
 
     /** Starts the pool of the providers {@code db.api} selected (in {@code selected.layer()}, when given). */
@@ -228,7 +209,7 @@ public final class Core {
         ConnectionPool replicaPool = sessionProvider.start(replicaConnector.context());
         ConnectionServers servers = replicaConnector.servers();
         InstrumentationContext context = new InstrumentationContext(replicaConfig, servers.first(),
-                replicaPool.name(), replicaPool::stats, PoolStatus.Role.REPLICA);
+                replicaPool.name(), () -> ReplicaRouter.standbyStats(replicaPool), PoolStatus.Role.REPLICA);
         List<Instrumentation> opened = openAll(instrumenters, context);
         replicaInstrumentations.addAll(opened);
         QueryHooks replicaHooks = new QueryHooks(opened, translator,
@@ -241,7 +222,7 @@ public final class Core {
 
     /** A session in autocommit mode. */
     public Session openSession() {
-        return borrowSession();
+        return checkout.borrowSession(false);
     }
 
     /**
@@ -249,7 +230,7 @@ public final class Core {
      * connection is marked read-only either way.
      */
     public Session openReadOnlySession() {
-        SessionImpl session = borrowSession(true);
+        SessionImpl session = checkout.borrowSession(true);
         try {
             session.state().setReadOnly(true);
         } catch (SQLException e) {
@@ -260,206 +241,20 @@ public final class Core {
     }
 
     SessionImpl borrowSession() {
-        return borrowSession(false);
+        return checkout.borrowSession(false);
     }
 
     /** A session on the primary, or for read-only work on a standby when one is in rotation. */
     SessionImpl borrowSession(boolean readOnly) {
-        ConnectionPool current = requireOpen();
-        long start = System.nanoTime();
-        long deadline = start + checkoutTimeoutNanos;
-        ReplicaRouter router = replicas;
-        if (readOnly && router != null) {
-            SessionImpl onStandby = borrowFromStandby(router, start, deadline);
-            if (onStandby != null) {
-                return onStandby;
-            }
-        }
-        admit(start, deadline);
-        Connection physical;
-        try {
-            physical = borrowFromPool(current, start, deadline);
-        } catch (Throwable failure) {
-            gate.release();
-            throw failure;
-        }
-        try {
-            if (!hooks.off()) {
-                hooks.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofNanos(System.nanoTime() - start)));
-            }
-            return new SessionImpl(this, physical, hooks, reset, leakDetector);
-        } catch (Throwable failure) {
-            // Between the pool's borrow and the caller's session: give the connection back, whatever failed.
-            giveBackAfterFailure(current, physical, failure);
-            gate.release();
-            throw failure;
-        }
-    }
-
-    /**
-     * A session on a standby in rotation, or null when none lent a connection (the caller falls back to
-     * the primary or fails, per the router's rule). Kept apart from the primary's path, which stays small
-     * enough for the JIT to inline.
-     */
-    private SessionImpl borrowFromStandby(ReplicaRouter router, long start, long deadline) {
-        // A standby's pool waits for itself: the primary's gate is for the primary's connections.
-        ReplicaRouter.Lease lease = router.borrow(translator, deadline);
-        if (lease == null) {
-            return null;
-        }
-        QueryHooks standbyHooks = lease.hooks();
-        if (!standbyHooks.off()) {
-            standbyHooks.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofNanos(System.nanoTime() - start)));
-        }
-        SessionImpl session = new SessionImpl(this, lease.connection(), standbyHooks, reset, leakDetector);
-        replicaSessions.put(session, standbyHooks);
-        return session;
-    }
-
-    /** Passes the fair gate (arrival order, at most max-size through) or throws why not. */
-    private void admit(long start, long deadline) {
-        CheckoutGate.Refusal refusal;
-        try {
-            refusal = gate.acquire(deadline);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CheckoutInterruptedException("Interrupted after waiting "
-                    + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms for a connection from pool '"
-                    + config.poolName() + "'; no connection was taken (the interrupt flag is set again)");
-        }
-        if (refusal == null) {
-            return;
-        }
-        if (refusal == CheckoutGate.Refusal.CLOSED) {
-            throw new PoolClosedException("Database pool '" + config.poolName() + "' was closed while waiting "
-                    + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms for a connection");
-        }
-        if (closed.get()) {
-            // The pool closed while this caller waited: that, not exhaustion, is why it got nothing.
-            throw new PoolClosedException("Database pool '" + config.poolName() + "' is closed");
-        }
-        if (refusal == CheckoutGate.Refusal.REJECTED) {
-            // No call into the pool here: shedding load must stay cheap when the pool is busiest.
-            rejected.incrementAndGet();
-            throw new PoolExhaustedException("Pool '" + config.poolName() + "' rejected the checkout at once: "
-                    + gate.waiting() + " callers already wait (db.pool.max-waiting=" + maxWaiting + "; max size "
-                    + gate.permits() + ", all busy)");
-        }
-        PoolStats s = stats();
-        throw timedOut(start, gate.paused()
-                ? new PoolExhaustedException("Pool '" + config.poolName() + "' is paused: no connection within "
-                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (checkout timeout "
-                        + config.checkoutTimeout().toMillis() + " ms; " + s.pending() + " waiting)")
-                : new PoolExhaustedException("Pool '" + config.poolName() + "' exhausted: no connection became free "
-                        + "within " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (checkout timeout "
-                        + config.checkoutTimeout().toMillis() + " ms; max size " + s.max() + ", busy " + s.busy()
-                        + ", waiting " + s.pending() + ")"));
-    }
-
-    private DataAccessException timedOut(long start, DataAccessException e) {
-        timeouts.incrementAndGet();
-        if (!hooks.off()) {
-            hooks.poolEvent(new PoolEvent(PoolEvent.Kind.TIMEOUT, Duration.ofNanos(System.nanoTime() - start)));
-        }
-        return e;
-    }
-
-    /**
-     * The pool's borrow within the deadline. While the database is unreachable (the pool reports a
-     * {@link ConnectionException}), waits for the pool to reconnect instead of failing at once: tries
-     * again when the connector's back-off allows the next attempt, until the deadline; then the
-     * exception names the last connect failure. Refusals by a server that answered (authentication,
-     * unknown database) fail at once.
-     */
-    private Connection borrowFromPool(ConnectionPool current, long start, long deadline) {
-        while (true) {
-            DataAccessException failure;
-            try {
-                return current.borrow(deadline);
-            } catch (PoolExhaustedException e) {
-                throw timedOut(start, e);
-            } catch (ConnectionException e) {
-                failure = e;
-            } catch (SQLException e) {
-                failure = translator.translate(e);
-            }
-            SQLException setUp = connector.setUpFailure();
-            if (setUp != null) {
-                // The database answered but the connection's baseline (init SQL, an initializer) failed:
-                // waiting will not help, and the statement that failed is what the caller needs to see.
-                DataAccessException mapped = setUpFailed(setUp);
-                mapped.addSuppressed(failure);
-                throw mapped;
-            }
-            if (closed.get()) {
-                throw new PoolClosedException("Database pool '" + config.poolName() + "' was closed while waiting "
-                        + "for it to reconnect", failure);
-            }
-            if (!(failure instanceof ConnectionException)) {
-                throw failure;
-            }
-            Throwable lastConnect = connector.lastFailure();
-            if (lastConnect instanceof SQLException) {
-                // The pool only says it could not connect; the last attempt tells whether the server
-                // answered and refused (authentication, unknown database): then waiting cannot help.
-                DataAccessException refused = translator.translate((SQLException) lastConnect);
-                if (!(refused instanceof ConnectionException)) {
-                    refused.addSuppressed(failure);
-                    throw refused;
-                }
-            }
-            long now = System.nanoTime();
-            if (now - deadline >= 0) {
-                throw timedOut(start, unreachable(start, failure));
-            }
-            long wakeUp = connector.failing() ? connector.nextAttemptNanos() : now + RECONNECT_POLL_NANOS;
-            wakeUp = Math.max(wakeUp, now + RECONNECT_MIN_PAUSE_NANOS);
-            long pause = Math.min(wakeUp, deadline) - now;
-            LockSupport.parkNanos(this, pause);
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new CheckoutInterruptedException("Interrupted after waiting "
-                        + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms for pool '"
-                        + config.poolName() + "' to reconnect to " + config.target()
-                        + "; no connection was taken (the interrupt flag is set again)");
-            }
-        }
+        return checkout.borrowSession(readOnly);
     }
 
     /** A failed baseline set-up, mapped by its SQLSTATE, with the step that failed named. */
-    private DataAccessException setUpFailed(SQLException setUp) {
+    DataAccessException setUpFailed(SQLException setUp) {
         DataAccessException mapped = translator.translate(setUp);
         return SqlStateFamily.of(mapped.sqlState()).newException("Creating a connection for pool '"
                 + config.poolName() + "' failed in " + connector.setUpStep() + ": " + mapped.getMessage(), setUp,
                 mapped.details());
-    }
-
-    private ConnectionException unreachable(long start, DataAccessException last) {
-        Throwable reason = connector.lastFailure();
-        String why = reason != null ? PhysicalConnector.reason(rootDriverCause(reason)) : last.getMessage();
-        return new ConnectionException("Pool '" + config.poolName() + "' got no connection to " + config.target()
-                + " within " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms (checkout timeout "
-                + config.checkoutTimeout().toMillis() + " ms; " + connector.failures() + " failed connect attempts so "
-                + "far); last connect failure: " + why, reason != null ? reason : last, last.details());
-    }
-
-    /** The driver's own exception under the connector's back-off wrappers. */
-    private static Throwable rootDriverCause(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c && c instanceof SQLException
-                && c.getClass() == SQLException.class) {
-            c = c.getCause();
-        }
-        return c;
-    }
-
-    private static void giveBackAfterFailure(ConnectionPool pool, Connection physical, Throwable failure) {
-        try {
-            physical.close();
-        } catch (SQLException | RuntimeException e) {
-            failure.addSuppressed(e);
-            pool.discard(physical);
-        }
     }
 
     /**
@@ -493,7 +288,8 @@ public final class Core {
         }
     }
 
-    private ConnectionPool requireOpen() {
+    /** The primary's pool, or {@link PoolClosedException} when this database is closed. */
+    ConnectionPool requireOpen() {
         ConnectionPool current = pool;
         if (closed.get() || current == null) {
             throw new PoolClosedException("Database pool '" + config.poolName() + "' is closed");
@@ -501,19 +297,19 @@ public final class Core {
         return current;
     }
 
+    /** Whether {@link #close()} was called. */
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** The standbys' router, or null without read routing. */
+    ReplicaRouter replicaRouter() {
+        return replicas;
+    }
+
     /** Called once per session after its connection was given back (closed or discarded): frees its permit. */
     void sessionClosed(SessionImpl session) {
-        QueryHooks replicaHooks = replicaSessions.remove(session);
-        if (replicaHooks != null) {
-            if (!replicaHooks.off()) {
-                replicaHooks.poolEvent(new PoolEvent(PoolEvent.Kind.RELEASE, session.age()));
-            }
-            return;
-        }
-        gate.release();
-        if (!hooks.off()) {
-            hooks.poolEvent(new PoolEvent(PoolEvent.Kind.RELEASE, session.age()));
-        }
+        checkout.sessionClosed(session);
     }
 
     private void leakReported(Duration age) {
@@ -576,7 +372,8 @@ public final class Core {
     /** Every pool with its role: the primary's first, then the standbys'. */
     public List<PoolStatus> pools() {
         List<PoolStatus> all = new ArrayList<>();
-        all.add(new PoolStatus(PoolStatus.Role.PRIMARY, primaryServer(), stats(), true, null, null));
+        all.add(new PoolStatus(PoolStatus.Role.PRIMARY, primaryServer(), stats(), true, Optional.empty(),
+                Optional.empty()));
         ReplicaRouter router = replicas;
         if (router != null) {
             all.addAll(router.statuses());
@@ -610,12 +407,11 @@ public final class Core {
 
     private PoolStats primaryStats() {
         ConnectionPool current = pool;
-        PoolStats p = current == null
-                ? new PoolStats(config.poolName(), 0, 0, 0, 0, config.maxSize(), config.minSize(), 0, 0, 0, 0)
-                : current.stats();
-        return new PoolStats(p.poolName(), p.total(), p.idle(), p.busy(), gate.waiting() + p.pending(),
-                gate.permits(), minSize, Math.max(p.timeouts(), timeouts.get()), leaks.get(), p.created(), p.closed(),
-                rejected.get(), connector.attempts(), connector.failures(), connector.backoff(), gate.paused());
+        PoolCounters p = current == null ? NO_POOL : current.counters();
+        return new PoolStats(current == null ? config.poolName() : current.name(), p.total(), p.idle(), p.busy(),
+                gate.waiting() + p.pending(), gate.permits(), controls.minSize(),
+                Math.max(p.timeouts(), checkout.timeouts()), leaks.get(), p.created(), p.closed(), checkout.rejected(),
+                connector.attempts(), connector.failures(), connector.backoff(), gate.paused());
     }
 
     // ---- pool controls ----
@@ -626,34 +422,12 @@ public final class Core {
      * lent ones as they come back.
      */
     public void resize(int newMin, int newMax) {
-        if (newMin < 0 || newMax < 1 || newMin > newMax) {
-            throw new IllegalArgumentException("resize(" + newMin + ", " + newMax
-                    + "): need 0 <= min <= max and max >= 1");
-        }
-        ConnectionPool current = requireOpen();
-        synchronizedResize(current, newMin, newMax);
-    }
-
-    private void synchronizedResize(ConnectionPool current, int newMin, int newMax) {
-        controlLock.lock();
-        try {
-            if (newMax >= gate.permits()) {
-                current.resize(newMin, newMax); // the pool can open them before the gate lets anybody through
-                gate.resize(newMax);
-            } else {
-                gate.resize(newMax);
-                current.resize(newMin, newMax);
-            }
-            minSize = newMin;
-        } finally {
-            controlLock.unlock();
-        }
-        LOG.info("Pool '{}' resized to {}..{}", config.poolName(), newMin, newMax);
+        controls.resize(newMin, newMax);
     }
 
     /** Retires every connection: idle ones close now, lent ones when given back. */
     public void evictAll() {
-        requireOpen().evictAll();
+        controls.evictAll();
     }
 
     /**
@@ -661,18 +435,12 @@ public final class Core {
      * new connection until {@link #resume()}. Sessions already open carry on.
      */
     public void pause() {
-        requireOpen();
-        connector.pause();
-        gate.pause();
-        LOG.info("Pool '{}' paused: checkouts wait, no new connection is opened", config.poolName());
+        controls.pause();
     }
 
     /** Ends {@link #pause()}: waiters are served in arrival order. */
     public void resume() {
-        requireOpen();
-        connector.resume();
-        gate.resume();
-        LOG.info("Pool '{}' resumed", config.poolName());
+        controls.resume();
     }
 
     private static int maxWaiting(DbConfig config) {
@@ -681,63 +449,7 @@ public final class Core {
 
     /** A bounded round trip. */
     public Health health() {
-        Duration timeout = config.durationProperty(HEALTH_TIMEOUT,
-                min(Duration.ofSeconds(5), config.checkoutTimeout()));
-        long start = System.nanoTime();
-        CompletableFuture<Void> probe;
-        try {
-            requireOpen();
-            probe = CompletableFuture.runAsync(() -> roundTrip(timeout), probes);
-        } catch (DataAccessException | RejectedExecutionException e) {
-            return unhealthy(start, e instanceof DataAccessException ? (DataAccessException) e
-                    : new PoolClosedException("Database pool '" + config.poolName() + "' is closed"));
-        }
-        try {
-            probe.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return new Health(true, Duration.ofNanos(System.nanoTime() - start), stats(), null, pools());
-        } catch (TimeoutException e) {
-            // The probe keeps waiting in the background and returns its connection when it gets one.
-            return unhealthy(start, new QueryTimeoutException("Health check did not complete within "
-                    + timeout.toMillis() + " ms (pool '" + config.poolName() + "', " + stats().busy() + " of "
-                    + config.maxSize() + " connections busy)"));
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            return unhealthy(start, cause instanceof DataAccessException ? (DataAccessException) cause
-                    : new UncategorizedDataAccessException("Health check failed: " + cause.getClass().getName(), cause));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return unhealthy(start, new QueryTimeoutException("Health check interrupted"));
-        }
-    }
-
-    private void roundTrip(Duration timeout) {
-        // The physical connection, not the instrumented one: readiness probes every few seconds must
-        // not flood traces and query metrics.
-        try (SessionImpl session = borrowSession()) {
-            Connection physical = session.physical();
-            // The probe's socket reads are bounded by the health timeout, not the (much longer) network
-            // timeout: during a stall, probes every few seconds must not pile up holding connections.
-            int networkTimeout = physical.getNetworkTimeout();
-            physical.setNetworkTimeout(Runnable::run, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
-            try (Statement statement = physical.createStatement()) {
-                statement.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
-                statement.execute("SELECT 1");
-            } finally {
-                if (!physical.isClosed()) {
-                    physical.setNetworkTimeout(Runnable::run, networkTimeout);
-                }
-            }
-        } catch (SQLException e) {
-            throw translator.translate(e);
-        }
-    }
-
-    private Health unhealthy(long start, DataAccessException failure) {
-        return new Health(false, Duration.ofNanos(System.nanoTime() - start), stats(), failure, pools());
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+        return healthCheck.run();
     }
 
     /** What was selected. */
@@ -790,7 +502,11 @@ public final class Core {
         if (leakScheduler != null) {
             leakScheduler.shutdownNow();
         }
-        probes.shutdown();
+        healthCheck.close();
+    }
+
+    /** A pool's counters that are given, not read from a pool. */
+    private record FixedCounters(int idle, int busy, int max, int min) implements PoolCounters {
     }
 
     @Override

@@ -4,8 +4,10 @@ import db.api.ConnectionException;
 import db.api.DataAccessException;
 import db.api.DbConfig;
 import db.api.PoolExhaustedException;
+import db.api.PoolStats;
 import db.api.PoolStatus;
 import db.api.spi.ConnectionPool;
+import db.api.spi.PoolCounters;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,6 +18,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -83,7 +86,8 @@ final class ReplicaRouter implements AutoCloseable {
 
         PoolStatus status() {
             State s = state;
-            return new PoolStatus(PoolStatus.Role.REPLICA, server, pool.stats(), s.inRotation, s.lag, s.reason);
+            return new PoolStatus(PoolStatus.Role.REPLICA, server, standbyStats(pool), s.inRotation,
+                    Optional.ofNullable(s.lag), Optional.ofNullable(s.reason));
         }
 
         void close() {
@@ -171,6 +175,13 @@ final class ReplicaRouter implements AutoCloseable {
         }
         m.pool.discard(lent);
         return true;
+    }
+
+    /** A standby pool's statistics: its own counters (the core's gate and connect counters are the primary's). */
+    static PoolStats standbyStats(ConnectionPool pool) {
+        PoolCounters c = pool.counters();
+        return new PoolStats(pool.name(), c.total(), c.idle(), c.busy(), c.pending(), c.max(), c.min(), c.timeouts(),
+                0, c.created(), c.closed(), 0, 0, 0, Duration.ZERO, false);
     }
 
     /** Every standby pool's status, in the order listed. */

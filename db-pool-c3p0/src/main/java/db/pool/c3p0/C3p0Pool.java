@@ -5,12 +5,12 @@ import com.mchange.v2.resourcepool.TimeoutException;
 import db.api.ConnectionException;
 import db.api.DatabaseTarget;
 import db.api.PoolClosedException;
-import db.api.PoolStats;
 import db.api.spi.ConnectionPool;
-import db.core.support.ForwardingConnection;
 import db.core.support.PoolFailures;
 import db.core.support.TrackedConnections;
 import db.core.support.TrackedConnections.Physical;
+import db.api.spi.PoolCounters;
+import db.pool.c3p0.C3p0Generation.Counter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
@@ -30,7 +29,8 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>c3p0 fixes a pool's minimum and maximum size when it creates it, so {@link #resize} starts a new
  * c3p0 pool (a generation) with the new bounds and retires the old one: its idle connections close at
- * once, its lent ones when they come back.
+ * once, its lent ones when they come back. The generations are {@link C3p0Generation}s, the connections
+ * the core gets {@link LentConnection}s.
  */
 final class C3p0Pool implements ConnectionPool {
     private static final Logger LOG = LogManager.getLogger(C3p0Pool.class);
@@ -66,9 +66,9 @@ final class C3p0Pool implements ConnectionPool {
     private final BiFunction<Integer, Integer, PoolBackedDataSource> factory;
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final List<Generation> retiring = new CopyOnWriteArrayList<>();
+    private final List<C3p0Generation> retiring = new CopyOnWriteArrayList<>();
     private final ReentrantLock resizeLock = new ReentrantLock();
-    private volatile Generation current;
+    private volatile C3p0Generation current;
 
     C3p0Pool(String name, DatabaseTarget target, int min, int max, Duration checkoutTimeout, Duration closeTimeout,
              int validationTimeoutSeconds, PoolBackedDataSource c3p0, TrackedConnections physical,
@@ -80,25 +80,7 @@ final class C3p0Pool implements ConnectionPool {
         this.validationTimeoutSeconds = validationTimeoutSeconds;
         this.physical = physical;
         this.factory = factory;
-        this.current = new Generation(c3p0, min, max);
-    }
-
-    /** One c3p0 pool with fixed bounds, and how many borrowers and lent connections still use it. */
-    private static final class Generation {
-        final PoolBackedDataSource c3p0;
-        final int min;
-        final int max;
-        /** Threads inside c3p0's getConnection() now. */
-        final AtomicInteger borrowing = new AtomicInteger();
-        /** Connections of this generation lent out now. */
-        final AtomicInteger lent = new AtomicInteger();
-        volatile boolean retired;
-
-        Generation(PoolBackedDataSource c3p0, int min, int max) {
-            this.c3p0 = c3p0;
-            this.min = min;
-            this.max = max;
-        }
+        this.current = new C3p0Generation(c3p0, min, max);
     }
 
     @Override
@@ -123,7 +105,7 @@ final class C3p0Pool implements ConnectionPool {
         }
         long start = System.nanoTime();
         for (int attempt = 0; ; attempt++) {
-            Generation g = current;
+            C3p0Generation g = current;
             Connection proxy = checkout(g, start, deadlineNanos);
             Physical physicalConnection;
             try {
@@ -134,7 +116,7 @@ final class C3p0Pool implements ConnectionPool {
             }
             if (physicalConnection.usedWithin(VALIDATION_WINDOW_NANOS) || attempt > g.max
                     || isValid(physicalConnection, deadlineNanos)) {
-                return new Lent(proxy, physicalConnection, g);
+                return new LentConnection(this, proxy, physicalConnection, g);
             }
             discard(proxy, physicalConnection);
             release(g);
@@ -157,7 +139,7 @@ final class C3p0Pool implements ConnectionPool {
         }
     }
 
-    private static void giveBack(Generation g, Connection proxy) {
+    private static void giveBack(C3p0Generation g, Connection proxy) {
         try {
             proxy.close();
         } catch (SQLException | RuntimeException e) {
@@ -172,7 +154,7 @@ final class C3p0Pool implements ConnectionPool {
      * with a connection-class SQLSTATE: so the physical connection is aborted, one call through the
      * proxy fails with the driver's 08003, and c3p0 then destroys it on close instead of pooling it.
      */
-    private static void discard(Connection proxy, Physical physicalConnection) {
+    static void discard(Connection proxy, Physical physicalConnection) {
         physicalConnection.abortNow();
         try (Statement probe = proxy.createStatement()) {
             LOG.debug("A discarded connection still answered createStatement ({})", probe);
@@ -188,8 +170,8 @@ final class C3p0Pool implements ConnectionPool {
 
     @Override
     public void discard(Connection lent) {
-        if (lent instanceof Lent) {
-            ((Lent) lent).discard();
+        if (lent instanceof LentConnection) {
+            ((LentConnection) lent).discard();
             return;
         }
         try {
@@ -200,183 +182,9 @@ final class C3p0Pool implements ConnectionPool {
     }
 
     /** One lent connection of a generation has come back (or was discarded). */
-    private void release(Generation g) {
+    void release(C3p0Generation g) {
         if (g.lent.decrementAndGet() == 0 && g.retired) {
             closeRetired(g);
-        }
-    }
-
-    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Lent> RETURNED =
-            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Lent.class, "returned");
-
-    /**
-     * The connection the core gets. It works on the physical connection directly, not through c3p0's
-     * proxy: c3p0's proxies track every statement and result set in synchronized hash sets and take a
-     * lock per statement call to track the transaction, which the load benchmark's JFR profile showed as
-     * about a third of c3p0's own time per checkout. What that tracking is for is covered elsewhere: the
-     * core restores the session state and rolls back before giving a connection back, the core discards a
-     * connection that saw a fatal error ({@link #discard(Connection)}), and the statements a caller left
-     * open are closed here on return (as HikariCP's proxy does). c3p0's proxy stays checked out for the
-     * lease; closing this records the time for the validation window and gives the proxy back, once.
-     */
-    private final class Lent extends ForwardingConnection {
-        private final Connection proxy;
-        private final Generation generation;
-        /** 1 once given back or discarded; an int field with an updater costs no object per lease. */
-        private volatile int returned;
-        /** Statements made on this lease, so the ones left open are closed on return; made at the first one. */
-        private Statement[] statements;
-        private int statementCount;
-
-        Lent(Connection proxy, Physical physicalConnection, Generation generation) {
-            super(physicalConnection);
-            this.proxy = proxy;
-            this.generation = generation;
-        }
-
-        /** The delegate is the physical connection: not a second field, which would cost 8 bytes a lease. */
-        private Physical physicalConnection() {
-            return (Physical) delegate();
-        }
-
-        private <S extends Statement> S track(S statement) {
-            if (statements == null) {
-                statements = new Statement[8];
-            } else if (statementCount == statements.length) {
-                pruneClosed();
-                if (statementCount == statements.length) {
-                    statements = java.util.Arrays.copyOf(statements, statementCount * 2);
-                }
-            }
-            statements[statementCount++] = statement;
-            return statement;
-        }
-
-        /** Forgets the statements already closed, so a long session does not hold every one it ever made. */
-        private void pruneClosed() {
-            int kept = 0;
-            for (int i = 0; i < statementCount; i++) {
-                Statement st = statements[i];
-                if (!isClosed(st)) {
-                    statements[kept++] = st;
-                }
-            }
-            java.util.Arrays.fill(statements, kept, statementCount, null);
-            statementCount = kept;
-        }
-
-        private static boolean isClosed(Statement st) {
-            try {
-                return st.isClosed();
-            } catch (SQLException e) {
-                return true;
-            }
-        }
-
-        private void closeStatements() {
-            for (int i = 0; i < statementCount; i++) {
-                try {
-                    statements[i].close(); // a no-op for a statement already closed
-                } catch (SQLException | RuntimeException e) {
-                    LOG.debug("Closing a statement left open failed", e);
-                }
-                statements[i] = null;
-            }
-            statementCount = 0;
-        }
-
-        @Override
-        public Statement createStatement() throws SQLException {
-            return track(delegate().createStatement());
-        }
-
-        @Override
-        public Statement createStatement(int type, int concurrency) throws SQLException {
-            return track(delegate().createStatement(type, concurrency));
-        }
-
-        @Override
-        public Statement createStatement(int type, int concurrency, int holdability) throws SQLException {
-            return track(delegate().createStatement(type, concurrency, holdability));
-        }
-
-        @Override
-        public java.sql.PreparedStatement prepareStatement(String sql) throws SQLException {
-            return track(delegate().prepareStatement(sql));
-        }
-
-        @Override
-        public java.sql.PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-            return track(delegate().prepareStatement(sql, autoGeneratedKeys));
-        }
-
-        @Override
-        public java.sql.PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-            return track(delegate().prepareStatement(sql, columnIndexes));
-        }
-
-        @Override
-        public java.sql.PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-            return track(delegate().prepareStatement(sql, columnNames));
-        }
-
-        @Override
-        public java.sql.PreparedStatement prepareStatement(String sql, int type, int concurrency) throws SQLException {
-            return track(delegate().prepareStatement(sql, type, concurrency));
-        }
-
-        @Override
-        public java.sql.PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability)
-                throws SQLException {
-            return track(delegate().prepareStatement(sql, type, concurrency, holdability));
-        }
-
-        @Override
-        public java.sql.CallableStatement prepareCall(String sql) throws SQLException {
-            return track(delegate().prepareCall(sql));
-        }
-
-        @Override
-        public java.sql.CallableStatement prepareCall(String sql, int type, int concurrency) throws SQLException {
-            return track(delegate().prepareCall(sql, type, concurrency));
-        }
-
-        @Override
-        public java.sql.CallableStatement prepareCall(String sql, int type, int concurrency, int holdability)
-                throws SQLException {
-            return track(delegate().prepareCall(sql, type, concurrency, holdability));
-        }
-
-        @Override
-        public void close() throws SQLException {
-            if (!RETURNED.compareAndSet(this, 0, 1)) {
-                return;
-            }
-            closeStatements();
-            physicalConnection().markUsed();
-            try {
-                proxy.close();
-            } finally {
-                release(generation);
-            }
-        }
-
-        void discard() {
-            if (!RETURNED.compareAndSet(this, 0, 1)) {
-                return;
-            }
-            statementCount = 0;
-            statements = null;
-            try {
-                C3p0Pool.discard(proxy, physicalConnection());
-            } finally {
-                release(generation);
-            }
-        }
-
-        @Override
-        public boolean isClosed() throws SQLException {
-            return returned != 0 || delegate().isClosed();
         }
     }
 
@@ -384,13 +192,13 @@ final class C3p0Pool implements ConnectionPool {
      * c3p0's checkout, waiting in slices until the deadline, with its failures turned into the
      * exceptions the core expects. Counts the connection as lent by {@code g} when it returns.
      */
-    private Connection checkout(Generation first, long start, long deadlineNanos) throws SQLException {
-        Generation g = first;
+    private Connection checkout(C3p0Generation first, long start, long deadlineNanos) throws SQLException {
+        C3p0Generation g = first;
         while (true) {
             if (g.retired) {
                 g = current; // resized meanwhile: borrow from the new generation
             }
-            Generation using = g;
+            C3p0Generation using = g;
             using.borrowing.incrementAndGet();
             Connection proxy;
             try {
@@ -402,7 +210,7 @@ final class C3p0Pool implements ConnectionPool {
             } catch (SQLException e) {
                 if (hasCause(e, TimeoutException.class) && !closed.get() && System.nanoTime() - deadlineNanos < 0) {
                     SQLException refused = physical.permanentFailure();
-                    int busy = count(using, Counter.BUSY);
+                    int busy = using.count(Counter.BUSY);
                     if (refused == null || busy < 0 || busy >= using.max) {
                         continue; // one slice passed; wait again until the deadline
                     }
@@ -422,7 +230,7 @@ final class C3p0Pool implements ConnectionPool {
         }
     }
 
-    private SQLException checkoutFailure(Generation g, SQLException e, long start) {
+    private SQLException checkoutFailure(C3p0Generation g, SQLException e, long start) {
         if (closed.get()) {
             throw closedException(e);
         }
@@ -430,14 +238,14 @@ final class C3p0Pool implements ConnectionPool {
             return e;
         }
         long waitedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
-        Throwable acquireFailure = lastAcquisitionFailure(g);
+        Throwable acquireFailure = g.lastAcquisitionFailure();
         if (hasCause(e, TimeoutException.class)) {
             timeouts.incrementAndGet();
-            int busy = count(g, Counter.BUSY);
+            int busy = g.count(Counter.BUSY);
             if (busy >= 0 && busy < g.max) {
                 throw PoolFailures.noConnectionInTime(name, target, waitedMs, busy, g.max, acquireFailure, e);
             }
-            throw PoolFailures.exhausted(name, waitedMs, checkoutTimeout, g.max, busy, count(g, Counter.PENDING), e);
+            throw PoolFailures.exhausted(name, waitedMs, checkoutTimeout, g.max, busy, g.count(Counter.PENDING), e);
         }
         // c3p0 gave up acquiring (its retries failed): its exception nests the driver's.
         Throwable reason = PoolFailures.hasDriverCause(e) || acquireFailure == null ? e : acquireFailure;
@@ -465,8 +273,8 @@ final class C3p0Pool implements ConnectionPool {
             if (closed.get()) {
                 return;
             }
-            Generation old = current;
-            current = new Generation(factory.apply(old.min, old.max), old.min, old.max);
+            C3p0Generation old = current;
+            current = new C3p0Generation(factory.apply(old.min, old.max), old.min, old.max);
             retire(old);
         } finally {
             resizeLock.unlock();
@@ -491,11 +299,11 @@ final class C3p0Pool implements ConnectionPool {
         if (closed.get()) {
             throw closedException(null);
         }
-        Generation old = current;
+        C3p0Generation old = current;
         if (old.min == minSize && old.max == maxSize) {
             return;
         }
-        Generation next = new Generation(factory.apply(minSize, maxSize), minSize, maxSize);
+        C3p0Generation next = new C3p0Generation(factory.apply(minSize, maxSize), minSize, maxSize);
         current = next;
         retire(old);
         LOG.info("Pool '{}' resized from {}..{} to {}..{}", name, old.min, old.max, minSize, maxSize);
@@ -505,7 +313,7 @@ final class C3p0Pool implements ConnectionPool {
      * Retires a generation: no new borrows (they go to the current one), idle connections close now,
      * lent ones when given back; the c3p0 pool itself closes when the last one is back.
      */
-    private void retire(Generation g) {
+    private void retire(C3p0Generation g) {
         g.retired = true;
         retiring.add(g);
         // A borrower inside c3p0 now leaves within one wait slice; resetting the pool under it would make
@@ -530,7 +338,7 @@ final class C3p0Pool implements ConnectionPool {
         }
     }
 
-    private void closeRetired(Generation g) {
+    private void closeRetired(C3p0Generation g) {
         if (retiring.remove(g)) {
             g.c3p0.close();
         }
@@ -557,14 +365,6 @@ final class C3p0Pool implements ConnectionPool {
         return new PoolClosedException("Pool '" + name + "' is closed", cause);
     }
 
-    private static Throwable lastAcquisitionFailure(Generation g) {
-        try {
-            return g.c3p0.getLastAcquisitionFailureDefaultUser();
-        } catch (SQLException | RuntimeException e) {
-            return null;
-        }
-    }
-
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (type.isInstance(c)) {
@@ -574,47 +374,34 @@ final class C3p0Pool implements ConnectionPool {
         return false;
     }
 
-    private enum Counter { IDLE, BUSY, PENDING }
-
-    /** One c3p0 counter; -1 when c3p0 cannot say (it has been closed under us). */
-    private static int count(Generation g, Counter counter) {
-        try {
-            switch (counter) {
-                case IDLE:
-                    return g.c3p0.getNumIdleConnectionsDefaultUser();
-                case BUSY:
-                    return g.c3p0.getNumBusyConnectionsDefaultUser();
-                default:
-                    return g.c3p0.getNumThreadsAwaitingCheckoutDefaultUser();
-            }
-        } catch (SQLException | RuntimeException e) {
-            return -1;
-        }
-    }
-
     @Override
-    public PoolStats stats() {
-        Generation g = current;
+    public PoolCounters counters() {
+        C3p0Generation g = current;
         if (!closed.get()) {
             // c3p0 answers each counter under its lock separately; total is derived so that a snapshot
             // always satisfies total == idle + busy, even while an acquisition completes in between.
-            int busy = count(g, Counter.BUSY);
-            int idle = count(g, Counter.IDLE);
-            int pending = count(g, Counter.PENDING);
+            int busy = g.count(Counter.BUSY);
+            int idle = g.count(Counter.IDLE);
+            int pending = g.count(Counter.PENDING);
             if (idle >= 0 && busy >= 0 && pending >= 0) {
                 // A retired generation is never asked (asking c3p0 would recreate its pool): its lent
                 // connections are busy, it has no idle ones.
-                for (Generation r : retiring) {
+                for (C3p0Generation r : retiring) {
                     busy += Math.max(0, r.lent.get());
                 }
-                return new PoolStats(name, idle + busy, idle, busy, pending, g.max, g.min, timeouts.get(), 0,
-                        physical.createdCount(), physical.closedCount());
+                return new Counters(idle, busy, pending, g.max, g.min, timeouts.get(), physical.createdCount(),
+                        physical.closedCount());
             }
         }
         // Closed (or closing): c3p0 answers no more, the physical connections still open are the truth.
         int open = physical.openCount();
-        return new PoolStats(name, open, 0, open, 0, g.max, g.min, timeouts.get(), 0,
-                physical.createdCount(), physical.closedCount());
+        return new Counters(0, open, 0, g.max, g.min, timeouts.get(), physical.createdCount(),
+                physical.closedCount());
+    }
+
+    /** One snapshot of {@link #counters()}. */
+    private record Counters(int idle, int busy, int pending, int max, int min, long timeouts, long created,
+                            long closed) implements PoolCounters {
     }
 
     /**
@@ -626,7 +413,7 @@ final class C3p0Pool implements ConnectionPool {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Generation g = current;
+        C3p0Generation g = current;
         // An acquisition still running when c3p0's pool closes fails, and c3p0 then schedules its retry on
         // a timer it has already cancelled (an IllegalStateException on its helper thread). Let the
         // helper threads finish what they started, briefly, before closing.
@@ -646,7 +433,7 @@ final class C3p0Pool implements ConnectionPool {
         }
         // Marks the data sources closed and takes them out of c3p0's registry (and JMX).
         g.c3p0.close();
-        for (Generation r : retiring) {
+        for (C3p0Generation r : retiring) {
             r.c3p0.close();
         }
         retiring.clear();

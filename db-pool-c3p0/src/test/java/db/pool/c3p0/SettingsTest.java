@@ -73,12 +73,12 @@ class SettingsTest {
             for (Connection c : held) {
                 c.close();
             }
-            assertThat(pool.stats().total()).isEqualTo(3);
-            assertThat(eventually(Duration.ofSeconds(10), () -> pool.stats().total() == 1))
-                    .as("back to the minimum: %s", pool.stats()).isTrue();
+            assertThat(pool.counters().total()).isEqualTo(3);
+            assertThat(eventually(Duration.ofSeconds(10), () -> pool.counters().total() == 1))
+                    .as("back to the minimum: %s", pool.counters()).isTrue();
             assertThat(eventually(Duration.ofSeconds(5), () -> backendsUnchecked(db, app) == 1)).isTrue();
-            assertThat(eventually(Duration.ofSeconds(5), () -> pool.stats().closed() == 2))
-                    .as("%s", pool.stats()).isTrue();
+            assertThat(eventually(Duration.ofSeconds(5), () -> pool.counters().closed() == 2))
+                    .as("%s", pool.counters()).isTrue();
         }
     }
 
@@ -91,8 +91,8 @@ class SettingsTest {
             try (Connection c = pool.borrow()) {
                 first = pid(c);
             }
-            assertThat(eventually(Duration.ofSeconds(10), () -> pool.stats().closed() >= 1))
-                    .as("retired: %s", pool.stats()).isTrue();
+            assertThat(eventually(Duration.ofSeconds(10), () -> pool.counters().closed() >= 1))
+                    .as("retired: %s", pool.counters()).isTrue();
             try (Connection c = pool.borrow()) {
                 assertThat(pid(c)).isNotEqualTo(first);
             }

@@ -4,10 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.pool.HikariPool;
 import db.api.DatabaseTarget;
 import db.api.PoolClosedException;
-import db.api.PoolStats;
 import db.api.spi.ConnectionPool;
 import db.core.support.PoolFailures;
 import db.core.support.TrackedConnections;
+import db.api.spi.PoolCounters;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -179,19 +179,23 @@ final class HikariConnectionPool implements ConnectionPool {
     }
 
     @Override
-    public PoolStats stats() {
+    public PoolCounters counters() {
         if (!closed.get()) {
             // Each HikariCP counter is read separately; total is derived so that a snapshot always
             // satisfies total == idle + busy.
             int idle = hikari.getIdleConnections();
             int busy = hikari.getActiveConnections();
             int pending = hikari.getThreadsAwaitingConnection();
-            return new PoolStats(name, idle + busy, idle, busy, pending, max, min, timeouts.get(), 0,
-                    physical.createdCount(), physical.closedCount());
+            return new Counters(idle, busy, pending, max, min, timeouts.get(), physical.createdCount(),
+                    physical.closedCount());
         }
         int open = physical.openCount();
-        return new PoolStats(name, open, 0, open, 0, max, min, timeouts.get(), 0,
-                physical.createdCount(), physical.closedCount());
+        return new Counters(0, open, 0, max, min, timeouts.get(), physical.createdCount(), physical.closedCount());
+    }
+
+    /** One snapshot of {@link #counters()}. */
+    private record Counters(int idle, int busy, int pending, int max, int min, long timeouts, long created,
+                            long closed) implements PoolCounters {
     }
 
     /**

@@ -85,7 +85,7 @@ class HikariControlsTest {
                 assertThat(pid(next)).isNotEqualTo(first);
             }
             pool.discard(c); // already gone: ignored
-            assertThat(pool.stats().busy()).isZero();
+            assertThat(pool.counters().busy()).isZero();
         }
     }
 
@@ -117,13 +117,13 @@ class HikariControlsTest {
             pool.resize(1, 3);
             held.add(pool.borrow());
             held.add(pool.borrow());
-            assertThat(pool.stats().max()).isEqualTo(3);
-            assertThat(pool.stats().busy()).isEqualTo(3);
+            assertThat(pool.counters().max()).isEqualTo(3);
+            assertThat(pool.counters().busy()).isEqualTo(3);
             for (Connection c : held) {
                 c.close();
             }
             pool.resize(1, 1);
-            assertThat(eventually(() -> pool.stats().total() <= 1)).as("%s", pool.stats()).isTrue();
+            assertThat(eventually(() -> pool.counters().total() <= 1)).as("%s", pool.counters()).isTrue();
             try (Connection only = pool.borrow()) {
                 long start = System.nanoTime();
                 assertThatThrownBy(pool::borrow).isInstanceOf(db.api.PoolExhaustedException.class);

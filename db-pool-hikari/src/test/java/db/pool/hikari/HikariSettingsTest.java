@@ -93,10 +93,10 @@ class HikariSettingsTest {
                 assertThat(rs.getString(1)).isEqualTo(app);
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (pool.stats().total() < 2 && System.nanoTime() < deadline) {
+            while (pool.counters().total() < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(pool.stats().total()).isEqualTo(2);
+            assertThat(pool.counters().total()).isEqualTo(2);
         }
         assertThat(connectTimes).hasSize(2).allMatch(d -> !d.isNegative());
         Path log = Path.of("target", "hikari-test.log");

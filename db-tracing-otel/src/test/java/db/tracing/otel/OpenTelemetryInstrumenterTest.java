@@ -19,6 +19,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class OpenTelemetryInstrumenterTest {
     private Instrumentation open(DbConfig.Builder config) {
         DbConfig built = config.url("jdbc:postgresql://db.example:6543/shop").build();
         return new OpenTelemetryInstrumenter().open(new InstrumentationContext(built, built.target(), "main",
-                () -> new PoolStats("main", 0, 0, 0, 0, 10, 2, 0, 0, 0, 0)));
+                () -> new PoolStats("main", 0, 0, 0, 0, 10, 2, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO, false)));
     }
 
     @Test

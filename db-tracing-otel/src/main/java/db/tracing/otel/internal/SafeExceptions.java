@@ -36,11 +36,11 @@ final class SafeExceptions {
             return b.build();
         }
         boolean safeMessage = shown instanceof DataAccessException;
-        b.put(OtelInstrumentation.EXCEPTION_TYPE, shown.getClass().getName());
+        b.put(SemconvKeys.EXCEPTION_TYPE, shown.getClass().getName());
         if (safeMessage && shown.getMessage() != null) {
-            b.put(OtelInstrumentation.EXCEPTION_MESSAGE, shown.getMessage());
+            b.put(SemconvKeys.EXCEPTION_MESSAGE, shown.getMessage());
         }
-        b.put(OtelInstrumentation.EXCEPTION_STACKTRACE, stackTrace(shown, safeMessage));
+        b.put(SemconvKeys.EXCEPTION_STACKTRACE, stackTrace(shown, safeMessage));
         return b.build();
     }
 

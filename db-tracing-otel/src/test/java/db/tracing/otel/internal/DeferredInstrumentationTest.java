@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 class DeferredInstrumentationTest {
 
     private static final DatabaseTarget TARGET = new DatabaseTarget("localhost", 5432, "test", null);
-    private static final Supplier<PoolStats> STATS = () -> new PoolStats("p", 0, 0, 0, 0, 1, 1, 0, 0, 0, 0);
+    private static final Supplier<PoolStats> STATS = () -> new PoolStats("p", 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+            Duration.ZERO, false);
 
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()

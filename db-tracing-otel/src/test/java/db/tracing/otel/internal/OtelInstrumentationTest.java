@@ -1,17 +1,17 @@
 package db.tracing.otel.internal;
 
-import static db.tracing.otel.internal.OtelInstrumentation.DB_NAMESPACE;
-import static db.tracing.otel.internal.OtelInstrumentation.DB_OPERATION_BATCH_SIZE;
-import static db.tracing.otel.internal.OtelInstrumentation.DB_QUERY_SUMMARY;
-import static db.tracing.otel.internal.OtelInstrumentation.DB_QUERY_TEXT;
-import static db.tracing.otel.internal.OtelInstrumentation.DB_RESPONSE_STATUS_CODE;
-import static db.tracing.otel.internal.OtelInstrumentation.DB_SYSTEM_NAME;
-import static db.tracing.otel.internal.OtelInstrumentation.ERROR_TYPE;
-import static db.tracing.otel.internal.OtelInstrumentation.EXCEPTION_MESSAGE;
-import static db.tracing.otel.internal.OtelInstrumentation.EXCEPTION_STACKTRACE;
-import static db.tracing.otel.internal.OtelInstrumentation.EXCEPTION_TYPE;
-import static db.tracing.otel.internal.OtelInstrumentation.SERVER_ADDRESS;
-import static db.tracing.otel.internal.OtelInstrumentation.SERVER_PORT;
+import static db.tracing.otel.internal.SemconvKeys.DB_NAMESPACE;
+import static db.tracing.otel.internal.SemconvKeys.DB_OPERATION_BATCH_SIZE;
+import static db.tracing.otel.internal.SemconvKeys.DB_QUERY_SUMMARY;
+import static db.tracing.otel.internal.SemconvKeys.DB_QUERY_TEXT;
+import static db.tracing.otel.internal.SemconvKeys.DB_RESPONSE_STATUS_CODE;
+import static db.tracing.otel.internal.SemconvKeys.DB_SYSTEM_NAME;
+import static db.tracing.otel.internal.SemconvKeys.ERROR_TYPE;
+import static db.tracing.otel.internal.SemconvKeys.EXCEPTION_MESSAGE;
+import static db.tracing.otel.internal.SemconvKeys.EXCEPTION_STACKTRACE;
+import static db.tracing.otel.internal.SemconvKeys.EXCEPTION_TYPE;
+import static db.tracing.otel.internal.SemconvKeys.SERVER_ADDRESS;
+import static db.tracing.otel.internal.SemconvKeys.SERVER_PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import db.api.DataAccessException;
@@ -188,7 +188,7 @@ class OtelInstrumentationTest {
             assertThat(collected).filteredOn(m -> m.getName().startsWith("db.client.connection."))
                     .flatExtracting(m -> m.getData().getPoints())
                     .allSatisfy(p -> {
-                        assertThat(p.getAttributes().get(OtelInstrumentation.POOL_ROLE)).isEqualTo("replica");
+                        assertThat(p.getAttributes().get(SemconvKeys.POOL_ROLE)).isEqualTo("replica");
                         assertThat(p.getAttributes().get(AttributeKey.stringKey("db.client.connection.pool.name")))
                                 .isEqualTo("orders-pool-replica");
                     });
@@ -528,7 +528,7 @@ class OtelInstrumentationTest {
         assertThat(points).hasSize(2);
         HistogramPointData select = point(points, "SELECT users");
         assertThat(select.getCount()).isEqualTo(2);
-        assertThat(select.getBoundaries()).isEqualTo(OtelInstrumentation.DURATION_BUCKETS);
+        assertThat(select.getBoundaries()).isEqualTo(Seconds.DURATION_BUCKETS);
         assertThat(select.getAttributes().asMap()).containsOnly(
                 entry(DB_SYSTEM_NAME, "postgresql"),
                 entry(DB_NAMESPACE, "shop"),
@@ -554,7 +554,7 @@ class OtelInstrumentationTest {
             instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.LEAK, Duration.ofMinutes(5)));
         }
         Attributes pool = Attributes.of(AttributeKey.stringKey("db.client.connection.pool.name"), "orders-pool",
-                OtelInstrumentation.POOL_ROLE, "primary");
+                SemconvKeys.POOL_ROLE, "primary");
         assertHistogram("db.client.connection.wait_time", pool, 2, 0.05);
         assertHistogram("db.client.connection.use_time", pool, 1, 1.5);
         assertHistogram("db.client.connection.create_time", pool, 1, 0.007);
@@ -681,7 +681,7 @@ class OtelInstrumentationTest {
             assertThat(p.getAttributes()).isEqualTo(attributes);
             assertThat(p.getCount()).isEqualTo(count);
             assertThat(p.getSum()).isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-9));
-            assertThat(p.getBoundaries()).isEqualTo(OtelInstrumentation.DURATION_BUCKETS);
+            assertThat(p.getBoundaries()).isEqualTo(Seconds.DURATION_BUCKETS);
         });
     }
 
@@ -693,7 +693,7 @@ class OtelInstrumentationTest {
             assertThat(p.getValue()).isEqualTo(value);
             assertThat(p.getAttributes().asMap()).containsOnly(
                     entry(AttributeKey.stringKey("db.client.connection.pool.name"), "orders-pool"),
-                    entry(OtelInstrumentation.POOL_ROLE, "primary"));
+                    entry(SemconvKeys.POOL_ROLE, "primary"));
         });
     }
 }
