@@ -281,8 +281,13 @@ public final class GenerateForwarding {
             file.append("import ").append(imported).append(";\n");
         }
         file.append('\n');
-        file.append("/**\n * A {@link ").append(ifaceName).append("} that forwards every call to another one, and hands every\n")
-                .append(" * {@link ").append(sqlExceptionName).append("} a forwarded call throws to {@link #failed} before it leaves.\n")
+        if (spec.root()) {
+            file.append("/**\n * A {@link ").append(ifaceName).append("} that forwards every call to another one, and hands every\n");
+        } else {
+            file.append("/**\n * A {@link ").append(ifaceName).append("} on {@link ").append(spec.superClass())
+                    .append("}: the methods the interface itself declares forward\n * to the same delegate, and hand every\n");
+        }
+        file.append(" * {@link ").append(sqlExceptionName).append("} a forwarded call throws to {@link #failed} before it leaves.\n")
                 .append(" * Subclasses override what they change and inherit the rest.\n");
         if (spec.root()) {
             file.append(" *\n * <p>{@link #unwrap(Class)} and {@link #isWrapperFor(Class)} answer for this wrapper first, then ask\n")
