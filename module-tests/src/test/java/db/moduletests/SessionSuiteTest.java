@@ -719,6 +719,100 @@ class SessionSuiteTest {
         }
     }
 
+    /**
+     * A backend that dies while a cursor is read (ResultSet.next fetching the next batch inside a transaction)
+     * fails that call with a fatal SQLSTATE, which marks the connection broken: the pool never lends it again.
+     */
+    @Test
+    void aBackendKilledDuringACursorFetchIsNeverLentAgain() throws Exception {
+        schema.execute("insert into items select i, 'n' || i from generate_series(1, 5000) i");
+        String app = "sb-killed-fetch-" + provider + "-" + MARKERS.incrementAndGet();
+        try (Database killed = provider.open(single().applicationName(app))) {
+            Session s = killed.openSession();
+            Connection c = s.connection();
+            int pid = pid(c);
+            c.setAutoCommit(false);
+            PreparedStatement ps = c.prepareStatement("select id from items order by id");
+            ps.setFetchSize(10);
+            ResultSet rs = ps.executeQuery();
+            assertThat(rs.next()).as("the first batch arrived").isTrue();
+            terminate(pid);
+            SQLException failure = catchSqlException(() -> {
+                while (rs.next()) {
+                    rs.getInt(1);
+                }
+            });
+            assertThat(fatal(failure)).as("a fatal SQLSTATE, not %s", failure.getSQLState()).isTrue();
+            s.close();
+            assertNeverLentAgain(killed, pid, app);
+        }
+    }
+
+    /** The same when the backend dies under a DatabaseMetaData call (its query runs on the driver's statement). */
+    @Test
+    void aBackendKilledDuringAMetadataCallIsNeverLentAgain() throws Exception {
+        String app = "sb-killed-metadata-" + provider + "-" + MARKERS.incrementAndGet();
+        try (Database killed = provider.open(single().applicationName(app))) {
+            Session s = killed.openSession();
+            Connection c = s.connection();
+            int pid = pid(c);
+            DatabaseMetaData meta = c.getMetaData();
+            terminate(pid);
+            SQLException failure = catchSqlException(() -> meta.getTables(null, schema.name(), "%", null).close());
+            assertThat(fatal(failure)).as("a fatal SQLSTATE, not %s", failure.getSQLState()).isTrue();
+            s.close();
+            assertNeverLentAgain(killed, pid, app);
+        }
+    }
+
+    /** Ends backend {@code pid} from another connection and waits until the server no longer lists it. */
+    private static void terminate(int pid) throws SQLException, InterruptedException {
+        try (Connection admin = TestDatabase.get().connect(); Statement st = admin.createStatement()) {
+            st.execute("select pg_terminate_backend(" + pid + ")");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (Integer.parseInt(text(admin, "select count(*) from pg_stat_activity where pid = " + pid)) > 0) {
+                assertThat(System.nanoTime()).as("backend %s ended", pid).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** The pool (of one) lends a fresh backend, and the server sees only that one for the pool. */
+    private static void assertNeverLentAgain(Database killed, int pid, String app) throws SQLException {
+        assertThat(killed.stats().busy()).isZero();
+        try (Session next = killed.openSession()) {
+            int fresh = next.queryOne("select pg_backend_pid()", r -> r.getInt(1)).orElseThrow();
+            assertThat(fresh).as("the next session's backend").isNotEqualTo(pid);
+            assertThat(TestDatabase.get().backends(app)).as("backends of pool %s the server sees", app)
+                    .isEqualTo(1);
+        }
+    }
+
+    @FunctionalInterface
+    private interface JdbcWork {
+        void run() throws SQLException;
+    }
+
+    private static SQLException catchSqlException(JdbcWork work) {
+        try {
+            work.run();
+        } catch (SQLException e) {
+            return e;
+        }
+        throw new AssertionError("expected the call to fail: its backend was terminated");
+    }
+
+    /** A connection-ending SQLSTATE (class 08 or an administrator's shutdown) anywhere in the chain. */
+    private static boolean fatal(SQLException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e && e.getSQLState() != null
+                    && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // ---- helpers ----
 
     private static int pid(Connection c) throws SQLException {

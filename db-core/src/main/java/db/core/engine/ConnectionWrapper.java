@@ -52,11 +52,16 @@ final class ConnectionWrapper extends ForwardingConnection {
         return closed;
     }
 
-    private Connection open() throws SQLException {
+    private void requireOpen() throws HandleClosedException {
         if (closed || session.isClosed()) {
             throw new HandleClosedException();
         }
-        return delegate();
+    }
+
+    /** Every failure of a forwarded call is shown to the session, which discards a connection that broke. */
+    @Override
+    protected <E extends SQLException> E failed(E failure) {
+        return session.failed(failure);
     }
 
     /** A driver statement (from metadata) wrapped so it leads back to this handle. */
@@ -66,120 +71,165 @@ final class ConnectionWrapper extends ForwardingConnection {
 
     @Override
     public Statement createStatement() throws SQLException {
-        return new StatementWrapper(open().createStatement(), this);
+        requireOpen();
+        return new StatementWrapper(super.createStatement(), this);
     }
 
     @Override
     public Statement createStatement(int type, int concurrency) throws SQLException {
-        return new StatementWrapper(open().createStatement(type, concurrency), this);
+        requireOpen();
+        return new StatementWrapper(super.createStatement(type, concurrency), this);
     }
 
     @Override
     public Statement createStatement(int type, int concurrency, int holdability) throws SQLException {
-        return new StatementWrapper(open().createStatement(type, concurrency, holdability), this);
+        requireOpen();
+        return new StatementWrapper(super.createStatement(type, concurrency, holdability), this);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
-        return new PreparedStatementWrapper(open().prepareStatement(hooks().rewrite(sql)), this, sql);
+        requireOpen();
+        return new PreparedStatementWrapper(super.prepareStatement(hooks().rewrite(sql)), this, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int keys) throws SQLException {
-        return new PreparedStatementWrapper(open().prepareStatement(hooks().rewrite(sql), keys), this, sql);
+        requireOpen();
+        return new PreparedStatementWrapper(super.prepareStatement(hooks().rewrite(sql), keys), this, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columns) throws SQLException {
-        return new PreparedStatementWrapper(open().prepareStatement(hooks().rewrite(sql), columns), this, sql);
+        requireOpen();
+        return new PreparedStatementWrapper(super.prepareStatement(hooks().rewrite(sql), columns), this, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columns) throws SQLException {
-        return new PreparedStatementWrapper(open().prepareStatement(hooks().rewrite(sql), columns), this, sql);
+        requireOpen();
+        return new PreparedStatementWrapper(super.prepareStatement(hooks().rewrite(sql), columns), this, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int type, int concurrency) throws SQLException {
-        return new PreparedStatementWrapper(open().prepareStatement(hooks().rewrite(sql), type, concurrency), this, sql);
+        requireOpen();
+        return new PreparedStatementWrapper(super.prepareStatement(hooks().rewrite(sql), type, concurrency), this, sql);
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability)
             throws SQLException {
+        requireOpen();
         return new PreparedStatementWrapper(
-                open().prepareStatement(hooks().rewrite(sql), type, concurrency, holdability), this, sql);
+                super.prepareStatement(hooks().rewrite(sql), type, concurrency, holdability), this, sql);
     }
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        return new CallableStatementWrapper(open().prepareCall(hooks().rewrite(sql)), this, sql);
+        requireOpen();
+        return new CallableStatementWrapper(super.prepareCall(hooks().rewrite(sql)), this, sql);
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int type, int concurrency) throws SQLException {
-        return new CallableStatementWrapper(open().prepareCall(hooks().rewrite(sql), type, concurrency), this, sql);
+        requireOpen();
+        return new CallableStatementWrapper(super.prepareCall(hooks().rewrite(sql), type, concurrency), this, sql);
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int type, int concurrency, int holdability) throws SQLException {
-        return new CallableStatementWrapper(open().prepareCall(hooks().rewrite(sql), type, concurrency, holdability),
+        requireOpen();
+        return new CallableStatementWrapper(super.prepareCall(hooks().rewrite(sql), type, concurrency, holdability),
                 this, sql);
     }
 
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return new DatabaseMetaDataWrapper(open().getMetaData(), this);
+        requireOpen();
+        return new DatabaseMetaDataWrapper(super.getMetaData(), this);
     }
 
     // ---- state the session restores (dirty bits) ----
 
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
-        open();
-        session.state().setAutoCommit(autoCommit);
+        requireOpen();
+        try {
+            session.state().setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
-        open();
-        session.state().setTransactionIsolation(level);
+        requireOpen();
+        try {
+            session.state().setTransactionIsolation(level);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public void setReadOnly(boolean readOnly) throws SQLException {
-        open();
-        session.state().setReadOnly(readOnly);
+        requireOpen();
+        try {
+            session.state().setReadOnly(readOnly);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public void setCatalog(String catalog) throws SQLException {
-        open();
-        session.state().setCatalog(catalog);
+        requireOpen();
+        try {
+            session.state().setCatalog(catalog);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public void setHoldability(int holdability) throws SQLException {
-        open();
-        session.state().setHoldability(holdability);
+        requireOpen();
+        try {
+            session.state().setHoldability(holdability);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        open();
-        session.state().setNetworkTimeout(executor, milliseconds);
+        requireOpen();
+        try {
+            session.state().setNetworkTimeout(executor, milliseconds);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public void setClientInfo(String name, String value) throws SQLClientInfoException {
         requireOpenForClientInfo();
-        session.state().setClientInfo(name, value);
+        try {
+            session.state().setClientInfo(name, value);
+        } catch (SQLClientInfoException e) {
+            throw failed(e);
+        }
     }
 
     @Override
     public void setClientInfo(Properties properties) throws SQLClientInfoException {
         requireOpenForClientInfo();
-        session.state().setClientInfo(properties);
+        try {
+            session.state().setClientInfo(properties);
+        } catch (SQLClientInfoException e) {
+            throw failed(e);
+        }
     }
 
     private void requireOpenForClientInfo() throws SQLClientInfoException {
@@ -190,14 +240,19 @@ final class ConnectionWrapper extends ForwardingConnection {
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        open();
-        session.state().setTypeMap(map);
+        requireOpen();
+        try {
+            session.state().setTypeMap(map);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
     }
 
     /** pgjdbc sets {@code search_path}: SQL-level state, reset with the rest of it. */
     @Override
     public void setSchema(String schema) throws SQLException {
-        open().setSchema(schema);
+        requireOpen();
+        super.setSchema(schema);
         session.sawSqlState(SessionStateSql.GUC);
     }
 
@@ -205,7 +260,7 @@ final class ConnectionWrapper extends ForwardingConnection {
     @Override
     public void abort(Executor executor) throws SQLException {
         session.markBroken();
-        delegate().abort(executor);
+        super.abort(executor);
     }
 
     /**
@@ -223,6 +278,6 @@ final class ConnectionWrapper extends ForwardingConnection {
 
     @Override
     public boolean isClosed() throws SQLException {
-        return closed || session.isClosed() || delegate().isClosed();
+        return closed || session.isClosed() || super.isClosed();
     }
 }

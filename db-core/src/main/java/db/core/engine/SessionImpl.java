@@ -366,8 +366,11 @@ final class SessionImpl implements Session {
         return mapped;
     }
 
-    /** Sees every {@link SQLException} that passes the wrappers, mapped or not; returns it. */
-    SQLException failed(SQLException e) {
+    /**
+     * Sees every {@link SQLException} that passes the wrappers (their one failure hook), mapped or not, and
+     * marks the connection broken on a fatal SQLSTATE; returns it.
+     */
+    <E extends SQLException> E failed(E e) {
         noteFailure(e);
         return e;
     }

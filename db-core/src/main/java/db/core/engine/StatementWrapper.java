@@ -3,7 +3,6 @@ package db.core.engine;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +15,7 @@ import java.util.function.ToLongFunction;
  * {@link #getConnection()} and the result sets it returns lead back to the session's handle, never to
  * the pooled connection underneath.
  */
-class StatementWrapper implements Statement {
-    private final Statement delegate;
+class StatementWrapper extends ForwardingStatement {
     final ConnectionWrapper connection;
     final QueryHooks hooks;
     final SessionImpl session;
@@ -25,7 +23,7 @@ class StatementWrapper implements Statement {
     private List<String> batch;
 
     StatementWrapper(Statement delegate, ConnectionWrapper connection) {
-        this.delegate = delegate;
+        super(delegate);
         this.connection = connection;
         this.hooks = connection.hooks();
         this.session = connection.session();
@@ -38,7 +36,7 @@ class StatementWrapper implements Statement {
             try {
                 return call.apply(sql);
             } catch (SQLException e) {
-                throw session.failed(e);
+                throw failed(e);
             }
         }
         String sent = hooks.rewrite(sql);
@@ -51,79 +49,91 @@ class StatementWrapper implements Statement {
         T apply(String sql) throws SQLException;
     }
 
+    /** Every failure of a forwarded call is shown to the session, which discards a connection that broke. */
+    @Override
+    protected <E extends SQLException> E failed(E failure) {
+        return session.failed(failure);
+    }
+
+    /** A result set of this statement leads back to it. */
+    @Override
+    protected ResultSet wrapResultSet(ResultSet resultSet) {
+        return ResultSetWrapper.of(resultSet, this, session);
+    }
+
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
-        return ResultSetWrapper.of(observe(sql, delegate::executeQuery, QueryHooks::noRows), this);
+        return wrapResultSet(observe(sql, delegate()::executeQuery, QueryHooks::noRows));
     }
 
     @Override
     public int executeUpdate(String sql) throws SQLException {
-        return observe(sql, delegate::executeUpdate, Integer::longValue);
+        return observe(sql, delegate()::executeUpdate, Integer::longValue);
     }
 
     @Override
     public int executeUpdate(String sql, int keys) throws SQLException {
-        return observe(sql, s -> delegate.executeUpdate(s, keys), Integer::longValue);
+        return observe(sql, s -> delegate().executeUpdate(s, keys), Integer::longValue);
     }
 
     @Override
     public int executeUpdate(String sql, int[] columns) throws SQLException {
-        return observe(sql, s -> delegate.executeUpdate(s, columns), Integer::longValue);
+        return observe(sql, s -> delegate().executeUpdate(s, columns), Integer::longValue);
     }
 
     @Override
     public int executeUpdate(String sql, String[] columns) throws SQLException {
-        return observe(sql, s -> delegate.executeUpdate(s, columns), Integer::longValue);
+        return observe(sql, s -> delegate().executeUpdate(s, columns), Integer::longValue);
     }
 
     @Override
     public long executeLargeUpdate(String sql) throws SQLException {
-        return observe(sql, delegate::executeLargeUpdate, Long::longValue);
+        return observe(sql, delegate()::executeLargeUpdate, Long::longValue);
     }
 
     @Override
     public long executeLargeUpdate(String sql, int keys) throws SQLException {
-        return observe(sql, s -> delegate.executeLargeUpdate(s, keys), Long::longValue);
+        return observe(sql, s -> delegate().executeLargeUpdate(s, keys), Long::longValue);
     }
 
     @Override
     public long executeLargeUpdate(String sql, int[] columns) throws SQLException {
-        return observe(sql, s -> delegate.executeLargeUpdate(s, columns), Long::longValue);
+        return observe(sql, s -> delegate().executeLargeUpdate(s, columns), Long::longValue);
     }
 
     @Override
     public long executeLargeUpdate(String sql, String[] columns) throws SQLException {
-        return observe(sql, s -> delegate.executeLargeUpdate(s, columns), Long::longValue);
+        return observe(sql, s -> delegate().executeLargeUpdate(s, columns), Long::longValue);
     }
 
     @Override
     public boolean execute(String sql) throws SQLException {
-        return observe(sql, delegate::execute, QueryHooks::noRows);
+        return observe(sql, delegate()::execute, QueryHooks::noRows);
     }
 
     @Override
     public boolean execute(String sql, int keys) throws SQLException {
-        return observe(sql, s -> delegate.execute(s, keys), QueryHooks::noRows);
+        return observe(sql, s -> delegate().execute(s, keys), QueryHooks::noRows);
     }
 
     @Override
     public boolean execute(String sql, int[] columns) throws SQLException {
-        return observe(sql, s -> delegate.execute(s, columns), QueryHooks::noRows);
+        return observe(sql, s -> delegate().execute(s, columns), QueryHooks::noRows);
     }
 
     @Override
     public boolean execute(String sql, String[] columns) throws SQLException {
-        return observe(sql, s -> delegate.execute(s, columns), QueryHooks::noRows);
+        return observe(sql, s -> delegate().execute(s, columns), QueryHooks::noRows);
     }
 
     @Override
     public void addBatch(String sql) throws SQLException {
         session.sawSql(sql);
         if (hooks.off()) {
-            delegate.addBatch(sql);
+            super.addBatch(sql);
             return;
         }
-        delegate.addBatch(hooks.rewrite(sql));
+        super.addBatch(hooks.rewrite(sql));
         if (batch == null) {
             batch = new ArrayList<>();
         }
@@ -132,7 +142,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public void clearBatch() throws SQLException {
-        delegate.clearBatch();
+        super.clearBatch();
         if (batch != null) {
             batch.clear();
         }
@@ -142,28 +152,28 @@ class StatementWrapper implements Statement {
     public int[] executeBatch() throws SQLException {
         if (hooks.off()) {
             try {
-                return delegate.executeBatch();
+                return delegate().executeBatch();
             } catch (SQLException e) {
-                throw session.failed(e);
+                throw failed(e);
             }
         }
         List<String> statements = takeBatch();
         return hooks.runBatch(session, String.join("; ", statements), false, statements.size(), queryTimeout,
-                delegate::executeBatch, QueryHooks::sum);
+                delegate()::executeBatch, QueryHooks::sum);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
         if (hooks.off()) {
             try {
-                return delegate.executeLargeBatch();
+                return delegate().executeLargeBatch();
             } catch (SQLException e) {
-                throw session.failed(e);
+                throw failed(e);
             }
         }
         List<String> statements = takeBatch();
         return hooks.runBatch(session, String.join("; ", statements), false, statements.size(), queryTimeout,
-                delegate::executeLargeBatch, QueryHooks::sum);
+                delegate()::executeLargeBatch, QueryHooks::sum);
     }
 
     private List<String> takeBatch() {
@@ -181,198 +191,7 @@ class StatementWrapper implements Statement {
 
     @Override
     public void setQueryTimeout(int seconds) throws SQLException {
-        delegate.setQueryTimeout(seconds);
+        super.setQueryTimeout(seconds);
         this.queryTimeout = seconds;
     }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        return delegate.unwrap(type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) throws SQLException {
-        return type.isInstance(this) || delegate.isWrapperFor(type);
-    }
-
-    // ---- plain delegation below ----
-
-    @Override
-    public void cancel() throws SQLException {
-        delegate.cancel();
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        delegate.clearWarnings();
-    }
-
-    @Override
-    public void close() throws SQLException {
-        delegate.close();
-    }
-
-    @Override
-    public void closeOnCompletion() throws SQLException {
-        delegate.closeOnCompletion();
-    }
-
-    @Override
-    public String enquoteIdentifier(String p0, boolean p1) throws SQLException {
-        return delegate.enquoteIdentifier(p0, p1);
-    }
-
-    @Override
-    public String enquoteLiteral(String p0) throws SQLException {
-        return delegate.enquoteLiteral(p0);
-    }
-
-    @Override
-    public String enquoteNCharLiteral(String p0) throws SQLException {
-        return delegate.enquoteNCharLiteral(p0);
-    }
-
-    @Override
-    public int getFetchDirection() throws SQLException {
-        return delegate.getFetchDirection();
-    }
-
-    @Override
-    public int getFetchSize() throws SQLException {
-        return delegate.getFetchSize();
-    }
-
-    @Override
-    public ResultSet getGeneratedKeys() throws SQLException {
-        return ResultSetWrapper.of(delegate.getGeneratedKeys(), this);
-    }
-
-    @Override
-    public long getLargeMaxRows() throws SQLException {
-        return delegate.getLargeMaxRows();
-    }
-
-    @Override
-    public long getLargeUpdateCount() throws SQLException {
-        return delegate.getLargeUpdateCount();
-    }
-
-    @Override
-    public int getMaxFieldSize() throws SQLException {
-        return delegate.getMaxFieldSize();
-    }
-
-    @Override
-    public int getMaxRows() throws SQLException {
-        return delegate.getMaxRows();
-    }
-
-    @Override
-    public boolean getMoreResults() throws SQLException {
-        return delegate.getMoreResults();
-    }
-
-    @Override
-    public boolean getMoreResults(int p0) throws SQLException {
-        return delegate.getMoreResults(p0);
-    }
-
-    @Override
-    public int getQueryTimeout() throws SQLException {
-        return delegate.getQueryTimeout();
-    }
-
-    @Override
-    public ResultSet getResultSet() throws SQLException {
-        return ResultSetWrapper.of(delegate.getResultSet(), this);
-    }
-
-    @Override
-    public int getResultSetConcurrency() throws SQLException {
-        return delegate.getResultSetConcurrency();
-    }
-
-    @Override
-    public int getResultSetHoldability() throws SQLException {
-        return delegate.getResultSetHoldability();
-    }
-
-    @Override
-    public int getResultSetType() throws SQLException {
-        return delegate.getResultSetType();
-    }
-
-    @Override
-    public int getUpdateCount() throws SQLException {
-        return delegate.getUpdateCount();
-    }
-
-    @Override
-    public SQLWarning getWarnings() throws SQLException {
-        return delegate.getWarnings();
-    }
-
-    @Override
-    public boolean isCloseOnCompletion() throws SQLException {
-        return delegate.isCloseOnCompletion();
-    }
-
-    @Override
-    public boolean isClosed() throws SQLException {
-        return delegate.isClosed();
-    }
-
-    @Override
-    public boolean isPoolable() throws SQLException {
-        return delegate.isPoolable();
-    }
-
-    @Override
-    public boolean isSimpleIdentifier(String p0) throws SQLException {
-        return delegate.isSimpleIdentifier(p0);
-    }
-
-    @Override
-    public void setCursorName(String p0) throws SQLException {
-        delegate.setCursorName(p0);
-    }
-
-    @Override
-    public void setEscapeProcessing(boolean p0) throws SQLException {
-        delegate.setEscapeProcessing(p0);
-    }
-
-    @Override
-    public void setFetchDirection(int p0) throws SQLException {
-        delegate.setFetchDirection(p0);
-    }
-
-    @Override
-    public void setFetchSize(int p0) throws SQLException {
-        delegate.setFetchSize(p0);
-    }
-
-    @Override
-    public void setLargeMaxRows(long p0) throws SQLException {
-        delegate.setLargeMaxRows(p0);
-    }
-
-    @Override
-    public void setMaxFieldSize(int p0) throws SQLException {
-        delegate.setMaxFieldSize(p0);
-    }
-
-    @Override
-    public void setMaxRows(int p0) throws SQLException {
-        delegate.setMaxRows(p0);
-    }
-
-    @Override
-    public void setPoolable(boolean p0) throws SQLException {
-        delegate.setPoolable(p0);
-    }
-
 }
