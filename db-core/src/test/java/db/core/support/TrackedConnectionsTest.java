@@ -1,11 +1,10 @@
-package db.moduletests;
+package db.core.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import db.core.standalone.StandaloneContext;
 import db.api.DbConfig;
-import db.core.support.TrackedConnections;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
 import java.sql.Connection;
@@ -35,7 +34,14 @@ class TrackedConnectionsTest {
     }
 
     private static TrackedConnections tracked(Duration connectTimeout) {
-        DbConfig config = Fixtures.config(schema).connectTimeout(connectTimeout).build();
+        DbConfig.Builder b = DbConfig.builder().url(schema.jdbcUrl()).connectTimeout(connectTimeout);
+        if (schema.database().user() != null) {
+            b.user(schema.database().user());
+        }
+        if (schema.database().password() != null) {
+            b.password(schema.database().password());
+        }
+        DbConfig config = b.build();
         return new TrackedConnections(StandaloneContext.of(config).connections(), "tracked test connections");
     }
 
