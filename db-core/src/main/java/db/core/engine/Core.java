@@ -16,8 +16,8 @@ import db.api.spi.ConnectionPool;
 import db.api.spi.ErrorMapper;
 import db.api.spi.Instrumentation;
 import db.api.spi.InstrumentationContext;
-import db.api.spi.PoolEvent;
 import db.api.spi.PoolCounters;
+import db.api.spi.PoolEvent;
 import db.api.spi.PoolEvents;
 import db.api.spi.QueryInstrumenter;
 import db.api.spi.SelectedProviders;
@@ -48,15 +48,14 @@ import org.apache.logging.log4j.Logger;
 public final class Core {
     private static final Logger LOG = LogManager.getLogger(Core.class);
     private static final String INCLUDE_DETAIL = "db.errors.include-detail";
+    /** The counters before the pool started, or after its start failed: nothing open, nothing counted. */
+    private static final PoolCounters NO_POOL = new FixedCounters(0, 0, 0, 0);
 
     private final DbConfig config;
     private final Providers providers;
     private final ErrorTranslator translator;
     private final List<Instrumentation> instrumentations;
     private final QueryHooks hooks;
-    /** The counters before the pool started, or after its start failed: nothing open, nothing counted. */
-    private static final PoolCounters NO_POOL = new FixedCounters(0, 0, 0, 0);
-
     private final AtomicLong leaks = new AtomicLong();
     private final CheckoutGate gate;
     private final AtomicBoolean closed = new AtomicBoolean();
