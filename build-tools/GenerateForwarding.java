@@ -46,6 +46,9 @@ import javax.tools.ToolProvider;
  * SPEC: ClassName=java.sql.Interface[;option]...
  *   public                      a public class with a protected constructor, documented (an exported package)
  *   hook=identity               failed(e) returns e unless overridden (default: abstract)
+ *   hook=none                   no hook: plain delegation (a subclass that overrides nothing is then as cheap
+ *                               as the delegate: no virtual call on a failure path lets `this` escape, so the
+ *                               JIT can still scalar-replace a short-lived wrapper)
  *   wrap-result-sets            every ResultSet a forwarded method returns passes wrapResultSet(rs)
  *   extends=Super(Type,...)     extends the (hand-written) Super, whose constructor takes the delegate and
  *                               these parameters and which extends a generated class itself; forwards only
@@ -64,9 +67,12 @@ public final class GenerateForwarding {
         this.types = types;
     }
 
+    /** How a forwarded call's failure leaves. */
+    private enum Hook { ABSTRACT, IDENTITY, NONE }
+
     /** What one generated class is. */
     private record Spec(String packageName, String className, String interfaceName, boolean isPublic,
-                        boolean abstractHook, boolean wrapResultSets, String superClass, List<String> superParams) {
+                        Hook hook, boolean wrapResultSets, String superClass, List<String> superParams) {
 
         static Spec parse(String packageName, String text) {
             String[] parts = text.split(";");
@@ -75,7 +81,7 @@ public final class GenerateForwarding {
                 throw new IllegalArgumentException("not ClassName=java.sql.Interface: " + text);
             }
             boolean isPublic = false;
-            boolean abstractHook = true;
+            Hook hook = Hook.ABSTRACT;
             boolean wrap = false;
             String superClass = null;
             List<String> superParams = List.of();
@@ -84,7 +90,9 @@ public final class GenerateForwarding {
                 if (option.equals("public")) {
                     isPublic = true;
                 } else if (option.equals("hook=identity")) {
-                    abstractHook = false;
+                    hook = Hook.IDENTITY;
+                } else if (option.equals("hook=none")) {
+                    hook = Hook.NONE;
                 } else if (option.equals("wrap-result-sets")) {
                     wrap = true;
                 } else if (option.startsWith("extends=") && option.endsWith(")") && option.contains("(")) {
@@ -96,7 +104,7 @@ public final class GenerateForwarding {
                 }
             }
             return new Spec(packageName, parts[0].substring(0, eq).trim(), parts[0].substring(eq + 1).trim(),
-                    isPublic, abstractHook, wrap, superClass, superParams);
+                    isPublic, hook, wrap, superClass, superParams);
         }
 
         boolean root() {
@@ -223,17 +231,19 @@ public final class GenerateForwarding {
             body.append("    /** {@return the ").append(lowerFirst(iface)).append(" calls are forwarded to} */\n")
                     .append("    protected final ").append(ifaceName).append(" delegate() {\n")
                     .append("        return delegate;\n    }\n\n");
-            body.append("    /**\n")
-                    .append("     * Sees every {@link ").append(sqlExceptionName).append("} a forwarded call throws, before it leaves:\n")
-                    .append("     * the one place to learn that the connection broke, whichever method raised it.\n")
-                    .append("     *\n")
-                    .append("     * @param <E>     the failure's type\n")
-                    .append("     * @param failure what the delegate threw\n")
-                    .append("     * @return the exception to throw: {@code failure}").append(spec.abstractHook() ? "" : " unless overridden")
-                    .append("\n     */\n");
-            if (spec.abstractHook()) {
+            if (spec.hook() != Hook.NONE) {
+                body.append("    /**\n")
+                        .append("     * Sees every {@link ").append(sqlExceptionName).append("} a forwarded call throws, before it leaves:\n")
+                        .append("     * the one place to learn that the connection broke, whichever method raised it.\n")
+                        .append("     *\n")
+                        .append("     * @param <E>     the failure's type\n")
+                        .append("     * @param failure what the delegate threw\n")
+                        .append("     * @return the exception to throw: {@code failure}").append(spec.hook() == Hook.ABSTRACT ? "" : " unless overridden")
+                        .append("\n     */\n");
+            }
+            if (spec.hook() == Hook.ABSTRACT) {
                 body.append("    protected abstract <E extends ").append(sqlExceptionName).append("> E failed(E failure);\n\n");
-            } else {
+            } else if (spec.hook() == Hook.IDENTITY) {
                 body.append("    protected <E extends ").append(sqlExceptionName).append("> E failed(E failure) {\n")
                         .append("        return failure;\n    }\n\n");
             }
@@ -270,7 +280,7 @@ public final class GenerateForwarding {
         }
 
         for (ExecutableElement m : methods(spec, iface)) {
-            method(body, m, delegate, imports, sqlException, resultSet, spec.wrapResultSets());
+            method(body, m, delegate, imports, sqlException, resultSet, spec.wrapResultSets(), spec.hook() != Hook.NONE);
         }
 
         StringBuilder file = new StringBuilder();
@@ -287,8 +297,13 @@ public final class GenerateForwarding {
             file.append("/**\n * A {@link ").append(ifaceName).append("} on {@link ").append(spec.superClass())
                     .append("}: the methods the interface itself declares forward\n * to the same delegate, and hand every\n");
         }
-        file.append(" * {@link ").append(sqlExceptionName).append("} a forwarded call throws to {@link #failed} before it leaves.\n")
-                .append(" * Subclasses override what they change and inherit the rest.\n");
+        if (spec.hook() == Hook.NONE) {
+            file.setLength(file.length() - ", and hands every\n".length());
+            file.append(".\n");
+        } else {
+            file.append(" * {@link ").append(sqlExceptionName).append("} a forwarded call throws to {@link #failed} before it leaves.\n");
+        }
+        file.append(" * Subclasses override what they change and inherit the rest.\n");
         if (spec.root()) {
             file.append(" *\n * <p>{@link #unwrap(Class)} and {@link #isWrapperFor(Class)} answer for this wrapper first, then ask\n")
                     .append(" * the delegate, so the driver's own interfaces stay reachable through any number of wrappers.\n");
@@ -309,7 +324,7 @@ public final class GenerateForwarding {
     }
 
     private void method(StringBuilder out, ExecutableElement m, String delegate, Imports imports, TypeElement sqlException,
-                        TypeElement resultSet, boolean wrapResultSets) {
+                        TypeElement resultSet, boolean wrapResultSets, boolean hooked) {
         String name = m.getSimpleName().toString();
         if (elements.isDeprecated(m)) {
             // An override of a deprecated method is deprecated too; then calling the delegate's warns of nothing.
@@ -340,7 +355,7 @@ public final class GenerateForwarding {
         boolean returns = returnType.getKind() != TypeKind.VOID;
         // Caught are the SQLExceptions the method declares, without one a broader one already catches.
         List<TypeMirror> caught = thrown.stream()
-                .filter(t -> types.isSubtype(t, sqlException.asType()))
+                .filter(t -> hooked && types.isSubtype(t, sqlException.asType()))
                 .filter(t -> thrown.stream().noneMatch(o -> !types.isSameType(o, t) && types.isSubtype(t, o)))
                 .collect(Collectors.toList());
         if (wrapResultSets && !caught.isEmpty() && types.isSameType(returnType, resultSet.asType())) {

@@ -1,6 +1,5 @@
 package db.core.engine;
 
-import db.core.support.ForwardingConnection;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -20,7 +19,7 @@ import java.util.concurrent.Executor;
  * lead back to this handle. {@link #close()} closes the session, except inside a managed transaction,
  * where it only closes this handle.
  */
-final class ConnectionWrapper extends ForwardingConnection {
+final class ConnectionWrapper extends ForwardingSessionConnection {
     private final SessionImpl session;
     private boolean closed;
 

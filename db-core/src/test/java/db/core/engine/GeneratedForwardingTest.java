@@ -101,29 +101,27 @@ class GeneratedForwardingTest {
         assertEveryFailureMarksTheSessionBroken(Connection.class, (c, thrown) -> c);
     }
 
-    /** A provider's ForwardingConnection (identity hook by default) sees every failure in its override. */
+    /**
+     * The public ForwardingConnection (the base of providers' wrappers) forwards every method: each call
+     * reaches the delegate once, and the delegate's exception leaves unchanged.
+     */
     @Test
-    void aForwardingConnectionSeesEveryFailureOfEveryMethod() {
-        List<String> unseen = new ArrayList<>();
+    void aForwardingConnectionForwardsEveryMethod() {
+        List<String> notForwarded = new ArrayList<>();
         for (Method m : interfaceMethods(Connection.class)) {
             if (!declaresSqlException(m)) {
                 continue;
             }
             List<SQLException> thrown = new ArrayList<>();
-            List<SQLException> seen = new ArrayList<>();
             Connection forwarding = new ForwardingConnection(Driver.throwing(Connection.class, thrown)) {
-                @Override
-                protected <E extends SQLException> E failed(E failure) {
-                    seen.add(failure);
-                    return failure;
-                }
             };
             Throwable failure = invoke(forwarding, m);
-            if (thrown.isEmpty() || seen.size() != 1 || seen.get(0) != thrown.get(0) || failure != thrown.get(0)) {
-                unseen.add(signature(m));
+            if (thrown.size() != 1 || failure != thrown.get(0)) {
+                notForwarded.add(signature(m));
             }
         }
-        assertThat(unseen).as("methods whose failure did not pass the hook once, unchanged").isEmpty();
+        assertThat(notForwarded).as("methods that did not reach the delegate once, its failure unchanged").isEmpty();
+        assertThat(interfaceMethods(Connection.class)).hasSizeGreaterThan(50);
     }
 
     @FunctionalInterface
