@@ -291,17 +291,15 @@ public final class GenerateForwarding {
             file.append("import ").append(imported).append(";\n");
         }
         file.append('\n');
-        if (spec.root()) {
-            file.append("/**\n * A {@link ").append(ifaceName).append("} that forwards every call to another one, and hands every\n");
-        } else {
-            file.append("/**\n * A {@link ").append(ifaceName).append("} on {@link ").append(spec.superClass())
-                    .append("}: the methods the interface itself declares forward\n * to the same delegate, and hand every\n");
-        }
+        String what = spec.root() ? "{@link " + ifaceName + "} that forwards every call to another one"
+                : "{@link " + ifaceName + "} on {@link " + spec.superClass()
+                        + "}: the methods the interface itself declares forward\n * to the same delegate";
+        file.append("/**\n * A ").append(what);
         if (spec.hook() == Hook.NONE) {
-            file.setLength(file.length() - ", and hands every\n".length());
             file.append(".\n");
         } else {
-            file.append(" * {@link ").append(sqlExceptionName).append("} a forwarded call throws to {@link #failed} before it leaves.\n");
+            file.append(", and every\n * {@link ").append(sqlExceptionName)
+                    .append("} a forwarded call throws passes {@link #failed} before it leaves.\n");
         }
         file.append(" * Subclasses override what they change and inherit the rest.\n");
         if (spec.root()) {
