@@ -84,12 +84,12 @@ final class Discovery {
 
     static String describeOne(Object provider) {
         String name;
-        if (provider instanceof SessionProvider) {
-            name = ((SessionProvider) provider).name();
-        } else if (provider instanceof ErrorMapper) {
-            name = ((ErrorMapper) provider).name();
-        } else if (provider instanceof QueryInstrumenter) {
-            name = ((QueryInstrumenter) provider).name();
+        if (provider instanceof SessionProvider sessionProvider) {
+            name = sessionProvider.name();
+        } else if (provider instanceof ErrorMapper errorMapper) {
+            name = errorMapper.name();
+        } else if (provider instanceof QueryInstrumenter queryInstrumenter) {
+            name = queryInstrumenter.name();
         } else {
             name = provider.getClass().getName();
         }
