@@ -88,6 +88,7 @@ class VirtualThreadsTest {
                     .getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
             warmUp(db, executor);
             checkout = checkoutFrames(db, executor);
+            System.out.println("[faults] checkout frames, from a live checkout: " + checkout);
             recording.enable(FrameProbe.class);
             recording.start();
             commitFrameProbe();
