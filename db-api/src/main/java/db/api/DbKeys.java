@@ -47,7 +47,7 @@ public final class DbKeys {
     /** TCP connect and login bound. */
     public static final ConfigKey<Duration> CONNECT_TIMEOUT = declare(ConfigKey.duration("db.connect-timeout", Duration.ofSeconds(10))
             .require(d -> !d.isZero(), NOT_ZERO)
-            .require(d -> d.getSeconds() < Integer.MAX_VALUE, "must be less than 68 years"));
+            .require(d -> d.toSeconds() < Integer.MAX_VALUE, "must be less than 68 years"));
     /** Server-side {@code statement_timeout}; none by default; the server takes 1 ms to about 24.8 days. */
     public static final ConfigKey<Duration> STATEMENT_TIMEOUT = declare(ConfigKey.duration("db.statement-timeout", null)
             .require(d -> d.isZero() || d.toNanos() >= 1_000_000, "is below the server's resolution of 1 ms (0 turns it off)")
@@ -70,15 +70,15 @@ public final class DbKeys {
      */
     public static final ConfigKey<Duration> NETWORK_TIMEOUT = declare(ConfigKey.duration("db.network-timeout", null)
             .require(d -> !d.isZero(), NOT_ZERO)
-            .require(d -> d.getSeconds() < Integer.MAX_VALUE, "must be less than 68 years"));
+            .require(d -> d.toSeconds() < Integer.MAX_VALUE, "must be less than 68 years"));
     /** TCP keepalive: silence before the first probe (1 s resolution). */
     public static final ConfigKey<Duration> TCP_KEEPALIVE_IDLE = declare(ConfigKey.duration("db.tcp-keepalive-idle",
-            Duration.ofMinutes(1)).require(d -> d.getSeconds() >= 1, "must be at least 1s")
-            .require(d -> d.getSeconds() <= 32_767, "must be at most 32767s (the kernel's limit)"));
+            Duration.ofMinutes(1)).require(d -> d.toSeconds() >= 1, "must be at least 1s")
+            .require(d -> d.toSeconds() <= 32_767, "must be at most 32767s (the kernel's limit)"));
     /** TCP keepalive: time between probes (1 s resolution). */
     public static final ConfigKey<Duration> TCP_KEEPALIVE_INTERVAL = declare(ConfigKey.duration(
-            "db.tcp-keepalive-interval", Duration.ofSeconds(15)).require(d -> d.getSeconds() >= 1, "must be at least 1s")
-            .require(d -> d.getSeconds() <= 32_767, "must be at most 32767s (the kernel's limit)"));
+            "db.tcp-keepalive-interval", Duration.ofSeconds(15)).require(d -> d.toSeconds() >= 1, "must be at least 1s")
+            .require(d -> d.toSeconds() <= 32_767, "must be at most 32767s (the kernel's limit)"));
     /** How a returned connection's SQL-level session state is reset. */
     public static final ConfigKey<String> POOL_RESET = declare(ConfigKey.choice("db.pool.reset", "auto", "auto", "always", "never"));
     /** Most checkouts allowed to wait at once; further ones are refused. Unlimited when unset. */

@@ -198,7 +198,7 @@ class DbConfigTest {
 
     @Test
     void extensionsAreHandedOverByType() {
-        StringBuilder handle = new StringBuilder("sdk");
+        CharSequence handle = java.nio.CharBuffer.wrap("sdk");
         DbConfig c = DbConfig.builder().url("jdbc:postgresql://h/db").extension(CharSequence.class, handle).build();
         assertThat(c.extension(CharSequence.class)).containsSame(handle);
         assertThat(c.extension(String.class)).isEmpty();

@@ -60,7 +60,7 @@ public final class LoadBenchmark {
         List<String> jvmArgs = new ArrayList<>();
         String baselineTag = null;
         String baselineJar = null;
-        for (int i = 0; i < args.length; i++) {
+        for (int i = 0; i < args.length; i += 2) { // an option, then its value
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (a) {
@@ -83,7 +83,6 @@ public final class LoadBenchmark {
                 }
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
             }
-            i++;
         }
         if (java == null) {
             java = Files.isExecutable(Path.of(TEMURIN_25)) ? TEMURIN_25
@@ -186,7 +185,7 @@ public final class LoadBenchmark {
 
     private static Map<String, String> parse(String line) {
         Map<String, String> values = new LinkedHashMap<>();
-        for (String part : line.substring("RESULT ".length()).split(" ")) {
+        for (String part : line.substring("RESULT ".length()).split(" ", -1)) {
             int eq = part.indexOf('=');
             values.put(part.substring(0, eq), part.substring(eq + 1));
         }
@@ -295,7 +294,7 @@ public final class LoadBenchmark {
 
     private static <T> List<T> parseList(String text, java.util.function.Function<String, T> parser) {
         List<T> out = new ArrayList<>();
-        for (String s : text.split(",")) {
+        for (String s : text.split(",", -1)) {
             if (!s.isBlank()) {
                 out.add(parser.apply(s.trim()));
             }

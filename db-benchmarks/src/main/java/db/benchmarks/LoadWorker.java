@@ -89,26 +89,27 @@ public final class LoadWorker {
         DataSource ds = null;
         Database db = null;
         switch (variant) {
-            case HIKARI:
+            case HIKARI -> {
                 HikariDataSource hikari = Pools.hikari();
                 ds = hikari;
                 pool = hikari;
-                break;
-            case C3P0:
+            }
+            case C3P0 -> {
                 ComboPooledDataSource c3p0 = Pools.c3p0LikeSwitchboard();
                 ds = c3p0;
-                pool = c3p0::close;
-                break;
-            case SWITCHBOARD_C3P0:
+                pool = c3p0;
+            }
+            case SWITCHBOARD_C3P0 -> {
                 db = NoInstrumenters.open(Pools.switchboard("load-switchboard", "c3p0").build());
                 pool = db;
-                break;
-            case SWITCHBOARD_HIKARI:
+            }
+            case SWITCHBOARD_HIKARI -> {
                 db = NoInstrumenters.open(Pools.switchboard("load-switchboard", "hikari").build());
                 pool = db;
-                break;
-            default:
-                break;
+            }
+            default -> {
+                // PGJDBC: each caller connects on its own (see operation)
+            }
         }
         if (ds != null) {
             Pools.fill(ds);
@@ -160,7 +161,7 @@ public final class LoadWorker {
     private static Operation operation(LoadVariant variant, DataSource ds, Database db, List<Connection> dedicated)
             throws SQLException {
         switch (variant) {
-            case PGJDBC: {
+            case PGJDBC -> {
                 Connection own = BenchTarget.connect();
                 dedicated.add(own);
                 return () -> {
@@ -168,8 +169,7 @@ public final class LoadWorker {
                     return 0L;
                 };
             }
-            case SWITCHBOARD_C3P0:
-            case SWITCHBOARD_HIKARI:
+            case SWITCHBOARD_C3P0, SWITCHBOARD_HIKARI -> {
                 return () -> {
                     long t0 = System.nanoTime();
                     Session s = db.openSession();
@@ -181,7 +181,8 @@ public final class LoadWorker {
                     }
                     return wait;
                 };
-            default:
+            }
+            default -> {
                 return () -> {
                     long t0 = System.nanoTime();
                     Connection c = ds.getConnection();
@@ -193,6 +194,7 @@ public final class LoadWorker {
                     }
                     return wait;
                 };
+            }
         }
     }
 
@@ -236,8 +238,7 @@ public final class LoadWorker {
      */
     private static long processCpuNanos() {
         java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean
-                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
+        return os instanceof com.sun.management.OperatingSystemMXBean sunOs ? sunOs.getProcessCpuTime() : -1;
     }
 
     private static void print(LoadVariant variant, Load load, List<Recorder> recorders, double seconds,

@@ -31,27 +31,22 @@ final class Tour {
     /** Runs every step, then drops the schema. */
     void run() {
         providers();
-        RuntimeException failure = null;
         try {
             session();
             committedTransaction();
             rolledBackTransaction();
             retriedTransaction();
             pool();
-        } catch (RuntimeException e) {
-            failure = e;
-            throw e;
-        } finally {
+        } catch (RuntimeException | Error failure) {
             try {
                 dropSchema();
             } catch (RuntimeException e) {
                 // Never let the cleanup hide why the tour failed.
-                if (failure == null) {
-                    throw e;
-                }
                 failure.addSuppressed(e);
             }
+            throw failure;
         }
+        dropSchema();
         out.println();
         out.println("Done.");
     }

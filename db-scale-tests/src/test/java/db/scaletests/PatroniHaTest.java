@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -107,7 +108,7 @@ class PatroniHaTest {
         cluster.awaitHealthy(Duration.ofSeconds(60));
         Member leader = cluster.leader().orElseThrow();
         try (Telemetry telemetry = new Telemetry();
-             Database db = Database.open(topology.config("failover-" + topology.name().toLowerCase(), telemetry).build())) {
+             Database db = Database.open(topology.config("failover-" + topology.name().toLowerCase(Locale.ROOT), telemetry).build())) {
             awaitReadRotation(topology, db, cluster.replicas());
             WriteLoad load = new WriteLoad(db, WRITERS, RUNS.incrementAndGet() * 10_000_000L, MAX_BACKOFF);
             long killed;
@@ -171,7 +172,7 @@ class PatroniHaTest {
         Member candidate = cluster.members().stream().filter(m -> !m.equals(leader))
                 .filter(m -> cluster.isSynchronousStandby(m)).findFirst().orElseThrow();
         try (Telemetry telemetry = new Telemetry();
-             Database db = Database.open(topology.config("switchover-" + topology.name().toLowerCase(), telemetry).build())) {
+             Database db = Database.open(topology.config("switchover-" + topology.name().toLowerCase(Locale.ROOT), telemetry).build())) {
             WriteLoad load = new WriteLoad(db, WRITERS, RUNS.incrementAndGet() * 10_000_000L, MAX_BACKOFF);
             long asked;
             long answered;

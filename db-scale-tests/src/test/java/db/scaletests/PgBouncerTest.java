@@ -84,7 +84,8 @@ class PgBouncerTest {
                 int id = i;
                 db.runInTransaction(s -> {
                     s.execute("insert into visits values (?, ?)", id, "v" + id);
-                    s.queryOne("select who from visits where id = ?", row -> row.getString(1), id).orElseThrow();
+                    assertThat(s.queryOne("select who from visits where id = ?", row -> row.getString(1), id))
+                            .as("the transaction reads its own insert").contains("v" + id);
                 });
             }
             java.util.Optional<Long> count = db.inTransaction(s -> s.queryOne("select count(*) from visits",

@@ -49,7 +49,7 @@ final class DockerBackend implements PgCluster.Backend {
                 .withEnv("POSTGRES_HOST_AUTH_METHOD", "trust")
                 .withCommand(command.toArray(String[]::new))
                 .waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*", 2)
-                        .withStartupTimeout(Duration.ofSeconds(120)));
+                        .withStartupTimeout(Duration.ofMinutes(2)));
         container.setPortBindings(List.of("127.0.0.1:" + port + ":5432"));
         return new DockerBackend(container, port);
     }

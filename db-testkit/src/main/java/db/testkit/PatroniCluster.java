@@ -42,7 +42,7 @@ public final class PatroniCluster implements AutoCloseable {
     public static final Duration TTL = Duration.ofSeconds(TTL_SECONDS);
 
     private static final String SCOPE = "switchboard";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final Path PATRONI = Path.of("/usr/bin/patroni");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private static final Map<PatroniCluster, Boolean> OPEN = new ConcurrentHashMap<>();

@@ -1,6 +1,7 @@
 package db.testkit;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -160,7 +161,7 @@ public final class PgBouncer implements AutoCloseable {
                 return false;
             }
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
                 return true;
             } catch (IOException e) {
                 PgCluster.sleep(50);

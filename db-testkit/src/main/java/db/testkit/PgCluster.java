@@ -269,12 +269,12 @@ public final class PgCluster implements AutoCloseable {
      * @throws IllegalStateException when this cluster runs in Docker (no standby support there)
      */
     public PgCluster startStandby() {
-        if (!(backend instanceof LocalBackend)) {
+        if (!(backend instanceof LocalBackend local)) {
             throw new IllegalStateException("Standbys need the local PostgreSQL binaries (pg_basebackup, pg_ctl); "
                     + "this cluster runs in Docker. Install the PostgreSQL server binaries (Debian: apt-get install "
                     + "postgresql) or set PG_BINDIR.");
         }
-        LocalBackend standbyBackend = LocalBackend.createStandby((LocalBackend) backend);
+        LocalBackend standbyBackend = LocalBackend.createStandby(local);
         PgCluster standby = new PgCluster(standbyBackend, settings, tls);
         Cleanup.register(standby);
         try {

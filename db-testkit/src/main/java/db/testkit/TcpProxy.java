@@ -238,7 +238,23 @@ public final class TcpProxy implements AutoCloseable {
         cutMarker.set(new Trigger(marker.getBytes(StandardCharsets.US_ASCII), 1));
     }
 
-    private record Trigger(byte[] marker, int following) {
+    /** An armed fault: the bytes that fire it, and how many chunks after theirs the cut comes. */
+    private static final class Trigger {
+        private final byte[] marker;
+        private final int following;
+
+        Trigger(byte[] marker, int following) {
+            this.marker = marker;
+            this.following = following;
+        }
+
+        byte[] marker() {
+            return marker;
+        }
+
+        int following() {
+            return following;
+        }
     }
 
     /** How many {@link #cutAfterUpstream(String)} / {@link #cutAfterNextUpstream(String)} faults fired. */
@@ -498,14 +514,14 @@ public final class TcpProxy implements AutoCloseable {
                     if (all.length - pos < 1 + len) {
                         break;
                     }
-                    message((char) all[pos], all, pos + 5, len - 4);
+                    message((char) all[pos], all, pos + 5);
                     pos += 1 + len;
                 }
             }
             pending = java.util.Arrays.copyOfRange(all, pos, all.length);
         }
 
-        private void message(char type, byte[] data, int body, int length) {
+        private void message(char type, byte[] data, int body) {
             typed++;
             if (type == 'Q') {
                 flight.add(cString(data, body));

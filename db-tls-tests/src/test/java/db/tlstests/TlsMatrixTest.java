@@ -324,7 +324,7 @@ class TlsMatrixTest {
         String password = c.password() == null ? null : resolve(c.password(), c);
         int port = port(c);
         switch (form) {
-            case JDBC: {
+            case JDBC -> {
                 Map<String, String> query = new LinkedHashMap<>();
                 if (full) {
                     query.put("user", c.user());
@@ -336,13 +336,13 @@ class TlsMatrixTest {
                 return (full ? "jdbc:postgresql://" + c.host() + ":" + port + "/test" : "jdbc:postgresql:///test")
                         + query(query);
             }
-            case URI: {
+            case URI -> {
                 String authority = full
                         ? encode(c.user()) + (password == null ? "" : ":" + encode(password)) + "@" + c.host() + ":" + port
                         : "";
                 return "postgresql://" + authority + "/test" + query(params);
             }
-            case DSN: {
+            case DSN -> {
                 StringBuilder dsn = new StringBuilder();
                 if (full) {
                     dsn.append("host=").append(c.host()).append(" port=").append(port).append(" user=").append(c.user());
@@ -355,8 +355,7 @@ class TlsMatrixTest {
                 params.forEach((k, v) -> dsn.append(' ').append(k).append('=').append(quote(v)));
                 return dsn.toString();
             }
-            default:
-                throw new IllegalArgumentException("no URL in form " + form);
+            default -> throw new IllegalArgumentException("no URL in form " + form);
         }
     }
 
@@ -544,8 +543,8 @@ class TlsMatrixTest {
                 .toList();
         if (!byTime.isEmpty()) {
             md.append("\n").append(byTime.size()).append(" failures timed (bound ").append(FAST.toMillis())
-                    .append(" ms): median ").append(byTime.get(byTime.size() / 2).split(":")[0])
-                    .append(", 90th percentile ").append(byTime.get(byTime.size() / 10).split(":")[0])
+                    .append(" ms): median ").append(byTime.get(byTime.size() / 2).split(":", -1)[0])
+                    .append(", 90th percentile ").append(byTime.get(byTime.size() / 10).split(":", -1)[0])
                     .append("; slowest: ").append(String.join("; ", byTime.subList(0, Math.min(5, byTime.size()))))
                     .append('\n');
         }

@@ -109,7 +109,7 @@ class CheckoutTest {
 
     @Test
     void theCheckoutTimeoutIsOneDeadlineForGateAndPool() throws Exception {
-        Duration timeout = Duration.ofMillis(1000);
+        Duration timeout = Duration.ofSeconds(1);
         try (Database db = Database.open(Fixtures.config(schema).minSize(1).maxSize(1).checkoutTimeout(timeout).build());
              Session held = db.openSession()) {
             long start = System.nanoTime();

@@ -95,7 +95,7 @@ class LibpqParametersTest {
                     continue;
                 }
                 for (String line : Files.readAllLines(path)) {
-                    String[] f = line.trim().split("\\s+");
+                    String[] f = line.trim().split("\\s+", -1);
                     // sl local rem st tx:rx tr:when ...; st 01 = ESTABLISHED; tr 2 = keepalive timer
                     if (f.length > 5 && f[1].endsWith(localPort) && f[3].equals("01")) {
                         return f[5].startsWith("02:");

@@ -62,9 +62,8 @@ final class LogCapture implements AutoCloseable {
         @Override
         public void append(LogEvent event) {
             String logger = event.getLoggerName();
-            StringBuilder line = new StringBuilder().append(event.getLevel()).append(' ')
-                    .append(logger.substring(logger.lastIndexOf('.') + 1)).append(' ')
-                    .append(event.getMessage().getFormattedMessage()).append(System.lineSeparator());
+            String line = event.getLevel() + " " + logger.substring(logger.lastIndexOf('.') + 1) + " "
+                    + event.getMessage().getFormattedMessage() + System.lineSeparator();
             synchronized (out) {
                 out.append(line);
                 if (event.getThrown() != null) {

@@ -213,16 +213,16 @@ class SecretSentinelPropertyTest {
             params.add(parameter());
         }
         switch (random.nextInt(4)) {
-            case 0: {
+            case 0 -> {
                 String query = params.isEmpty() ? "" : "?" + String.join("&", params);
                 return "postgresql://postgres:" + pw + "@" + host() + "/" + database() + query;
             }
-            case 1: {
+            case 1 -> {
                 params.add(random.nextInt(params.size() + 1), pick(List.of("password=", "sslpassword=")) + pw);
                 return "jdbc:postgresql://" + host() + "/" + database() + "?" + String.join("&", params);
             }
-            case 2: {
-                String[] hp = host().split(",");
+            case 2 -> {
+                String[] hp = host().split(",", -1);
                 StringBuilder hosts = new StringBuilder();
                 StringBuilder ports = new StringBuilder();
                 for (String one : hp) {
@@ -240,9 +240,10 @@ class SecretSentinelPropertyTest {
                 }
                 return dsn.toString();
             }
-            default:
+            default -> {
                 return "postgresql://postgres@" + host() + "/" + database() + "?password=" + pw
                         + (params.isEmpty() ? "" : "&" + String.join("&", params));
+            }
         }
     }
 

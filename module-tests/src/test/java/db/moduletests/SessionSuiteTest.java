@@ -369,12 +369,12 @@ class SessionSuiteTest {
     /** Whether the driver is a pgjdbc older than 42.7.13 (which defers that flush). */
     private static boolean flushesBeginAlone() {
         try (Session s = db.openSession()) {
-            String[] version = s.connection().getMetaData().getDriverVersion().split("[.-]");
+            String[] version = s.connection().getMetaData().getDriverVersion().split("[.-]", -1);
             int[] parts = new int[3];
             for (int i = 0; i < parts.length && i < version.length; i++) {
                 parts[i] = Integer.parseInt(version[i].replaceAll("\\D.*", ""));
             }
-            return parts[0] < 42 || parts[0] == 42 && (parts[1] < 7 || parts[1] == 7 && parts[2] < 13);
+            return parts[0] < 42 || (parts[0] == 42 && (parts[1] < 7 || (parts[1] == 7 && parts[2] < 13)));
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -4,6 +4,7 @@ import db.api.Database;
 import db.api.DbConfig;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.Properties;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -66,8 +67,8 @@ public final class SwitchboardDatabaseConfiguration {
         return builder.build();
     }
 
-    /** The {@code db.*} names of every enumerable source but the environment variables (read as {@code DB_*}). */
-    private static TreeSet<String> keys(ConfigurableEnvironment environment) {
+    /** The sorted {@code db.*} names of every enumerable source but the environment variables ({@code DB_*}). */
+    private static SortedSet<String> keys(ConfigurableEnvironment environment) {
         TreeSet<String> keys = new TreeSet<>();
         for (PropertySource<?> source : environment.getPropertySources()) {
             if (source instanceof EnumerablePropertySource<?> enumerable

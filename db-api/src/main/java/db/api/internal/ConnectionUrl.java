@@ -278,7 +278,7 @@ public final class ConnectionUrl {
         if (query.isEmpty()) {
             return params;
         }
-        for (String pair : query.split("&")) {
+        for (String pair : query.split("&", -1)) {
             if (pair.isEmpty()) {
                 continue;
             }

@@ -27,8 +27,25 @@ public final class Der {
     private Der() {
     }
 
-    /** One element: its tag and the bytes of its content. */
-    public record Element(int tag, byte[] content) {
+    /** One element: its tag and the bytes of its content (a class: an array has no value equality). */
+    public static final class Element {
+        private final int tag;
+        private final byte[] content;
+
+        Element(int tag, byte[] content) {
+            this.tag = tag;
+            this.content = content;
+        }
+
+        /** The element's tag byte. */
+        public int tag() {
+            return tag;
+        }
+
+        /** The bytes of the element's content, not copied. */
+        public byte[] content() {
+            return content;
+        }
 
         /** The elements inside a constructed element (a SEQUENCE or a context tag). */
         public List<Element> children() {
@@ -183,7 +200,7 @@ public final class Der {
 
     /** The DER encoding of a dotted OBJECT IDENTIFIER. */
     static byte[] oid(String dotted) {
-        String[] parts = dotted.split("\\.");
+        String[] parts = dotted.split("\\.", -1);
         if (parts.length < 2) {
             throw new IllegalArgumentException("an OBJECT IDENTIFIER has at least two arcs: " + dotted);
         }

@@ -99,12 +99,12 @@ public final class Discovery {
 
     private static String describeOne(Object provider) {
         String name;
-        if (provider instanceof SessionProvider) {
-            name = ((SessionProvider) provider).name();
-        } else if (provider instanceof ErrorMapper) {
-            name = ((ErrorMapper) provider).name();
-        } else if (provider instanceof QueryInstrumenter) {
-            name = ((QueryInstrumenter) provider).name();
+        if (provider instanceof SessionProvider sessionProvider) {
+            name = sessionProvider.name();
+        } else if (provider instanceof ErrorMapper errorMapper) {
+            name = errorMapper.name();
+        } else if (provider instanceof QueryInstrumenter queryInstrumenter) {
+            name = queryInstrumenter.name();
         } else {
             name = provider.getClass().getName();
         }

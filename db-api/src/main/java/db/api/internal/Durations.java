@@ -47,29 +47,19 @@ public final class Durations {
                 throw tooLarge(); // the pattern admits only digits: it is a number, just a huge one
             }
             try {
-                switch (m.group(2)) {
-                    case "ms":
-                        d = Duration.ofMillis(amount);
-                        break;
-                    case "s":
-                        d = Duration.ofSeconds(amount);
-                        break;
-                    case "m":
-                        d = Duration.ofMinutes(amount);
-                        break;
-                    case "h":
-                        d = Duration.ofHours(amount);
-                        break;
-                    default:
-                        d = Duration.ofDays(amount);
-                        break;
-                }
+                d = switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
             } catch (ArithmeticException e) {
                 throw tooLarge();
             }
         }
         try {
-            d.toMillis();
+            long unused = d.toMillis(); // only whether it fits: the millisecond count is not needed
         } catch (ArithmeticException e) {
             throw tooLarge();
         }

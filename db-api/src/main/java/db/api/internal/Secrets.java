@@ -34,7 +34,7 @@ public final class Secrets {
                 String region = url.substring(colon + 1, at);
                 out.add(region);
                 // a parse that cut the user info at a '?', '/' or '#' inside the password leaves pieces
-                for (String piece : region.split("[?&=#/;\\s,@:%]+")) {
+                for (String piece : region.split("[?&=#/;\\s,@:%]+", -1)) {
                     out.add(piece);
                 }
             }

@@ -249,8 +249,8 @@ public final class TlsFiles {
         } catch (UnrecoverableKeyException e) {
             throw new TlsFileException("sslkey file " + file + " (PKCS#12): the sslpassword is wrong for its key", e);
         } catch (GeneralSecurityException e) {
-            if (e instanceof TlsFileException) {
-                throw (TlsFileException) e;
+            if (e instanceof TlsFileException tlsFailure) {
+                throw tlsFailure;
             }
             throw new TlsFileException("sslkey file " + file + " (PKCS#12) cannot be read: " + e.getMessage(), e);
         }
@@ -273,19 +273,14 @@ public final class TlsFiles {
             der = decryptLegacyPem(file, block.dekInfo, der, password);
         }
         try {
-            switch (block.label) {
-                case "PRIVATE KEY":
-                    return pkcs8(file, der);
-                case "ENCRYPTED PRIVATE KEY":
-                    return pkcs8(file, decryptPkcs8(file, der, password));
-                case "RSA PRIVATE KEY":
-                    return pkcs8(file, wrapPkcs1(der));
-                case "EC PRIVATE KEY":
-                    return pkcs8(file, wrapSec1(file, der));
-                default:
-                    throw new TlsFileException("sslkey file " + file + " holds a '" + block.label + "' block, which "
-                            + "the JDK cannot read; " + conversionHint(file));
-            }
+            return switch (block.label) {
+                case "PRIVATE KEY" -> pkcs8(file, der);
+                case "ENCRYPTED PRIVATE KEY" -> pkcs8(file, decryptPkcs8(file, der, password));
+                case "RSA PRIVATE KEY" -> pkcs8(file, wrapPkcs1(der));
+                case "EC PRIVATE KEY" -> pkcs8(file, wrapSec1(file, der));
+                default -> throw new TlsFileException("sslkey file " + file + " holds a '" + block.label
+                        + "' block, which the JDK cannot read; " + conversionHint(file));
+            };
         } catch (IllegalArgumentException e) {
             // after a decryption with a wrong password, the padding may still check out (1 in 256): what
             // follows is no key, and the password is the likely cause
@@ -536,9 +531,8 @@ public final class TlsFiles {
         java.nio.ByteBuffer b = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
         byte[] out = new byte[b.remaining()];
         b.get(out);
-        if (b.hasArray()) {
-            Arrays.fill(b.array(), (byte) 0);
-        }
+        b.clear();
+        b.put(new byte[b.capacity()]); // wipes the encoder's copy of the password, through the buffer
         return out;
     }
 
@@ -650,7 +644,7 @@ public final class TlsFiles {
         private static Pem parse(Path file, String label, String inner) throws TlsFileException {
             Map<String, String> headers = new HashMap<>();
             StringBuilder base64 = new StringBuilder();
-            for (String line : inner.split("\r?\n|\r")) {
+            for (String line : inner.split("\r?\n|\r", -1)) {
                 String l = line.strip();
                 int colon = l.indexOf(':');
                 if (colon > 0 && base64.length() == 0) {

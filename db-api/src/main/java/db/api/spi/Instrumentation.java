@@ -19,7 +19,7 @@ public interface Instrumentation extends AutoCloseable {
     QueryObservation beforeQuery(QueryContext query);
 
     /**
-     * Called when an outermost {@code inTransaction} starts, on its thread, before its first attempt
+     * Called when an outermost {@code Database.inTransaction} starts, on its thread, before its first attempt
      * borrows a connection. The returned observation is told about retries, COMMIT and ROLLBACK, and the
      * outcome. Not called at all when no instrumenter is present.
      *

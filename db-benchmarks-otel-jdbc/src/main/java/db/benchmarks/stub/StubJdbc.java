@@ -55,23 +55,20 @@ public final class StubJdbc {
 
     /** The default answer for a method nobody asked a specific one for. */
     private static Object defaultFor(Method method, Object self, Object[] args) {
-        Class<?> r = method.getReturnType();
-        switch (method.getName()) {
-            case "isWrapperFor":
-                return ((Class<?>) args[0]).isInstance(self);
-            case "unwrap":
-                return self;
-            case "hashCode":
-                return System.identityHashCode(self);
-            case "equals":
-                return self == args[0];
-            case "toString":
-                return "stub";
-            default:
-                break;
-        }
+        return switch (method.getName()) {
+            case "isWrapperFor" -> ((Class<?>) args[0]).isInstance(self);
+            case "unwrap" -> self;
+            case "hashCode" -> System.identityHashCode(self);
+            case "equals" -> self == args[0];
+            case "toString" -> "stub";
+            default -> zeroOf(method.getReturnType());
+        };
+    }
+
+    /** The zero value of a primitive return type; null for a reference type. */
+    private static Object zeroOf(Class<?> r) {
         if (r == boolean.class) {
-            return Boolean.FALSE;
+            return false;
         }
         if (r == int.class) {
             return 0;
@@ -88,37 +85,28 @@ public final class StubJdbc {
 
         @Override
         public Object invoke(Object self, Method method, Object[] args) {
-            switch (method.getName()) {
-                case "prepareStatement":
-                case "prepareCall":
-                    return proxy(PreparedStatement.class, new StatementHandler((Connection) self));
-                case "createStatement":
-                    return proxy(Statement.class, new StatementHandler((Connection) self));
-                case "getMetaData":
-                    return proxy(DatabaseMetaData.class, new MetaDataHandler((Connection) self));
-                case "getAutoCommit":
-                    return autoCommit;
-                case "setAutoCommit":
+            return switch (method.getName()) {
+                case "prepareStatement", "prepareCall" ->
+                        proxy(PreparedStatement.class, new StatementHandler((Connection) self));
+                case "createStatement" -> proxy(Statement.class, new StatementHandler((Connection) self));
+                case "getMetaData" -> proxy(DatabaseMetaData.class, new MetaDataHandler((Connection) self));
+                case "getAutoCommit" -> autoCommit;
+                case "setAutoCommit" -> {
                     autoCommit = (Boolean) args[0];
-                    return null;
-                case "getTransactionIsolation":
-                    return Connection.TRANSACTION_READ_COMMITTED;
-                case "isValid":
-                    return !closed;
-                case "isClosed":
-                    return closed;
-                case "close":
+                    yield null;
+                }
+                case "getTransactionIsolation" -> Connection.TRANSACTION_READ_COMMITTED;
+                case "isValid" -> !closed;
+                case "isClosed" -> closed;
+                case "close" -> {
                     closed = true;
-                    return null;
-                case "getCatalog":
-                    return "test";
-                case "getSchema":
-                    return "public";
-                case "getNetworkTimeout":
-                    return 0;
-                default:
-                    return defaultFor(method, self, args);
-            }
+                    yield null;
+                }
+                case "getCatalog" -> "test";
+                case "getSchema" -> "public";
+                case "getNetworkTimeout" -> 0;
+                default -> defaultFor(method, self, args);
+            };
         }
     }
 
@@ -131,27 +119,17 @@ public final class StubJdbc {
 
         @Override
         public Object invoke(Object self, Method method, Object[] args) {
-            switch (method.getName()) {
-                case "executeQuery":
-                case "getResultSet":
-                    return proxy(ResultSet.class, new ResultSetHandler());
-                case "execute":
-                    return Boolean.TRUE;
-                case "executeUpdate":
-                    return 1;
-                case "executeLargeUpdate":
-                    return 1L;
-                case "getUpdateCount":
-                    return -1;
-                case "getLargeUpdateCount":
-                    return -1L;
-                case "executeBatch":
-                    return new int[0];
-                case "getConnection":
-                    return connection;
-                default:
-                    return defaultFor(method, self, args);
-            }
+            return switch (method.getName()) {
+                case "executeQuery", "getResultSet" -> proxy(ResultSet.class, new ResultSetHandler());
+                case "execute" -> true;
+                case "executeUpdate" -> 1;
+                case "executeLargeUpdate" -> 1L;
+                case "getUpdateCount" -> -1;
+                case "getLargeUpdateCount" -> -1L;
+                case "executeBatch" -> new int[0];
+                case "getConnection" -> connection;
+                default -> defaultFor(method, self, args);
+            };
         }
     }
 
@@ -160,14 +138,11 @@ public final class StubJdbc {
 
         @Override
         public Object invoke(Object self, Method method, Object[] args) {
-            switch (method.getName()) {
-                case "next":
-                    return ++row == 1;
-                case "getString":
-                    return "name";
-                default:
-                    return defaultFor(method, self, args);
-            }
+            return switch (method.getName()) {
+                case "next" -> ++row == 1;
+                case "getString" -> "name";
+                default -> defaultFor(method, self, args);
+            };
         }
     }
 
@@ -180,22 +155,15 @@ public final class StubJdbc {
 
         @Override
         public Object invoke(Object self, Method method, Object[] args) {
-            switch (method.getName()) {
-                case "getURL":
-                    return URL;
-                case "getUserName":
-                    return "postgres";
-                case "getDatabaseProductName":
-                    return "PostgreSQL";
-                case "getDatabaseProductVersion":
-                    return "15.0";
-                case "getDriverName":
-                    return "PostgreSQL JDBC Driver";
-                case "getConnection":
-                    return connection;
-                default:
-                    return defaultFor(method, self, args);
-            }
+            return switch (method.getName()) {
+                case "getURL" -> URL;
+                case "getUserName" -> "postgres";
+                case "getDatabaseProductName" -> "PostgreSQL";
+                case "getDatabaseProductVersion" -> "15.0";
+                case "getDriverName" -> "PostgreSQL JDBC Driver";
+                case "getConnection" -> connection;
+                default -> defaultFor(method, self, args);
+            };
         }
     }
 

@@ -15,7 +15,7 @@ final class BrokenConnections {
 
     static boolean isFatal(SQLException e) {
         for (Throwable t : ExceptionChain.of(e)) {
-            if (t instanceof SQLException && isFatalState(((SQLException) t).getSQLState())) {
+            if (t instanceof SQLException sqlException && isFatalState(sqlException.getSQLState())) {
                 return true;
             }
         }

@@ -38,6 +38,7 @@ public final class CheckoutGate {
      * first contended checkout of a virtual thread, class loading pins that thread's carrier (JFR
      * {@code jdk.VirtualThreadPinned}, "Freeze or preempt failed").
      */
+    @SuppressWarnings("UnusedVariable") // never read: the class literal is here for the loading it causes
     private static final Class<?> WAITER_CLASS = Waiter.class;
     private static final int WAITING = 0;
     private static final int GRANTED = 1;

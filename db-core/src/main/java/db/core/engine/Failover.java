@@ -29,11 +29,10 @@ final class Failover {
      * @param connection the failed transaction's connection, rolled back
      */
     static RuntimeException reclassify(RuntimeException failure, Connection connection, Runnable evict) {
-        if (!(failure instanceof DataAccessException)
-                || !READ_ONLY_SQL_TRANSACTION.equals(((DataAccessException) failure).sqlState())) {
+        if (!(failure instanceof DataAccessException refused)
+                || !READ_ONLY_SQL_TRANSACTION.equals(refused.sqlState())) {
             return failure;
         }
-        DataAccessException refused = (DataAccessException) failure;
         if (!serverIsStandby(connection, refused)) {
             return failure; // a read-only transaction of the application's own: not retryable
         }

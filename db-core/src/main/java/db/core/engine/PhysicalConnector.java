@@ -320,7 +320,7 @@ public final class PhysicalConnector extends ConfiguredDataSource {
      */
     SQLException setUpFailure() {
         Throwable last = lastFailure;
-        return consecutiveFailures > 0 && lastFailureWasSetUp && last instanceof SQLException ? (SQLException) last : null;
+        return consecutiveFailures > 0 && lastFailureWasSetUp && last instanceof SQLException sqlException ? sqlException : null;
     }
 
     /** Which set-up step failed last (configuration text, never a secret). */

@@ -205,7 +205,13 @@ final class QueryHooks {
     }
 
     /** Several instrumentations' observations: started in order, ended in reverse (nested scopes). */
-    private record Transactions(TransactionObservation[] all) implements TransactionObservation {
+    private static final class Transactions implements TransactionObservation {
+        private final TransactionObservation[] all;
+
+        Transactions(TransactionObservation[] all) {
+            this.all = all;
+        }
+
         @Override
         public void retry(int attempt, DataAccessException failure, Duration backoff) {
             for (TransactionObservation o : all) {

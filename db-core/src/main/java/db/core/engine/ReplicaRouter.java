@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -127,7 +128,9 @@ final class ReplicaRouter implements AutoCloseable {
         }
         ReplicaRouter router = new ReplicaRouter(members, settings, poolName);
         long period = settings.probeInterval().toMillis();
-        router.scheduler.scheduleWithFixedDelay(router::probeAll, 0, period, TimeUnit.MILLISECONDS);
+        // Not kept: close() cancels the schedule with shutdownNow(), and probeRound lets no exception end it.
+        ScheduledFuture<?> unused = router.scheduler.scheduleWithFixedDelay(router::probeRound, 0, period,
+                TimeUnit.MILLISECONDS);
         LOG.info("Switchboard routes read-only work of pool '{}' to {} standby(s) {} (probe every {} ms, max lag {}, "
                         + "fallback {})", poolName, members.size(), settings.replicaServers(), period,
                 settings.maxLag().isZero() ? "not watched" : settings.maxLag().toMillis() + " ms",
@@ -205,6 +208,15 @@ final class ReplicaRouter implements AutoCloseable {
 
     // ---- the probe ----
 
+    /** One scheduled round; a failure is logged, never thrown: it would cancel every later round. */
+    private void probeRound() {
+        try {
+            probeAll();
+        } catch (RuntimeException e) {
+            LOG.warn("A standby probe round failed; the next one runs as scheduled", e);
+        }
+    }
+
     private void probeAll() {
         for (Member m : members) {
             long started = m.probeStartedNanos.get();
@@ -241,7 +253,7 @@ final class ReplicaRouter implements AutoCloseable {
                 lagSeconds = rs.getDouble(2);
             }
         } catch (SQLException | DataAccessException e) {
-            takeOut(m, "unreachable: " + (e instanceof DataAccessException ? describe((DataAccessException) e)
+            takeOut(m, "unreachable: " + (e instanceof DataAccessException dae ? describe(dae)
                     : "SQLSTATE " + ((SQLException) e).getSQLState()), null);
             return;
         } catch (RuntimeException e) {

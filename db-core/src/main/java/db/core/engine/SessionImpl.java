@@ -298,7 +298,8 @@ final class SessionImpl implements Session {
             throw new IllegalStateException("A savepoint needs an open transaction: this session is in autocommit "
                     + "mode; run the work in Database.inTransaction(...)");
         }
-        String name = "sb_savepoint_" + (++savepoints);
+        savepoints++;
+        String name = "sb_savepoint_" + savepoints;
         runControl("SAVEPOINT " + name);
         T result;
         try {
@@ -388,14 +389,14 @@ final class SessionImpl implements Session {
             return new IllegalStateException("The unit of work used a connection handle it had closed; the "
                     + what + " was rolled back", failure);
         }
-        if (failure instanceof SQLException) {
-            return translate((SQLException) failure);
+        if (failure instanceof SQLException sqlException) {
+            return translate(sqlException);
         }
-        if (failure instanceof RuntimeException) {
-            return (RuntimeException) failure;
+        if (failure instanceof RuntimeException unchecked) {
+            return unchecked;
         }
-        if (failure instanceof Error) {
-            throw (Error) failure;
+        if (failure instanceof Error error) {
+            throw error;
         }
         return new db.api.UncategorizedDataAccessException("The unit of work threw " + failure.getClass().getName()
                 + "; the " + what + " was rolled back", failure);
@@ -524,7 +525,7 @@ final class SessionImpl implements Session {
             } catch (SQLException | RuntimeException e) {
                 discard = true;
                 LOG.debug("Could not reset a connection before returning it to the pool (SQLSTATE {}); discarding it",
-                        e instanceof SQLException ? ((SQLException) e).getSQLState() : null, e);
+                        e instanceof SQLException sqlException ? sqlException.getSQLState() : null, e);
             }
         }
         try {

@@ -94,7 +94,7 @@ final class SessionStateSql {
                 case SET_CONFIG -> bits |= GUC;
                 case ADVISORY_LOCK -> bits |= ADVISORY;
                 case TEMP_KW, TEMPORARY -> {
-                    if (first == CREATE && index <= 3 || previous == INTO) {
+                    if ((first == CREATE && index <= 3) || previous == INTO) {
                         createTemp = true;
                     }
                 }
@@ -123,7 +123,7 @@ final class SessionStateSql {
                 if (second == LOCAL || second == TRANSACTION || second == CONSTRAINTS) {
                     return bits; // ends with the transaction
                 }
-                if (second == ROLE_KW || second == SESSION && (third == AUTHORIZATION || third == ROLE_KW)) {
+                if (second == ROLE_KW || (second == SESSION && (third == AUTHORIZATION || third == ROLE_KW))) {
                     return bits | ROLE;
                 }
                 return bits | GUC;

@@ -106,8 +106,8 @@ final class TransactionPoolerGuard {
     }
 
     private static boolean startsWithWord(String s, String word) {
-        return s.startsWith(word) && (s.length() == word.length() || !Character.isLetterOrDigit(s.charAt(word.length()))
-                && s.charAt(word.length()) != '_');
+        return s.startsWith(word) && (s.length() == word.length() || (!Character.isLetterOrDigit(s.charAt(word.length()))
+                && s.charAt(word.length()) != '_'));
     }
 
     /** Skips whitespace, {@code --} line comments and {@code /* *\/} block comments. */

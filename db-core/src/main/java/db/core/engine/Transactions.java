@@ -41,6 +41,7 @@ final class Transactions implements ThreadTransactions {
 
     private final Core core;
     /** The outermost transaction this thread has open on this database (one {@code inTransaction} or a framework began). */
+    @SuppressWarnings("ThreadLocalUsage") // one per database on purpose: a thread may hold one open in each
     private final ThreadLocal<Bound> open = new ThreadLocal<>();
 
     Transactions(Core core) {

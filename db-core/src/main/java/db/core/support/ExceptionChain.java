@@ -40,8 +40,8 @@ public final class ExceptionChain {
                 continue;
             }
             chain.add(t);
-            if (t instanceof SQLException && ((SQLException) t).getNextException() != null) {
-                queue.add(((SQLException) t).getNextException());
+            if (t instanceof SQLException sqlException && sqlException.getNextException() != null) {
+                queue.add(sqlException.getNextException());
             }
             if (t.getCause() != null) {
                 queue.add(t.getCause());

@@ -148,6 +148,6 @@ public final class PoolFailures {
     }
 
     private static String sqlState(Throwable t) {
-        return t instanceof SQLException ? ((SQLException) t).getSQLState() : null;
+        return t instanceof SQLException sqlException ? sqlException.getSQLState() : null;
     }
 }

@@ -48,7 +48,6 @@ public final class StatementCancel {
         AtomicInteger sent = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(connections.size());
         List<Thread> threads = new ArrayList<>();
-        int n = 0;
         for (Connection c : connections) {
             // Daemon threads: a cancel request to an unreachable server must not hold up the JVM.
             Thread t = new Thread(() -> {
@@ -59,7 +58,7 @@ public final class StatementCancel {
                 } finally {
                     done.countDown();
                 }
-            }, "switchboard-cancel-" + (++n));
+            }, "switchboard-cancel-" + (threads.size() + 1));
             t.setDaemon(true);
             threads.add(t);
         }
@@ -96,7 +95,7 @@ public final class StatementCancel {
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             LOG.debug("Cancel request failed (SQLSTATE {})",
-                    cause instanceof SQLException ? ((SQLException) cause).getSQLState() : null, cause);
+                    cause instanceof SQLException sqlException ? sqlException.getSQLState() : null, cause);
             return false;
         } catch (SQLException | ReflectiveOperationException | RuntimeException e) {
             LOG.debug("Cancel request not sent", e);
@@ -114,8 +113,8 @@ public final class StatementCancel {
 
     /** The connection {@code c} wraps, or null. */
     private static Connection inner(Connection c) throws SQLException {
-        if (c instanceof ForwardingConnection) {
-            return ((ForwardingConnection) c).delegate();
+        if (c instanceof ForwardingConnection forwarding) {
+            return forwarding.delegate();
         }
         if (c.isWrapperFor(Connection.class)) {
             Connection unwrapped = c.unwrap(Connection.class);

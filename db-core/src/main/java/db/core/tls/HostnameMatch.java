@@ -106,7 +106,7 @@ public final class HostnameMatch {
             return null;
         }
         if (v4) {
-            for (String part : text.split("\\.")) {
+            for (String part : text.split("\\.", -1)) {
                 if (Integer.parseInt(part) > 255) {
                     return null;
                 }

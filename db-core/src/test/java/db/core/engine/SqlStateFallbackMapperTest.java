@@ -143,7 +143,7 @@ class SqlStateFallbackMapperTest {
         "java.sql.SQLFeatureNotSupportedException, db.api.BadSqlException",
     })
     void jdbcSubclassesDecideWhenTheStateSaysNothing(String subclass, String expected) throws Exception {
-        SQLException e = (SQLException) Class.forName(subclass).getConstructor(String.class)
+        SQLException e = Class.forName(subclass).asSubclass(SQLException.class).getConstructor(String.class)
                 .newInstance("Connection is closed " + SECRET);
         DataAccessException mapped = mapper.map(e, ErrorContext.DEFAULT).orElseThrow();
         assertThat(mapped.getClass().getName()).isEqualTo(expected);

@@ -166,7 +166,7 @@ class ErrcodesCoverageTest {
             if (line.isBlank() || line.startsWith("#") || line.startsWith("Section:")) {
                 continue;
             }
-            String code = line.split("\\s+")[0];
+            String code = line.split("\\s+", -1)[0];
             if (code.length() == 5 && !code.startsWith("00") && !code.startsWith("01") && !code.startsWith("02")) {
                 codes.add(code);
             }

@@ -10,8 +10,10 @@ import java.util.Properties;
 import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** c3p0's logging follows the backend the Log4j API is bound to, never one that is absent. */
+@ExtendWith(CapturedLogCheck.class)
 class MlogBackendTest {
 
     @Test

@@ -21,8 +21,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Each pool and driver setting, observed on the server or on the connection. */
+@ExtendWith(CapturedLogCheck.class)
 class SettingsTest {
     private static TestSchema schema;
     private static TestDatabase db;

@@ -159,8 +159,8 @@ final class HikariConnectionPool implements ConnectionPool {
                 if (busy < max && connectFailure != null && PoolFailures.hasDriverCause(connectFailure)) {
                     Exception failure = PoolFailures.cannotConnect(name, target, connectFailure);
                     failure.addSuppressed(e);
-                    if (failure instanceof SQLException) {
-                        throw (SQLException) failure;
+                    if (failure instanceof SQLException sqlException) {
+                        throw sqlException;
                     }
                     throw (RuntimeException) failure;
                 }

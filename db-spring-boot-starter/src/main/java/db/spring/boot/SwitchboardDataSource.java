@@ -83,19 +83,25 @@ public final class SwitchboardDataSource implements DataSource {
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             switch (method.getName()) {
-                case "close":
+                case "close" -> {
                     closed = true;
                     return null;
-                case "isClosed":
+                }
+                case "isClosed" -> {
                     return closed || transaction.completed();
-                case "equals":
+                }
+                case "equals" -> {
                     return proxy == args[0];
-                case "hashCode":
+                }
+                case "hashCode" -> {
                     return System.identityHashCode(proxy);
-                case "toString":
+                }
+                case "toString" -> {
                     return "Connection[joined " + transaction + "]";
-                default:
-                    break;
+                }
+                default -> {
+                    // every other method goes to the transaction's connection, below
+                }
             }
             if (closed && !"isValid".equals(method.getName())) {
                 throw new SQLException("This connection handle was closed", "08003");

@@ -239,8 +239,8 @@ public final class SwitchboardTransactionManager extends AbstractPlatformTransac
 
         @Override
         public boolean isRollbackOnly() {
-            return bound != null && bound.isRollbackOnly()
-                    || hasConnectionHolder() && getConnectionHolder().isRollbackOnly();
+            return (bound != null && bound.isRollbackOnly())
+                    || (hasConnectionHolder() && getConnectionHolder().isRollbackOnly());
         }
     }
 }

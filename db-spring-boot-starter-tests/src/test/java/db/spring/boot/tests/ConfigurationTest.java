@@ -66,8 +66,10 @@ class ConfigurationTest {
             Properties factories = PropertiesLoaderUtils.loadProperties(new UrlResource(files.nextElement()));
             String value = factories.getProperty(FailureAnalyzer.class.getName());
             if (value != null) {
-                for (String name : value.split(",")) {
-                    names.add(name.trim());
+                for (String name : value.split(",", -1)) {
+                    if (!name.isBlank()) {
+                        names.add(name.trim());
+                    }
                 }
             }
         }

@@ -38,7 +38,7 @@ final class Namespace {
             return null;
         }
         String found = null;
-        String[] words = options.trim().split("\\s+");
+        String[] words = options.trim().split("\\s+", -1);
         for (int i = 0; i < words.length; i++) {
             String setting = null;
             if ("-c".equals(words[i]) && i + 1 < words.length) {

@@ -1,7 +1,6 @@
 package db.tracing.otel.internal;
 
 import db.tracing.otel.internal.SqlLexer.Token;
-import db.tracing.otel.internal.SqlLexer.Type;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -74,7 +73,7 @@ public final class SqlAnalyzer {
             boolean end = i == tokens.size();
             if (!end) {
                 Token t = tokens.get(i);
-                if (t.type() != Type.PUNCTUATION || t.end() - t.start() != 1 || sql.charAt(t.start()) != ';') {
+                if (t.type() != SqlLexer.Type.PUNCTUATION || t.end() - t.start() != 1 || sql.charAt(t.start()) != ';') {
                     continue;
                 }
             }
@@ -103,16 +102,16 @@ public final class SqlAnalyzer {
         int listStart = -1;
         boolean listHasPlaceholder = false;
         for (Token t : tokens) {
-            Type type = t.type();
+            SqlLexer.Type type = t.type();
             String text = sql.substring(t.start(), t.end());
             String emitted;
-            if (type == Type.COMMENT) {
+            if (type == SqlLexer.Type.COMMENT) {
                 // A comment separates tokens: keep one space where it stood.
                 if (out.length() > 0 && !Character.isWhitespace(out.charAt(out.length() - 1))) {
                     out.append(' ');
                 }
                 continue;
-            } else if (type == Type.WHITESPACE) {
+            } else if (type == SqlLexer.Type.WHITESPACE) {
                 if (out.length() > 0 && Character.isWhitespace(out.charAt(out.length() - 1))) {
                     // A removed comment left whitespace here already: keep one run, preferring a line break.
                     if (text.indexOf('\n') < 0) {
@@ -125,7 +124,7 @@ public final class SqlAnalyzer {
                 }
                 out.append(text);
                 continue;
-            } else if (type == Type.STRING || type == Type.NUMBER || isBoolean(type, text)) {
+            } else if (type == SqlLexer.Type.STRING || type == SqlLexer.Type.NUMBER || isBoolean(type, text)) {
                 emitted = "?";
             } else {
                 emitted = text;
@@ -159,7 +158,7 @@ public final class SqlAnalyzer {
                     continue;
                 }
             }
-            if (type == Type.WORD && "IN".equalsIgnoreCase(text)) {
+            if (type == SqlLexer.Type.WORD && "IN".equalsIgnoreCase(text)) {
                 inState = 1;
             }
             out.append(emitted);
@@ -167,14 +166,14 @@ public final class SqlAnalyzer {
         return out.toString().strip();
     }
 
-    private static boolean isBoolean(Type type, String text) {
-        return type == Type.WORD && ("TRUE".equalsIgnoreCase(text) || "FALSE".equalsIgnoreCase(text));
+    private static boolean isBoolean(SqlLexer.Type type, String text) {
+        return type == SqlLexer.Type.WORD && ("TRUE".equalsIgnoreCase(text) || "FALSE".equalsIgnoreCase(text));
     }
 
     private static List<Token> significant(List<Token> tokens) {
         List<Token> result = new ArrayList<>(tokens.size());
         for (Token t : tokens) {
-            if (t.type() != Type.WHITESPACE && t.type() != Type.COMMENT) {
+            if (t.type() != SqlLexer.Type.WHITESPACE && t.type() != SqlLexer.Type.COMMENT) {
                 result.add(t);
             }
         }
@@ -226,7 +225,7 @@ public final class SqlAnalyzer {
             String text = summary.length() == 0 ? null : summary.toString();
             boolean bindMarkers = false;
             for (Token t : tokens) {
-                bindMarkers |= t.type() == Type.PARAMETER;
+                bindMarkers |= t.type() == SqlLexer.Type.PARAMETER;
             }
             String common = summariesDiffer ? null : commonSummary;
             String batchSummary = common == null || common.length() + 6 > MAX_SUMMARY_LENGTH ? "BATCH" : "BATCH " + common;
@@ -238,7 +237,7 @@ public final class SqlAnalyzer {
         private int step(int i) {
             Token t = tokens.get(i);
             String text = text(t);
-            if (t.type() == Type.PUNCTUATION && ";".equals(text)) {
+            if (t.type() == SqlLexer.Type.PUNCTUATION && ";".equals(text)) {
                 endStatement();
                 return i + 1;
             }
@@ -252,30 +251,30 @@ public final class SqlAnalyzer {
             if (opaque) {
                 return i + 1;
             }
-            String upper = t.type() == Type.WORD ? text.toUpperCase(Locale.ROOT) : text;
-            if (t.type() == Type.PUNCTUATION) {
+            String upper = t.type() == SqlLexer.Type.WORD ? text.toUpperCase(Locale.ROOT) : text;
+            if (t.type() == SqlLexer.Type.PUNCTUATION) {
                 punctuation(i, text);
                 previousWord = text;
                 return i + 1;
             }
             if (expect != Expect.NOTHING) {
-                if (t.type() == Type.WORD && ("STDIN".equals(upper) || "STDOUT".equals(upper))) {
+                if (t.type() == SqlLexer.Type.WORD && ("STDIN".equals(upper) || "STDOUT".equals(upper))) {
                     expect = Expect.NOTHING; // COPY t FROM STDIN
                     previousWord = upper;
                     return i + 1;
                 }
-                if (t.type() == Type.WORD && TARGET_NOISE.contains(upper)) {
+                if (t.type() == SqlLexer.Type.WORD && TARGET_NOISE.contains(upper)) {
                     previousWord = upper;
                     return i + 1;
                 }
-                if (t.type() == Type.WORD || t.type() == Type.QUOTED_IDENTIFIER) {
-                    if (!(t.type() == Type.WORD && DML.contains(upper))) {
+                if (t.type() == SqlLexer.Type.WORD || t.type() == SqlLexer.Type.QUOTED_IDENTIFIER) {
+                    if (!(t.type() == SqlLexer.Type.WORD && DML.contains(upper))) {
                         return target(i);
                     }
                 }
                 expect = Expect.NOTHING;
             }
-            if (t.type() == Type.WORD) {
+            if (t.type() == SqlLexer.Type.WORD) {
                 word(upper, text);
                 previousWord = upper;
             } else {
@@ -296,7 +295,7 @@ public final class SqlAnalyzer {
                 return j;
             }
             statements++;
-            if (t.type() != Type.WORD) {
+            if (t.type() != SqlLexer.Type.WORD) {
                 if (!"(".equals(text)) {
                     opaque = true; // garbage: record nothing for this statement
                 }
@@ -306,27 +305,23 @@ public final class SqlAnalyzer {
             if (DML_START.contains(upper)) {
                 return -1;
             }
-            switch (upper) {
-                case "CREATE":
-                case "ALTER":
-                case "DROP":
-                    return ddl(i, text);
-                case "TRUNCATE":
-                case "LOCK":
-                case "COPY":
-                case "CALL":
+            return switch (upper) {
+                case "CREATE", "ALTER", "DROP" -> ddl(i, text);
+                case "TRUNCATE", "LOCK", "COPY", "CALL" -> {
                     operation(text);
                     expect = Expect.TARGET;
                     fromListDepth = upper.equals("TRUNCATE") ? levels.size() : -1;
                     expectProcedure = upper.equals("CALL");
                     previousWord = upper;
-                    return i + 1;
-                default:
+                    yield i + 1;
+                }
+                default -> {
                     // SET, SHOW, BEGIN, COMMIT, GRANT, VACUUM, DO ...: the keyword alone, rest unparsed.
                     operation(text);
                     opaque = true;
-                    return i + 1;
-            }
+                    yield i + 1;
+                }
+            };
         }
 
         /**
@@ -361,7 +356,7 @@ public final class SqlAnalyzer {
             if ("INDEX".equals(kind) && j < tokens.size() && isWord(j) && "ON".equals(upper(j))) {
                 j++; // CREATE INDEX ON t (...) has no index name: the table is the target
             }
-            if (j < tokens.size() && (isWord(j) || tokens.get(j).type() == Type.QUOTED_IDENTIFIER)) {
+            if (j < tokens.size() && (isWord(j) || tokens.get(j).type() == SqlLexer.Type.QUOTED_IDENTIFIER)) {
                 j = qualifiedName(j, true);
             }
             opaque = !parseRest;
@@ -371,11 +366,11 @@ public final class SqlAnalyzer {
 
         private void punctuation(int i, String text) {
             switch (text) {
-                case "(":
+                case "(" -> {
                     levels.push(opensQuery(i + 1));
                     expect = Expect.NOTHING;
-                    break;
-                case ")":
+                }
+                case ")" -> {
                     if (!levels.isEmpty()) {
                         levels.pop();
                     }
@@ -383,17 +378,16 @@ public final class SqlAnalyzer {
                         fromListDepth = -1;
                     }
                     expect = Expect.NOTHING;
-                    break;
-                case ",":
+                }
+                case "," -> {
                     if (fromListDepth == levels.size()) {
                         expect = Expect.TARGET_NOT_FUNCTION;
                     }
-                    break;
-                case ".":
-                case "*":
-                    break;
-                default:
-                    expect = Expect.NOTHING;
+                }
+                case ".", "*" -> {
+                    // a qualified name or a star: what is expected stays
+                }
+                default -> expect = Expect.NOTHING;
             }
         }
 
@@ -422,24 +416,18 @@ public final class SqlAnalyzer {
                 return;
             }
             switch (upper) {
-                case "FROM":
+                case "FROM" -> {
                     if (!"DISTINCT".equals(previousWord)) { // IS DISTINCT FROM
                         expect = Expect.TARGET_NOT_FUNCTION;
                         fromListDepth = levels.size();
                     }
-                    break;
-                case "JOIN":
-                case "USING":
-                    expect = Expect.TARGET_NOT_FUNCTION;
-                    break;
-                case "INTO":
-                    expect = Expect.TARGET;
-                    break;
-                case "EXPLAIN":
-                    operation(asWritten);
-                    break;
-                default:
-                    break;
+                }
+                case "JOIN", "USING" -> expect = Expect.TARGET_NOT_FUNCTION;
+                case "INTO" -> expect = Expect.TARGET;
+                case "EXPLAIN" -> operation(asWritten);
+                default -> {
+                    // any other keyword changes nothing
+                }
             }
         }
 
@@ -465,7 +453,7 @@ public final class SqlAnalyzer {
         private int qualifiedName(int i, boolean appendIt) {
             int end = i + 1;
             while (end + 1 < tokens.size() && ".".equals(text(tokens.get(end)))
-                    && (isWord(end + 1) || tokens.get(end + 1).type() == Type.QUOTED_IDENTIFIER)) {
+                    && (isWord(end + 1) || tokens.get(end + 1).type() == SqlLexer.Type.QUOTED_IDENTIFIER)) {
                 end += 2;
             }
             if (appendIt) {
@@ -530,7 +518,7 @@ public final class SqlAnalyzer {
         }
 
         private boolean isWord(int i) {
-            return tokens.get(i).type() == Type.WORD;
+            return tokens.get(i).type() == SqlLexer.Type.WORD;
         }
 
         private String upper(int i) {

@@ -11,7 +11,7 @@ import io.opentelemetry.api.trace.SpanContext;
 
 /**
  * Adds sqlcommenter context propagation to an instrumentation: statements sent while a span is
- * current get {@code /*traceparent='00-<trace>-<span>-<flags>'*&#47;} appended (W3C trace context,
+ * current get <code>/*traceparent='00-&lt;trace&gt;-&lt;span&gt;-&lt;flags&gt;'*&#47;</code> appended (W3C trace context,
  * see https://google.github.io/sqlcommenter/spec/). As the specification asks, a statement that
  * already holds a comment is left alone, and the comment goes before a trailing semicolon.
  */

@@ -18,7 +18,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,13 +29,15 @@ import org.junit.jupiter.api.Test;
 class DeferredInstrumentationTest {
 
     private static final DatabaseTarget TARGET = new DatabaseTarget("localhost", 5432, "test", null);
-    private static final Supplier<PoolStats> STATS = () -> new PoolStats("p", 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0,
-            Duration.ZERO, false);
 
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
             .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
             .build();
+
+    private static PoolStats stats() {
+        return new PoolStats("p", 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO, false);
+    }
 
     @BeforeEach
     @AfterEach
@@ -48,7 +49,7 @@ class DeferredInstrumentationTest {
     void openingBeforeTheApplicationRegistersOpenTelemetryDoesNotRegisterANoop() {
         DbConfig config = DbConfig.builder().url("jdbc:postgresql://localhost/test").build();
         try (Instrumentation instrumentation = new OpenTelemetryInstrumenter()
-                .open(new InstrumentationContext(config, config.target(), "p", STATS))) {
+                .open(new InstrumentationContext(config, config.target(), "p", DeferredInstrumentationTest::stats))) {
             instrumentation.beforeQuery(new QueryContext("SELECT 1", true, 0)).end(QueryOutcome.success(-1));
             assertThat(GlobalRegistration.isSet()).as("the instrumenter must not claim the global slot").isFalse();
             GlobalOpenTelemetry.set(sdk); // what the application's SDK setup does; would throw after a get()
@@ -60,7 +61,7 @@ class DeferredInstrumentationTest {
     @Test
     void startsObservingOnceTheGlobalIsRegistered() {
         try (Instrumentation instrumentation = new DeferredInstrumentation(
-                otel -> new OtelInstrumentation(otel, TracingOptions.DEFAULTS, TARGET, "p", STATS), Duration.ZERO)) {
+                otel -> new OtelInstrumentation(otel, TracingOptions.DEFAULTS, TARGET, "p", DeferredInstrumentationTest::stats), Duration.ZERO)) {
             assertThat(instrumentation.beforeQuery(new QueryContext("SELECT * FROM early", true, 0)))
                     .isSameAs(QueryObservation.NOOP);
             GlobalOpenTelemetry.set(sdk);
@@ -85,7 +86,7 @@ class DeferredInstrumentationTest {
         GlobalOpenTelemetry.set(sdk);
         DbConfig config = DbConfig.builder().url("jdbc:postgresql://localhost/test").build();
         try (Instrumentation instrumentation = new OpenTelemetryInstrumenter()
-                .open(new InstrumentationContext(config, config.target(), "p", STATS))) {
+                .open(new InstrumentationContext(config, config.target(), "p", DeferredInstrumentationTest::stats))) {
             instrumentation.beforeQuery(new QueryContext("SELECT * FROM now", true, 0)).end(QueryOutcome.success(-1));
             assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName).containsExactly("SELECT now");
         } finally {

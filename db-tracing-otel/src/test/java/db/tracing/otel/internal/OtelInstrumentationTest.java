@@ -48,7 +48,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,10 +65,11 @@ class OtelInstrumentationTest {
     private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
     private OpenTelemetrySdk sdk;
     private final AtomicInteger statsCalls = new AtomicInteger();
-    private final Supplier<PoolStats> stats = () -> {
+
+    private PoolStats stats() {
         statsCalls.incrementAndGet();
         return new PoolStats("orders-pool", 5, 3, 2, 1, 10, 2, 0, 0, 5, 0, 4, 9, 3, Duration.ZERO, false);
-    };
+    }
 
     @BeforeEach
     void setUp() {
@@ -85,7 +85,7 @@ class OtelInstrumentationTest {
     }
 
     private OtelInstrumentation open(TracingOptions options, DatabaseTarget target) {
-        return new OtelInstrumentation(sdk, options, target, "orders-pool", stats);
+        return new OtelInstrumentation(sdk, options, target, "orders-pool", this::stats);
     }
 
     private OtelInstrumentation open() {
@@ -178,7 +178,7 @@ class OtelInstrumentationTest {
     @Test
     void aStandbysPoolMetricsCarryTheReplicaRole() {
         try (OtelInstrumentation instrumentation = new OtelInstrumentation(sdk, TracingOptions.DEFAULTS, TARGET, "shop",
-                "orders-pool-replica", PoolStatus.Role.REPLICA, stats)) {
+                "orders-pool-replica", PoolStatus.Role.REPLICA, this::stats)) {
             instrumentation.poolEvent(new PoolEvent(PoolEvent.Kind.CHECKOUT, Duration.ofMillis(20)));
             Collection<MetricData> collected = metrics.collectAllMetrics();
             assertThat(collected).filteredOn(m -> m.getName().startsWith("db.client.connection."))
