@@ -32,16 +32,8 @@ public final class ConfigResolver {
     private static final String PASSWORD = DbKeys.PASSWORD.name();
     private static final String POOL_MIN_SIZE = DbKeys.POOL_MIN_SIZE.name();
     private static final String POOL_MAX_SIZE = DbKeys.POOL_MAX_SIZE.name();
-    private static final String POOL_CHECKOUT_TIMEOUT = DbKeys.POOL_CHECKOUT_TIMEOUT.name();
-    private static final String POOL_IDLE_TIMEOUT = DbKeys.POOL_IDLE_TIMEOUT.name();
-    private static final String POOL_MAX_LIFETIME = DbKeys.POOL_MAX_LIFETIME.name();
-    private static final String POOL_LEAK_THRESHOLD = DbKeys.POOL_LEAK_THRESHOLD.name();
-    private static final String POOL_NAME = DbKeys.POOL_NAME.name();
-    private static final String POOL_FAIL_FAST = DbKeys.POOL_FAIL_FAST.name();
     private static final String CONNECT_TIMEOUT = DbKeys.CONNECT_TIMEOUT.name();
-    private static final String STATEMENT_TIMEOUT = DbKeys.STATEMENT_TIMEOUT.name();
     private static final String APPLICATION_NAME = DbKeys.APPLICATION_NAME.name();
-    private static final String SESSION_PROVIDER = DbKeys.SESSION_PROVIDER.name();
 
     private ConfigResolver() {
     }

@@ -15,7 +15,7 @@ final class CallableStatementWrapper extends ForwardingCallableStatement {
     /** A {@code refcursor} OUT parameter comes back as a result set: it leads back to this statement too. */
     @SuppressWarnings("unchecked")
     private <T> T resultSetsLeadBack(T value) {
-        return value instanceof ResultSet ? (T) wrapResultSet((ResultSet) value) : value;
+        return value instanceof ResultSet rs ? (T) wrapResultSet(rs) : value;
     }
 
     @Override

@@ -203,10 +203,10 @@ final class Checkout {
                 throw failure;
             }
             Throwable lastConnect = connector.lastFailure();
-            if (lastConnect instanceof SQLException) {
+            if (lastConnect instanceof SQLException lastSqlFailure) {
                 // The pool only says it could not connect; the last attempt tells whether the server
                 // answered and refused (authentication, unknown database): then waiting cannot help.
-                DataAccessException refused = translator.translate((SQLException) lastConnect);
+                DataAccessException refused = translator.translate(lastSqlFailure);
                 if (!(refused instanceof ConnectionException)) {
                     refused.addSuppressed(failure);
                     throw refused;

@@ -48,7 +48,7 @@ final class HealthCheck {
             core.requireOpen();
             probe = CompletableFuture.runAsync(() -> roundTrip(timeout), probes);
         } catch (DataAccessException | RejectedExecutionException e) {
-            return unhealthy(start, e instanceof DataAccessException ? (DataAccessException) e
+            return unhealthy(start, e instanceof DataAccessException dae ? dae
                     : new PoolClosedException("Database pool '" + config.poolName() + "' is closed"));
         }
         try {
@@ -61,7 +61,7 @@ final class HealthCheck {
                     + config.maxSize() + " connections busy)"));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            return unhealthy(start, cause instanceof DataAccessException ? (DataAccessException) cause
+            return unhealthy(start, cause instanceof DataAccessException dae ? dae
                     : new UncategorizedDataAccessException("Health check failed: " + cause.getClass().getName(), cause));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -42,7 +42,7 @@ final class ResultSetWrapper extends ForwardingResultSet {
     }
 
     private Object wrapObject(Object value) {
-        return value instanceof ResultSet ? wrap((ResultSet) value) : value;
+        return value instanceof ResultSet rs ? wrap(rs) : value;
     }
 
     @Override
@@ -73,12 +73,12 @@ final class ResultSetWrapper extends ForwardingResultSet {
     @Override
     public <T> T getObject(int column, Class<T> type) throws SQLException {
         T value = super.getObject(column, type);
-        return value instanceof ResultSet ? type.cast(wrap((ResultSet) value)) : value;
+        return value instanceof ResultSet rs ? type.cast(wrap(rs)) : value;
     }
 
     @Override
     public <T> T getObject(String column, Class<T> type) throws SQLException {
         T value = super.getObject(column, type);
-        return value instanceof ResultSet ? type.cast(wrap((ResultSet) value)) : value;
+        return value instanceof ResultSet rs ? type.cast(wrap(rs)) : value;
     }
 }

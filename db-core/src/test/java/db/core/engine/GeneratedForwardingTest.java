@@ -151,7 +151,7 @@ class GeneratedForwardingTest {
                 continue;
             }
             reached++;
-            if (!(failure instanceof SQLException) || !ExceptionChain.of((SQLException) failure).contains(thrown.get(0))) {
+            if (!(failure instanceof SQLException sqlFailure) || !ExceptionChain.of(sqlFailure).contains(thrown.get(0))) {
                 problems.add(signature(m) + " threw " + failure + " instead of the driver's failure");
             } else if (!session.broken()) {
                 problems.add(signature(m) + " did not mark the session broken");

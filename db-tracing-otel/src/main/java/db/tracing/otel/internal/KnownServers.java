@@ -34,6 +34,8 @@ final class KnownServers {
     }
 
     /** The attribute sets of the host a statement runs on: the configured one unless told another. */
+    // Identity first on the hot path (the core passes the very instance it opened us with); equals() follows.
+    @SuppressWarnings("ReferenceEquality")
     ServerAttributes of(DatabaseTarget target) {
         if (target == null || target == configured.target) {
             return configured; // the hot path: the core hands over the very instance it opened us with

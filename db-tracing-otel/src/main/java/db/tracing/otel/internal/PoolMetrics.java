@@ -93,20 +93,13 @@ final class PoolMetrics {
     /** Records a pool event in its histogram or counter. */
     void record(PoolEvent event) {
         switch (event.kind()) {
-            case CHECKOUT:
-                waitTime.record(Seconds.of(event.duration()), poolAttributes);
-                break;
-            case RELEASE:
-                useTime.record(Seconds.of(event.duration()), poolAttributes);
-                break;
-            case TIMEOUT:
-                timeouts.add(1, poolAttributes);
-                break;
-            case CONNECTION_CREATED:
-                createTime.record(Seconds.of(event.duration()), poolAttributes);
-                break;
-            default:
-                break; // LEAK: the conventions define no metric; the core logs it
+            case CHECKOUT -> waitTime.record(Seconds.of(event.duration()), poolAttributes);
+            case RELEASE -> useTime.record(Seconds.of(event.duration()), poolAttributes);
+            case TIMEOUT -> timeouts.add(1, poolAttributes);
+            case CONNECTION_CREATED -> createTime.record(Seconds.of(event.duration()), poolAttributes);
+            default -> {
+                // LEAK: the conventions define no metric; the core logs it
+            }
         }
     }
 

@@ -37,6 +37,7 @@ final class SlowCheckouts {
      * when the session is released without a statement. {@link #pendingCount} keeps the hot path at one
      * volatile read while no slow checkout is pending anywhere.
      */
+    @SuppressWarnings("ThreadLocalUsage") // one per pool on purpose: two pools' pending events must not mix
     private final ThreadLocal<Attributes> pending = new ThreadLocal<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
 

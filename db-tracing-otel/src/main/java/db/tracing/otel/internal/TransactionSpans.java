@@ -61,6 +61,8 @@ final class TransactionSpans {
     }
 
     /** Starts a transaction's span, or none when transaction spans are off or a parent is required and absent. */
+    // The scope outlives this method on purpose: the transaction's end closes it (TransactionSpan.end).
+    @SuppressWarnings("MustBeClosedChecker")
     TransactionObservation begin(TransactionContext transaction) {
         if (!options.transactionSpans()
                 || (options.requireParent() && !Span.current().getSpanContext().isValid())) {
@@ -162,8 +164,7 @@ final class TransactionSpans {
                 span.setAttribute(TX_ATTEMPTS, (long) attempts);
                 span.setAttribute(TX_OUTCOME, outcome.name().toLowerCase(Locale.ROOT));
                 if (failure != null) {
-                    String sqlState = failure instanceof DataAccessException
-                            ? ((DataAccessException) failure).sqlState() : null;
+                    String sqlState = failure instanceof DataAccessException mapped ? mapped.sqlState() : null;
                     if (sqlState != null) {
                         span.setAttribute(DB_RESPONSE_STATUS_CODE, sqlState);
                     }
