@@ -61,7 +61,7 @@ final class FatJarIT {
             String ready = "Switchboard Boot application ready: PostgreSQL";
             awaitOutput(process, log, ready, START_TIMEOUT);
             String started = read(log);
-            assertThat(started).containsPattern(" INFO \\d+ --- \\[switchboard-boot-app\\] .*db\\.api\\.internal\\.Core +: "
+            assertThat(started).containsPattern(" INFO \\d+ --- \\[switchboard-boot-app\\] .*db\\.core\\.engine\\.Core +: "
                     + "Switchboard opened pool '" + pool + "' .*with session provider c3p0 .*instrumenters \\[opentelemetry\\]");
             assertThat(started).contains("through pool '" + pool + "' (c3p0)");
             assertThat(TestDatabase.get().backends(pool)).as("backends while the fat jar runs").isPositive();

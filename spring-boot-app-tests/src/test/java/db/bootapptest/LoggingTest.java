@@ -42,7 +42,7 @@ final class LoggingTest {
             assertThat(context.isRunning()).isTrue();
             // Boot's console pattern: level, pid, "---", [application name], [thread], logger, ":", message
             assertThat(output.getOut()).containsPattern(Pattern.compile(
-                    " INFO \\d+ --- \\[switchboard-boot-app\\] \\[ *main\\] db\\.api\\.internal\\.Core +: Switchboard opened pool '"
+                    " INFO \\d+ --- \\[switchboard-boot-app\\] \\[ *main\\] db\\.core\\.engine\\.Core +: Switchboard opened pool '"
                             + Pattern.quote(pool) + "' for .* with session provider " + provider + "\\b"));
             assertThat(output.getOut()).containsPattern("db\\.bootapp\\.StartupCheck +: Switchboard Boot application ready: "
                     + "PostgreSQL \\d+.* through pool '" + Pattern.quote(pool) + "'");
