@@ -13,8 +13,6 @@ module db.api {
 
     exports db.api;
     exports db.api.spi;
-    // The configuration's parsing (URLs, libpq's files, TLS files) that the engine applies when it connects.
-    exports db.api.internal to db.core;
 
     uses db.api.spi.DatabaseEngine;
     uses db.api.spi.SessionProvider;

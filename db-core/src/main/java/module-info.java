@@ -22,6 +22,8 @@ module db.core {
     opens db.core.tls;
 
     provides db.api.spi.DatabaseEngine with db.core.engine.CoreEngine;
+    // the TLS rules and the pgjdbc version applied when a DbConfig is built (no keys of its own)
+    provides db.api.spi.ConfigKeySource with db.core.engine.EngineParameterCheck;
 
     uses java.sql.Driver;
 }

@@ -2,8 +2,10 @@ package db.api;
 
 import db.testkit.TlsFixture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import db.api.internal.ConnectionParameters;
+import db.api.spi.WrittenUrl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -212,5 +214,19 @@ class ConnectionUrlTest {
         for (String name : ConnectionParameters.libpqNames()) {
             assertThat(readme).as(name).contains("`" + name + "`");
         }
+    }
+
+    @Test
+    void writtenUrlIsTheTextAsWrittenWithoutThePassword() {
+        WrittenUrl url = WrittenUrl.parse("postgresql://u:" + SECRET + "@a:5433,b/app?sslmode=require&sslpassword="
+                + SECRET + "&application_name=x");
+        assertThat(url.hosts()).extracting(Object::toString).containsExactly("a:5433", "b:5432");
+        assertThat(url.database()).isEqualTo("app");
+        assertThat(url.user()).isEqualTo("u");
+        assertThat(url.parameters().keySet()).containsExactly("sslmode", "sslpassword", "application_name");
+        assertThat(url.toString()).doesNotContain(SECRET).contains("sslpassword=****", "sslmode=require");
+        assertThat(WrittenUrl.parse("host=h dbname=d").hosts()).containsExactly(new WrittenUrl.Host("h", 5432));
+        assertThat(new WrittenUrl.Host("::1", 5432)).hasToString("[::1]:5432");
+        assertThatThrownBy(() -> WrittenUrl.parse("mysql://h/db")).isInstanceOf(IllegalArgumentException.class);
     }
 }

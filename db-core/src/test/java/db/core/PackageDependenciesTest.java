@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.module.ModuleDescriptor;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,9 @@ import org.junit.jupiter.api.Test;
  * constant pools (every class a class names: its supertypes, fields, signatures, the code's references):
  * the contract never names the engine, no two classes in different packages depend on each other but in the
  * contract's exported packages (the circles {@code DbConfig} ↔ {@code DriverProperties} and
- * {@code PhysicalConnector} ↔ {@code PoolContext} were such), and the engine's packages form no cycle. JPMS already refuses what a module does not export; this covers the
- * rest, including the class path.
+ * {@code PhysicalConnector} ↔ {@code PoolContext} were such), and the engine's packages form no cycle; and
+ * the contract's module descriptor names no engine module (no export or open qualified to it). JPMS already
+ * refuses what a module does not export; this covers the rest, including the class path.
  */
 class PackageDependenciesTest {
     /** A class name inside a descriptor or signature, or a class constant: {@code db/api/spi/PoolContext}. */
@@ -82,6 +84,46 @@ class PackageDependenciesTest {
             }
         });
         assertThat(engineNamed).as("db.api classes naming db.core classes").isEmpty();
+    }
+
+    @Test
+    void theContractsModuleDescriptorNamesNoEngineModule() throws IOException, URISyntaxException {
+        ModuleDescriptor api = descriptor(location(Database.class));
+        ModuleDescriptor core = descriptor(location(CoreEngine.class));
+        // the positive control: both descriptors were read, with their exports and the engine's names of db.api
+        assertThat(api.name()).isEqualTo("db.api");
+        assertThat(api.exports()).extracting(ModuleDescriptor.Exports::source).contains("db.api", "db.api.spi");
+        assertThat(core.name()).isEqualTo("db.core");
+        assertThat(core.requires()).extracting(ModuleDescriptor.Requires::name).contains("db.api");
+        assertThat(core.exports()).extracting(ModuleDescriptor.Exports::source).contains("db.core.support");
+        List<String> engineNamed = new ArrayList<>();
+        api.exports().forEach(e -> e.targets().stream().filter(PackageDependenciesTest::engine)
+                .forEach(t -> engineNamed.add("exports " + e.source() + " to " + t)));
+        api.opens().forEach(o -> o.targets().stream().filter(PackageDependenciesTest::engine)
+                .forEach(t -> engineNamed.add("opens " + o.source() + " to " + t)));
+        api.requires().stream().map(ModuleDescriptor.Requires::name).filter(PackageDependenciesTest::engine)
+                .forEach(r -> engineNamed.add("requires " + r));
+        api.provides().forEach(p -> p.providers().stream().filter(PackageDependenciesTest::engine)
+                .forEach(c -> engineNamed.add("provides " + p.service() + " with " + c)));
+        api.uses().stream().filter(PackageDependenciesTest::engine).forEach(u -> engineNamed.add("uses " + u));
+        assertThat(engineNamed).as("db.api's module-info naming db.core").isEmpty();
+    }
+
+    /** Whether a module or class name is the engine's ({@code db.core}, {@code db.core.tls...}). */
+    private static boolean engine(String name) {
+        return name.equals("db.core") || name.startsWith("db.core.");
+    }
+
+    private static ModuleDescriptor descriptor(Path location) throws IOException {
+        if (Files.isDirectory(location)) {
+            try (InputStream in = Files.newInputStream(location.resolve("module-info.class"))) {
+                return ModuleDescriptor.read(in);
+            }
+        }
+        try (ZipFile jar = new ZipFile(location.toFile()); InputStream in = jar.getInputStream(
+                jar.getEntry("module-info.class"))) {
+            return ModuleDescriptor.read(in);
+        }
     }
 
     @Test

@@ -21,28 +21,39 @@ public final class ConfigRegistry {
     }
 
     /**
-     * Every key known for a build, by name: {@link DbKeys} first, then the sources found by
-     * {@link ServiceLoader} (the boot layer and the class path, then the given layers), then {@code declared}.
-     * A source that cannot be loaded is a problem; a second declaration of a name keeps the first.
+     * The sources found by {@link ServiceLoader}: the boot layer and the class path, then the given layers,
+     * each class once (a layer's loader also finds its parents' sources). A source that cannot be loaded is
+     * a problem.
      */
-    public static Map<String, ConfigKey<?>> keys(List<ConfigKey<?>> declared, List<ModuleLayer> layers,
-                                                 List<String> problems) {
-        Map<String, ConfigKey<?>> keys = new LinkedHashMap<>();
-        DbKeys.all().forEach(k -> keys.putIfAbsent(k.name(), k));
+    public static List<ConfigKeySource> sources(List<ModuleLayer> layers, List<String> problems) {
         List<ServiceLoader<ConfigKeySource>> loaders = new ArrayList<>();
         loaders.add(ServiceLoader.load(ConfigKeySource.class));
         for (ModuleLayer layer : layers) {
             loaders.add(ServiceLoader.load(layer, ConfigKeySource.class));
         }
+        Map<String, ConfigKeySource> sources = new LinkedHashMap<>();
         for (ServiceLoader<ConfigKeySource> loader : loaders) {
             try {
                 for (ConfigKeySource source : loader) {
-                    for (ConfigKey<?> key : source.configKeys()) {
-                        keys.putIfAbsent(key.name(), key);
-                    }
+                    sources.putIfAbsent(source.getClass().getName(), source);
                 }
             } catch (ServiceConfigurationError e) {
                 problems.add("a module's configuration keys could not be loaded: " + e.getMessage());
+            }
+        }
+        return List.copyOf(sources.values());
+    }
+
+    /**
+     * Every key known for a build, by name: {@link DbKeys} first, then those of {@code sources}, then
+     * {@code declared}. A second declaration of a name keeps the first.
+     */
+    public static Map<String, ConfigKey<?>> keys(List<ConfigKey<?>> declared, List<ConfigKeySource> sources) {
+        Map<String, ConfigKey<?>> keys = new LinkedHashMap<>();
+        DbKeys.all().forEach(k -> keys.putIfAbsent(k.name(), k));
+        for (ConfigKeySource source : sources) {
+            for (ConfigKey<?> key : source.configKeys()) {
+                keys.putIfAbsent(key.name(), key);
             }
         }
         declared.forEach(k -> keys.putIfAbsent(k.name(), k));

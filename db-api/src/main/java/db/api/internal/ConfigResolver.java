@@ -3,6 +3,7 @@ package db.api.internal;
 import db.api.ConfigException;
 import db.api.DbKeys;
 import db.api.spi.ConfigKey;
+import db.api.spi.ConfigKeySource;
 import db.api.spi.PasswordSupplier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,8 +16,9 @@ import java.util.stream.Stream;
 /**
  * Resolves what a {@link db.api.DbConfig.Builder} holds into the values of a configuration: parses every
  * declared key, the URL or DSN with libpq's sources beneath it (service file, variables, password file),
- * translates the parameters to pgjdbc's names with the TLS rules, and checks it all, reporting every problem
- * at once in one {@link ConfigException} scrubbed of every secret.
+ * translates the parameters to pgjdbc's names, lets every {@link ConfigKeySource} check them (the engine's
+ * applies the TLS rules), and checks it all, reporting every problem at once in one {@link ConfigException}
+ * scrubbed of every secret.
  */
 public final class ConfigResolver {
     /** The prefix of Switchboard's keys: one under it that nobody declares is an error. */
@@ -77,7 +79,8 @@ public final class ConfigResolver {
                                    List<ConfigKey<?>> declared) {
         List<String> problems = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        Map<String, ConfigKey<?>> keys = ConfigRegistry.keys(declared, layers, problems);
+        List<ConfigKeySource> sources = ConfigRegistry.sources(layers, problems);
+        Map<String, ConfigKey<?>> keys = ConfigRegistry.keys(declared, sources);
         Map<String, Object> typed = new LinkedHashMap<>();
 
         for (String key : values.keySet()) {
@@ -132,6 +135,8 @@ public final class ConfigResolver {
             }
             Map<String, String> translated = ConnectionParameters.translate(url.parameters(),
                     url.parametersAfterSecret(), resolved.origins(), problems);
+            // The engine's checks (TLS files and socket factory, the pgjdbc on the path) and any other module's.
+            sources.forEach(source -> source.checkParameters(translated, problems));
             // An explicit key beats what libpq's lower sources supply (a value written in the URL still
             // beats the key, as before: see DriverProperties).
             resolved.origins().keySet().forEach(name -> {
@@ -142,7 +147,6 @@ public final class ConfigResolver {
                 }
             });
             parameters = translated;
-            problems.addAll(DriverCompatibility.problems(parameters, DriverCompatibility.visible(layers)));
         }
 
         String user = (String) typed.get(USER);

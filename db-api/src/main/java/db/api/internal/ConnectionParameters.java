@@ -65,6 +65,8 @@ public final class ConnectionParameters {
     private static final Set<String> HANDLED = Set.of("host", "hostaddr", "port", "dbname", "user", "password",
             "fallback_application_name", "service", "passfile");
     /** libpq's (and pgjdbc's) require_auth methods; libpq 18's oauth is not one pgjdbc has. */
+    /** Where libpq's sslcrl goes: pgjdbc has no such property; the engine's TLS socket factory reads this one. */
+    private static final String SSLCRL_PROPERTY = "switchboard.sslcrl";
     private static final Set<String> AUTH_METHODS = Set.of("password", "md5", "gss", "sspi", "scram-sha-256", "none");
 
     static {
@@ -108,7 +110,7 @@ public final class ConnectionParameters {
         map("sslcompression", null, v -> oneOf(v, Map.of("0", ""), "0 (no TLS library in use compresses any more)"));
         map("sslcertmode", null, v -> oneOf(v, Map.of("allow", ""), "allow (pgjdbc sends a client certificate "
                 + "whenever sslcert names one)"));
-        map("sslcrl", TlsSettings.CRL_PROPERTY);
+        map("sslcrl", SSLCRL_PROPERTY);
         reject("sslcrldir", "Switchboard's TLS factory reads revocation lists from one file; name it in sslcrl");
         reject("ssl_min_protocol_version", "pgjdbc uses the JVM's TLS versions; set jdk.tls.client.protocols");
         reject("ssl_max_protocol_version", "pgjdbc uses the JVM's TLS versions; set jdk.tls.client.protocols");
@@ -226,7 +228,6 @@ public final class ConnectionParameters {
                     + " (neither a libpq connection parameter nor a pgjdbc property)");
         });
         SslNegotiation.check(out, problems);
-        TlsSettings.check(out, problems);
         return out;
     }
 

@@ -9,7 +9,8 @@ import java.util.Set;
  * plaintext fallback, so it is only allowed with an sslmode that requires TLS ({@code require},
  * {@code verify-ca}, {@code verify-full}); with any other mode (also the default, {@code prefer}) libpq
  * refuses the connection string, and so does Switchboard. A server before PostgreSQL 17 cannot take a direct
- * handshake at all: {@link TlsRejection} reports that failure as what it is, a setting no retry fixes.
+ * handshake at all: the engine's TLS verdict ({@link db.api.spi.TlsRejected}) reports that failure as what it
+ * is, a setting no retry fixes.
  */
 final class SslNegotiation {
     private static final Set<String> TLS_REQUIRED = Set.of("require", "verify-ca", "verify-full");

@@ -27,7 +27,6 @@ import db.api.TlsRejectedException;
 import db.api.TransactionStateException;
 import db.api.TransientDataAccessException;
 import db.api.UncategorizedDataAccessException;
-import db.api.internal.TlsRejection;
 import java.util.Locale;
 
 /**
@@ -83,7 +82,7 @@ public enum SqlStateFamily {
      * A permanent TLS failure at connect (untrusted or mismatched server certificate, unusable client key or
      * certificate, a handshake the server refuses, no direct TLS): {@link TlsRejectedException}, SQLSTATE
      * 08004. Not retryable. {@link #of(String)} never answers it; {@link #of(String, Throwable)} does when
-     * the core's TLS verdict is among the causes.
+     * the engine's TLS verdict (a {@link TlsRejected}) is among the causes.
      */
     TLS_REJECTED,
     /** 08007 transaction_resolution_unknown: whether the transaction committed is unknown. Never retried. */
@@ -121,6 +120,9 @@ public enum SqlStateFamily {
     INCORRECT_RESULT_SIZE,
     /** Everything else, including a missing SQLSTATE and the success and warning classes 00, 01, 02. */
     UNCATEGORIZED;
+
+    /** How deep a cause chain is searched for a {@link TlsRejected}. */
+    private static final int MAX_CAUSE_DEPTH = 32;
 
     /**
      * The family of {@code sqlState} (case-insensitive), {@link #UNCATEGORIZED} when it is
@@ -178,19 +180,32 @@ public enum SqlStateFamily {
     }
 
     /**
-     * Like {@link #of(String)}, but {@link #TLS_REJECTED} when {@code failure} or one of its causes is the core's
-     * verdict that a connect failed in TLS for good: the one rule every mapper and every provider's connect
-     * path applies, so a TLS failure is the same exception at start, at checkout and when mapped.
+     * Like {@link #of(String)}, but {@link #TLS_REJECTED} when {@code failure} or one of its causes is the
+     * engine's verdict ({@link TlsRejected}) that a connect failed in TLS for good: the one rule every mapper
+     * and every provider's connect path applies, so a TLS failure is the same exception at start, at checkout
+     * and when mapped.
      *
      * @param sqlState the SQLSTATE the driver reported, or {@code null}
      * @param failure  the failure it came with, or {@code null}
      * @return the family
      */
     public static SqlStateFamily of(String sqlState, Throwable failure) {
-        if (failure != null && TlsRejection.in(failure)) {
+        if (failure != null && tlsRejected(failure)) {
             return TLS_REJECTED;
         }
         return of(sqlState);
+    }
+
+    /** Whether {@code failure} or one of its causes (at most 32 deep, cycles ended) is a {@link TlsRejected}. */
+    private static boolean tlsRejected(Throwable failure) {
+        int depth = 0;
+        for (Throwable c = failure; c != null && depth < MAX_CAUSE_DEPTH;
+                c = c.getCause() == c ? null : c.getCause(), depth++) {
+            if (c instanceof TlsRejected) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean timeoutElapsed(ErrorContext context) {

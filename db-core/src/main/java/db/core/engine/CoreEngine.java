@@ -17,6 +17,7 @@ public final class CoreEngine implements DatabaseEngine {
     public Database open(DbConfig config, SelectedProviders providers) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(providers, "providers");
+        EngineParameterCheck.requireApplied(config);
         return new CoreDatabase(Core.open(config, providers));
     }
 }

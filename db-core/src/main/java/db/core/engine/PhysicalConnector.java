@@ -1,7 +1,6 @@
 package db.core.engine;
 
-import db.api.internal.DriverCompatibility;
-import db.api.internal.TlsRejection;
+import db.core.tls.TlsRejection;
 import db.api.DbConfig;
 import db.api.DbKeys;
 import db.core.support.ConfiguredDataSource;

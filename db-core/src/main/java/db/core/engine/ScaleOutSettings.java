@@ -1,9 +1,9 @@
 package db.core.engine;
 
-import db.api.internal.ConnectionUrl;
 import db.api.ConfigException;
 import db.api.DbConfig;
 import db.api.DbKeys;
+import db.api.spi.WrittenUrl;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,10 +86,10 @@ final class ScaleOutSettings {
         DbConfig primary = config;
         Map<String, String> primaryParams = new LinkedHashMap<>();
         // No db.url when libpq's variables or a service name the target; the hosts are then the resolved ones.
-        ConnectionUrl primaryUrl = config.property(DbKeys.URL.name()).map(ConnectionUrl::parse)
-                .orElseGet(ConnectionUrl::unwritten);
-        List<ConnectionUrl.HostPort> primaryHosts = new ArrayList<>();
-        config.targets().forEach(t -> primaryHosts.add(new ConnectionUrl.HostPort(t.host(), t.port())));
+        WrittenUrl primaryUrl = config.property(DbKeys.URL.name()).map(WrittenUrl::parse)
+                .orElseGet(() -> new WrittenUrl(List.of(), null, null, Map.of()));
+        List<WrittenUrl.Host> primaryHosts = new ArrayList<>();
+        config.targets().forEach(t -> primaryHosts.add(new WrittenUrl.Host(t.host(), t.port())));
         if (primaryHosts.size() > 1 && !DriverProperties.of(config).containsKey("targetServerType")) {
             // Several hosts: only the one that accepts writes may serve the primary pool.
             primaryParams.put("targetServerType", "primary");
@@ -129,9 +129,9 @@ final class ScaleOutSettings {
         List<String> servers = new ArrayList<>();
         String replicaText = config.property(REPLICA_URL).map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
         if (replicaText != null) {
-            ConnectionUrl replicaUrl = null;
+            WrittenUrl replicaUrl = null;
             try {
-                replicaUrl = ConnectionUrl.parse(replicaText);
+                replicaUrl = WrittenUrl.parse(replicaText);
             } catch (IllegalArgumentException e) {
                 problems.add(REPLICA_URL + ": " + e.getMessage());
             }
@@ -140,7 +140,7 @@ final class ScaleOutSettings {
                 if (transactionPooler) {
                     poolerParameters(replicaUrl, params, problems, REPLICA_URL);
                 }
-                for (ConnectionUrl.HostPort host : replicaUrl.hosts()) {
+                for (WrittenUrl.Host host : replicaUrl.hosts()) {
                     String name = config.poolName() + "-replica"
                             + (replicaUrl.hosts().size() == 1 ? "" : "-" + (servers.size() + 1));
                     try {
@@ -160,7 +160,7 @@ final class ScaleOutSettings {
         return new ScaleOutSettings(primary, replicas, servers, maxLag, probeInterval, fallback, transactionPooler);
     }
 
-    private static DbConfig replicaConfig(DbConfig config, ConnectionUrl url, ConnectionUrl.HostPort host,
+    private static DbConfig replicaConfig(DbConfig config, WrittenUrl url, WrittenUrl.Host host,
                                           Map<String, String> extraParams, String poolName) {
         DbConfig.Builder b = config.toBuilder()
                 .url(withParameters(url, List.of(host), extraParams))
@@ -184,7 +184,7 @@ final class ScaleOutSettings {
     }
 
     /** prepareThreshold=0 behind a transaction pooler: a server-side statement would not survive the transaction. */
-    private static void poolerParameters(ConnectionUrl url, Map<String, String> params, List<String> problems,
+    private static void poolerParameters(WrittenUrl url, Map<String, String> params, List<String> problems,
                                          String key) {
         String threshold = parameter(url, "prepareThreshold");
         if (threshold == null) {
@@ -196,7 +196,7 @@ final class ScaleOutSettings {
         }
     }
 
-    private static String parameter(ConnectionUrl url, String name) {
+    private static String parameter(WrittenUrl url, String name) {
         for (Map.Entry<String, String> e : url.parameters().entrySet()) {
             if (e.getKey().equalsIgnoreCase(name)) {
                 return e.getValue();
@@ -206,7 +206,7 @@ final class ScaleOutSettings {
     }
 
     /** A pgjdbc URL for {@code hosts} with the URL's parameters plus {@code extra}; never a user or password. */
-    private static String withParameters(ConnectionUrl url, List<ConnectionUrl.HostPort> hosts,
+    private static String withParameters(WrittenUrl url, List<WrittenUrl.Host> hosts,
                                          Map<String, String> extra) {
         StringBuilder sb = new StringBuilder("jdbc:postgresql://");
         for (int i = 0; i < hosts.size(); i++) {

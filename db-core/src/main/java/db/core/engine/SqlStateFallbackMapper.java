@@ -1,6 +1,6 @@
 package db.core.engine;
 
-import db.api.internal.TlsRejection;
+import db.core.tls.TlsRejection;
 import db.api.DataAccessException;
 import db.api.ErrorDetails;
 import db.api.spi.ErrorContext;

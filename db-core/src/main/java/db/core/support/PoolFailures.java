@@ -7,7 +7,7 @@ import db.api.DatabaseTarget;
 import db.api.DbConfig;
 import db.api.ErrorDetails;
 import db.api.PoolExhaustedException;
-import db.api.internal.TlsRejection;
+import db.core.tls.TlsRejection;
 import java.sql.SQLException;
 import java.time.Duration;
 

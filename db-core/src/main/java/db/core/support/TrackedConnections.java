@@ -2,7 +2,7 @@ package db.core.support;
 
 import db.api.spi.PoolContext;
 import db.api.DbConfig;
-import db.api.internal.TlsRejection;
+import db.core.tls.TlsRejection;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package db.core.tls;
 
-import db.api.internal.Der;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;

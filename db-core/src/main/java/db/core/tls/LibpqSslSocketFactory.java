@@ -1,8 +1,5 @@
 package db.core.tls;
 
-import db.api.internal.TlsFileException;
-import db.api.internal.TlsFiles;
-import db.api.internal.TlsSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;

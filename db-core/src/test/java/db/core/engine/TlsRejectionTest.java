@@ -1,7 +1,7 @@
 package db.core.engine;
 
-import db.api.internal.TlsFileException;
-import db.api.internal.TlsRejection;
+import db.core.tls.TlsFileException;
+import db.core.tls.TlsRejection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import db.api.DataAccessException;

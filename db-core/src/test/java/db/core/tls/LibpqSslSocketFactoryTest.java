@@ -3,9 +3,7 @@ package db.core.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import db.api.internal.TlsFiles;
 import db.testkit.TlsFixture;
-import db.api.internal.TlsSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -1,6 +1,5 @@
 package db.core.tls;
 
-import db.api.internal.TlsRejection;
 
 /** Lets tests in other packages ask {@link TlsRejection#of} for its verdict. */
 public final class TlsRejectionProbe {

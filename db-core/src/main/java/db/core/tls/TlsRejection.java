@@ -1,5 +1,6 @@
-package db.api.internal;
+package db.core.tls;
 
+import db.api.spi.TlsRejected;
 import java.io.EOFException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
@@ -12,7 +13,7 @@ import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The core's verdict that a connect attempt failed in TLS for a reason a new attempt cannot fix; the one
- * place that tells such a failure from an outage ({@link #of}). {@link PhysicalConnector} throws it instead
+ * place that tells such a failure from an outage ({@link #of}). The physical connector throws it instead
  * of the driver's exception (a {@code 08006} pgjdbc uses for every connection failure, retryable), so every
  * provider, the checkout and the error mappers see SQLSTATE {@code 08004} and
  * {@link db.api.spi.SqlStateFamily#TLS_REJECTED}: not retryable, never waited out.
@@ -21,7 +22,7 @@ import javax.net.ssl.SSLHandshakeException;
  * the driver's exception is kept as suppressed, so a mapper reading pgjdbc's exceptions does not take its
  * {@code 08006} for the answer.
  */
-public final class TlsRejection extends SQLNonTransientConnectionException {
+public final class TlsRejection extends SQLNonTransientConnectionException implements TlsRejected {
     private static final long serialVersionUID = 1L;
     /** SQLSTATE 08004 sqlserver_rejected_establishment, as pgjdbc uses for "the server does not support SSL". */
     public static final String SQL_STATE = "08004";

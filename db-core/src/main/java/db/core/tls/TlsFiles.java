@@ -1,4 +1,4 @@
-package db.api.internal;
+package db.core.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

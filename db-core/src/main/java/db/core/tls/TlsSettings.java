@@ -1,4 +1,4 @@
-package db.api.internal;
+package db.core.tls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +21,9 @@ import java.util.Set;
  *       them;</li>
  *   <li>{@code verify-full} checks the host name by libpq's rules ({@link HostnameMatch}).</li>
  * </ul>
- * Used twice with the same answer: when {@code DbConfig} is built ({@link #check}, every problem listed) and
- * by the socket factory pgjdbc creates for each TLS connection.
+ * Used twice with the same answer: when {@code DbConfig} is built ({@link #check}, through the engine's
+ * {@code ConfigKeySource}; every problem listed) and by the socket factory pgjdbc creates for each TLS
+ * connection.
  *
  * @param mode      pgjdbc's sslmode after the rules (never weaker than libpq's)
  * @param verifyCa  whether the server's chain must lead to a trusted root
@@ -36,12 +37,15 @@ import java.util.Set;
 public record TlsSettings(String mode, boolean verifyCa, boolean verifyHost, Path rootCert, boolean systemRoots,
                           Path crl, Path cert, Path key) {
 
-    /** pgjdbc has no sslcrl property; Switchboard passes the file to its socket factory under this name. */
+    /**
+     * pgjdbc has no sslcrl property; Switchboard passes the file to its socket factory under this name (the
+     * one db.api's URL translation gives libpq's {@code sslcrl}: TlsSettingsTest checks they agree).
+     */
     public static final String CRL_PROPERTY = "switchboard.sslcrl";
     /** Switchboard's socket factory, named in pgjdbc's {@code sslfactory}. */
-    public static final String FACTORY = "db.core.tls.LibpqSslSocketFactory";
+    public static final String FACTORY = LibpqSslSocketFactory.class.getName();
     /** Switchboard's host name check, named in pgjdbc's {@code sslhostnameverifier}. */
-    public static final String VERIFIER = "db.core.tls.LibpqHostnameVerifier";
+    public static final String VERIFIER = LibpqHostnameVerifier.class.getName();
     private static final Set<String> VERIFYING = Set.of("verify-ca", "verify-full");
     private static final Set<String> PGJDBC_LIBPQ_FACTORIES = Set.of("org.postgresql.ssl.LibPQFactory",
             "org.postgresql.ssl.jdbc4.LibPQFactory");

@@ -1,4 +1,4 @@
-package db.api.internal;
+package db.core.engine;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,7 +19,7 @@ import java.util.Set;
  * middle) could make the driver skip channel binding (CVE-2026-54291, a downgrade).</li>
  * </ul>
  */
-public final class DriverCompatibility {
+final class DriverCompatibility {
     private static final String DRIVER_INFO = "org.postgresql.util.DriverInfo";
     private static final String MODULE = "org.postgresql.jdbc";
     /** The first pgjdbc that reads requireAuth. */
@@ -31,7 +31,7 @@ public final class DriverCompatibility {
     }
 
     /** A pgjdbc version. */
-    public record Version(int major, int minor, int patch) implements Comparable<Version> {
+    record Version(int major, int minor, int patch) implements Comparable<Version> {
         @Override
         public int compareTo(Version o) {
             int c = Integer.compare(major, o.major);
@@ -52,17 +52,19 @@ public final class DriverCompatibility {
     }
 
     /**
-     * The pgjdbc version visible to {@code db.api} (its class loader, the thread's context class loader, the
-     * given layers), or empty when no pgjdbc is visible yet (then the engine checks the driver it finds).
+     * The pgjdbc version visible to the engine when a configuration is built (its class loader, the thread's
+     * context class loader, module {@code org.postgresql.jdbc} in the engine's layer or its parents), or empty
+     * when none is visible yet (then {@link PhysicalConnector} checks the driver it finds).
      */
-    public static Optional<Version> visible(List<ModuleLayer> layers) {
+    static Optional<Version> visible() {
         Set<ClassLoader> loaders = new LinkedHashSet<>();
         loaders.add(DriverCompatibility.class.getClassLoader());
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         if (context != null) {
             loaders.add(context);
         }
-        for (ModuleLayer layer : layers) {
+        ModuleLayer layer = DriverCompatibility.class.getModule().getLayer();
+        if (layer != null) {
             layer.findModule(MODULE).map(Module::getClassLoader).ifPresent(loaders::add);
         }
         for (ClassLoader loader : loaders) {
@@ -75,7 +77,7 @@ public final class DriverCompatibility {
     }
 
     /** The version of the pgjdbc that defined {@code driverClass}, if it is pgjdbc. */
-    public static Optional<Version> of(Class<?> driverClass) {
+    static Optional<Version> of(Class<?> driverClass) {
         return version(driverClass.getClassLoader());
     }
 
@@ -93,7 +95,7 @@ public final class DriverCompatibility {
     }
 
     /** The problems of the pgjdbc {@code properties} with driver {@code version}; none when the version is unknown. */
-    public static List<String> problems(Map<String, String> properties, Optional<Version> version) {
+    static List<String> problems(Map<String, String> properties, Optional<Version> version) {
         List<String> problems = new ArrayList<>();
         if (version.isEmpty()) {
             return problems;

@@ -1,7 +1,8 @@
-package db.api.internal;
+package db.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import db.core.tls.TlsRejection;
 import java.io.EOFException;
 import java.sql.SQLException;
 import java.util.List;
@@ -40,9 +41,13 @@ class DriverCompatibilityTest {
     }
 
     @Test
-    void noPgjdbcOnDbApisOwnTestPath() {
-        // db-api's tests have no driver: the engine checks the one it finds (PhysicalConnector).
-        assertThat(DriverCompatibility.visible(List.of())).isEmpty();
+    void visibleIsThePgjdbcOnThePath() throws ReflectiveOperationException {
+        Class<?> info = Class.forName("org.postgresql.util.DriverInfo");
+        DriverCompatibility.Version onPath = new DriverCompatibility.Version(
+                info.getField("MAJOR_VERSION").getInt(null), info.getField("MINOR_VERSION").getInt(null),
+                info.getField("PATCH_VERSION").getInt(null));
+        assertThat(DriverCompatibility.visible()).contains(onPath);
+        assertThat(DriverCompatibility.of(info)).contains(onPath);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package db.api.internal;
+package db.core.tls;
 
 import db.testkit.TlsFixture;
 import static org.assertj.core.api.Assertions.assertThat;
