@@ -31,14 +31,11 @@ final class C3p0Generation {
     /** One c3p0 counter; -1 when c3p0 cannot say (it has been closed under us). */
     int count(Counter counter) {
         try {
-            switch (counter) {
-                case IDLE:
-                    return c3p0.getNumIdleConnectionsDefaultUser();
-                case BUSY:
-                    return c3p0.getNumBusyConnectionsDefaultUser();
-                default:
-                    return c3p0.getNumThreadsAwaitingCheckoutDefaultUser();
-            }
+            return switch (counter) {
+                case IDLE -> c3p0.getNumIdleConnectionsDefaultUser();
+                case BUSY -> c3p0.getNumBusyConnectionsDefaultUser();
+                default -> c3p0.getNumThreadsAwaitingCheckoutDefaultUser();
+            };
         } catch (SQLException | RuntimeException e) {
             return -1;
         }

@@ -170,8 +170,8 @@ final class C3p0Pool implements ConnectionPool {
 
     @Override
     public void discard(Connection lent) {
-        if (lent instanceof LentConnection) {
-            ((LentConnection) lent).discard();
+        if (lent instanceof LentConnection lentConnection) {
+            lentConnection.discard();
             return;
         }
         try {
@@ -217,8 +217,8 @@ final class C3p0Pool implements ConnectionPool {
                     // A new connection is needed and fails in TLS for good: c3p0's own retries cannot help.
                     Exception failure = PoolFailures.cannotConnect(name, target, refused);
                     failure.addSuppressed(e);
-                    if (failure instanceof SQLException) {
-                        throw (SQLException) failure;
+                    if (failure instanceof SQLException sqlFailure) {
+                        throw sqlFailure;
                     }
                     throw (RuntimeException) failure;
                 }
@@ -250,8 +250,8 @@ final class C3p0Pool implements ConnectionPool {
         // c3p0 gave up acquiring (its retries failed): its exception nests the driver's.
         Throwable reason = PoolFailures.hasDriverCause(e) || acquireFailure == null ? e : acquireFailure;
         Exception failure = PoolFailures.cannotConnect(name, target, reason);
-        if (failure instanceof SQLException) {
-            return (SQLException) failure;
+        if (failure instanceof SQLException sqlFailure) {
+            return sqlFailure;
         }
         if (reason != e) {
             failure.addSuppressed(e);
