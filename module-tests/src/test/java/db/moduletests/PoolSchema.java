@@ -8,9 +8,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The schema of one pool-behaviour test class, registered as a static extension: created (with the tables
- * the class asks for) before its first test and dropped after its last. Hands out configs of pools named
- * after their application, so that the server's view tells each pool's backends apart.
+ * The schema of one test class, registered as a static extension: created (with the tables the class asks
+ * for) before its first test and dropped after its last. For the pool-behaviour suites it hands out configs
+ * of pools named after their application, so that the server's view tells each pool's backends apart.
  */
 final class PoolSchema implements BeforeAllCallback, AfterAllCallback {
     private final String name;
