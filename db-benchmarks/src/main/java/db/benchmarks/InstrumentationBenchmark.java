@@ -6,20 +6,13 @@ import db.api.Session;
 import db.benchmarks.support.DroppingSdk;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Instrumentation overhead: the {@link QueryBenchmark#switchboardQueryOne} round trip with no
@@ -27,12 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (every span sampled and ended, then counted and dropped; metrics aggregated in memory, never exported).
  * Not {@code final}: JMH generates a subclass.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 3)
-public class InstrumentationBenchmark {
+public class InstrumentationBenchmark extends MicrosecondBenchmark {
 
     /** db-tracing-otel handed a no-op OpenTelemetry: the cost of the hooks themselves. */
     @State(Scope.Benchmark)

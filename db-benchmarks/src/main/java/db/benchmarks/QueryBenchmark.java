@@ -3,26 +3,14 @@ package db.benchmarks;
 import db.api.Session;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Query round trip as a repository does it: borrow, one primary-key lookup through a prepared statement,
  * return. {@link #plainJdbc} skips the pool (one connection per thread, kept open) and is the floor.
  * Not {@code final}: JMH generates a subclass.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 3)
-public class QueryBenchmark {
+public class QueryBenchmark extends MicrosecondBenchmark {
 
     /** The session helper: binds, maps the row, translates errors. */
     @Benchmark

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * The PostgreSQL the tests run against, found in this order: {@code DB_TEST_URL} (a JDBC URL, with
@@ -155,15 +156,24 @@ public final class TestDatabase {
         return password;
     }
 
+    /**
+     * Hands the user to {@code user} and the password to {@code password}, each only where this database
+     * has one (otherwise the URL or the driver's defaults carry it): how every client a test configures
+     * gets its credentials.
+     */
+    public void credentials(Consumer<String> user, Consumer<String> password) {
+        if (this.user != null) {
+            user.accept(this.user);
+        }
+        if (this.password != null) {
+            password.accept(this.password);
+        }
+    }
+
     /** A new plain JDBC connection (not pooled), for setup and for checks behind the library's back. */
     public Connection connect() throws SQLException {
         Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", password);
-        }
+        credentials(value -> props.setProperty("user", value), value -> props.setProperty("password", value));
         return DriverManager.getConnection(jdbcUrl, props);
     }
 

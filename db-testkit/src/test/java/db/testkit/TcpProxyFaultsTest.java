@@ -108,19 +108,22 @@ class TcpProxyFaultsTest {
 
     @Test
     void stallOneWayLetsRequestsThroughButNoAnswers() throws IOException {
+        assertStalledUntilReleased(TcpProxy.Direction.DOWNSTREAM, 'x', proxy::resume);
+        assertStalledUntilReleased(TcpProxy.Direction.UPSTREAM, 'y', proxy::forward);
+    }
+
+    /**
+     * Stalls one direction on a fresh connection: a round trip of {@code payload} times out; once
+     * {@code release} runs, the held byte arrives.
+     */
+    private void assertStalledUntilReleased(TcpProxy.Direction direction, char payload, Runnable release)
+            throws IOException {
         try (Socket s = client()) {
-            proxy.stall(TcpProxy.Direction.DOWNSTREAM);
-            assertThatThrownBy(() -> roundTrip(s, "x")).isInstanceOf(SocketTimeoutException.class);
-            proxy.resume();
+            proxy.stall(direction);
+            assertThatThrownBy(() -> roundTrip(s, String.valueOf(payload))).isInstanceOf(SocketTimeoutException.class);
+            release.run();
             s.setSoTimeout(2_000);
-            assertThat(s.getInputStream().read()).isEqualTo('x');
-        }
-        try (Socket s = client()) {
-            proxy.stall(TcpProxy.Direction.UPSTREAM);
-            assertThatThrownBy(() -> roundTrip(s, "y")).isInstanceOf(SocketTimeoutException.class);
-            proxy.forward();
-            s.setSoTimeout(2_000);
-            assertThat(s.getInputStream().read()).isEqualTo('y');
+            assertThat(s.getInputStream().read()).isEqualTo(payload);
         }
     }
 

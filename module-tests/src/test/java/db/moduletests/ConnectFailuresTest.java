@@ -11,14 +11,12 @@ import db.api.DataException;
 import db.api.Database;
 import db.api.DatabaseTarget;
 import db.api.DbConfig;
-import db.testkit.TestDatabase;
-import db.testkit.TestSchema;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The same connect failure is the same exception at {@code Database.open} and later (when the pool
@@ -26,17 +24,17 @@ import org.junit.jupiter.api.Test;
  * spin on bad credentials; an unreachable host stays a retryable {@link ConnectionException}.
  */
 class ConnectFailuresTest {
-    private static final TestSchema SCHEMA = TestDatabase.get().createSchema("connfail");
-    private static final DatabaseTarget TARGET = Fixtures.config(SCHEMA).build().target();
+    @RegisterExtension
+    static final PoolSchema pools = new PoolSchema("connfail");
 
-    @AfterAll
-    static void dropSchema() {
-        SCHEMA.close();
+    /** Where the test server is, as the fixture's config names it. */
+    private static DatabaseTarget target() {
+        return Fixtures.config(pools.schema()).build().target();
     }
 
     private static DbConfig.Builder config(String dsnExtra, UnaryOperator<DbConfig.Builder> change) {
-        return change.apply(Fixtures.config(SCHEMA).url("host=" + TARGET.host() + " port=" + TARGET.port()
-                + " dbname=" + TARGET.database() + " " + dsnExtra).checkoutTimeout(Duration.ofSeconds(3)));
+        return change.apply(Fixtures.config(pools.schema()).url("host=" + target().host() + " port=" + target().port()
+                + " dbname=" + target().database() + " " + dsnExtra).checkoutTimeout(Duration.ofSeconds(3)));
     }
 
     /** The exception at open (fail-fast) and the one of a session's checkout (not fail-fast), as a pair. */
@@ -74,7 +72,7 @@ class ConnectFailuresTest {
 
     @Test
     void unknownDatabase() {
-        sameAndNotRetryable(atOpenAndLater("", b -> b.url("host=" + TARGET.host() + " port=" + TARGET.port()
+        sameAndNotRetryable(atOpenAndLater("", b -> b.url("host=" + target().host() + " port=" + target().port()
                 + " dbname=no_such_db_switchboard")), BadSqlException.class, "3D000");
     }
 
@@ -95,7 +93,7 @@ class ConnectFailuresTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             down = socket.getLocalPort();
         }
-        String url = "host=" + TARGET.host() + " port=" + down + " dbname=" + TARGET.database();
+        String url = "host=" + target().host() + " port=" + down + " dbname=" + target().database();
         for (DataAccessException e : atOpenAndLater("", b -> b.url(url).checkoutTimeout(Duration.ofMillis(500)))) {
             assertThat(e).isInstanceOf(ConnectionException.class);
             assertThat(e.isRetryable()).isTrue();

@@ -53,12 +53,7 @@ final class Fixtures {
                 .maxSize(4)
                 .checkoutTimeout(Duration.ofSeconds(5))
                 .connectTimeout(Duration.ofSeconds(5));
-        if (db.user() != null) {
-            b.user(db.user());
-        }
-        if (db.password() != null) {
-            b.password(db.password());
-        }
+        db.credentials(b::user, b::password);
         if (db.throughPgBouncer()) {
             // The suite's run through PgBouncer in transaction mode (the pgbouncer-transaction execution).
             b.property("db.pooler", "pgbouncer-transaction");

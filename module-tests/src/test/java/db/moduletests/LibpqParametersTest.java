@@ -8,8 +8,6 @@ import db.api.Database;
 import db.api.DatabaseTarget;
 import db.api.DbConfig;
 import db.api.Session;
-import db.testkit.TestDatabase;
-import db.testkit.TestSchema;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -18,8 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The libpq parameter table against the live server, where a parameter has an observable effect:
@@ -27,22 +25,22 @@ import org.junit.jupiter.api.Test;
  * of a two-host list where one host is down.
  */
 class LibpqParametersTest {
-    private static final TestSchema SCHEMA = TestDatabase.get().createSchema("libpq");
-    private static final DatabaseTarget TARGET = Fixtures.config(SCHEMA).build().target();
+    @RegisterExtension
+    static final PoolSchema pools = new PoolSchema("libpq");
 
-    @AfterAll
-    static void dropSchema() {
-        SCHEMA.close();
+    /** Where the test server is, as the fixture's config names it. */
+    private static DatabaseTarget target() {
+        return Fixtures.config(pools.schema()).build().target();
     }
 
     /** A DSN for the test server with extra libpq parameters; credentials come from the fixture. */
     private static DbConfig.Builder dsn(String host, String port, String extra) {
-        return Fixtures.config(SCHEMA).minSize(1).maxSize(1)
-                .url("host=" + host + " port=" + port + " dbname=" + TARGET.database() + " " + extra);
+        return Fixtures.config(pools.schema()).minSize(1).maxSize(1)
+                .url("host=" + host + " port=" + port + " dbname=" + target().database() + " " + extra);
     }
 
     private static DbConfig.Builder dsn(String extra) {
-        return dsn(TARGET.host(), Integer.toString(TARGET.port()), extra);
+        return dsn(target().host(), Integer.toString(target().port()), extra);
     }
 
     private static String name() {
@@ -53,13 +51,13 @@ class LibpqParametersTest {
     void applicationNameAndOptionsReachTheServer() {
         String app = name();
         try (Database db = Database.open(dsn("application_name=" + app
-                        + " options='-c work_mem=5MB -c search_path=" + SCHEMA.name() + "'")
+                        + " options='-c work_mem=5MB -c search_path=" + pools.schema().name() + "'")
                 .statementTimeout(Duration.ofSeconds(7)).build());
              Session s = db.openSession()) {
             List<String> settings = s.query("select current_setting('application_name'), current_setting('work_mem'), "
                             + "current_setting('statement_timeout'), current_setting('search_path')",
                     r -> r.getString(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getString(4));
-            assertThat(settings).containsExactly(app + "|5MB|7s|" + SCHEMA.name());
+            assertThat(settings).containsExactly(app + "|5MB|7s|" + pools.schema().name());
             assertThat(s.queryOne("select count(*) from pg_stat_activity where application_name = ?",
                     r -> r.getInt(1), app)).contains(1);
         }
@@ -109,12 +107,12 @@ class LibpqParametersTest {
     @Test
     void targetSessionAttrsChooseTheRightHostWhenOneIsDown() throws IOException {
         String down = Integer.toString(freePort());
-        String up = Integer.toString(TARGET.port());
-        String hosts = TARGET.host() + "," + TARGET.host();
+        String up = Integer.toString(target().port());
+        String hosts = target().host() + "," + target().host();
         for (String attrs : List.of("any", "read-write", "primary", "prefer-standby")) {
             try (Database db = Database.open(dsn(hosts, down + "," + up, "target_session_attrs=" + attrs).build());
                  Session s = db.openSession()) {
-                assertThat(s.queryOne("select inet_server_port()", r -> r.getInt(1))).as(attrs).contains(TARGET.port());
+                assertThat(s.queryOne("select inet_server_port()", r -> r.getInt(1))).as(attrs).contains(target().port());
             }
         }
         // The only live server is a primary: asking for a standby or a read-only session finds none.
@@ -129,10 +127,10 @@ class LibpqParametersTest {
     void loadBalancingStillFindsTheLiveHost() throws IOException {
         String down = Integer.toString(freePort());
         for (int i = 0; i < 3; i++) {
-            try (Database db = Database.open(dsn(TARGET.host() + "," + TARGET.host(), down + "," + TARGET.port(),
+            try (Database db = Database.open(dsn(target().host() + "," + target().host(), down + "," + target().port(),
                     "load_balance_hosts=random").build());
                  Session s = db.openSession()) {
-                assertThat(s.queryOne("select inet_server_port()", r -> r.getInt(1))).contains(TARGET.port());
+                assertThat(s.queryOne("select inet_server_port()", r -> r.getInt(1))).contains(target().port());
             }
         }
     }

@@ -8,33 +8,21 @@ import db.api.Health;
 import db.api.PoolClosedException;
 import db.api.PoolExhaustedException;
 import db.api.Session;
-import db.testkit.TestDatabase;
-import db.testkit.TestSchema;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Startup log, leak reports, health probes and closing, as the core provides them to every pool. */
 class LifecycleTest {
     private static final String PASSWORD_SENTINEL = "pw-sentinel-8c1f";
-    private static TestSchema schema;
-
-    @BeforeAll
-    static void createSchema() {
-        schema = TestDatabase.get().createSchema("lifecycle");
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        schema.close();
-    }
+    @RegisterExtension
+    static final PoolSchema pools = new PoolSchema("lifecycle");
 
     @Test
     void oneInfoLineNamesTheProvidersAndTheTargetButNotThePassword() {
         // The local server trusts connections, so a password is accepted and ignored.
         try (LogCapture log = LogCapture.start();
-             Database db = Database.open(Fixtures.config(schema).password(PASSWORD_SENTINEL).build())) {
+             Database db = Database.open(Fixtures.config(pools.schema()).password(PASSWORD_SENTINEL).build())) {
             String startup = log.text().lines().filter(l -> l.contains("Switchboard opened pool")).findFirst()
                     .orElseThrow(() -> new AssertionError("no startup line in:\n" + log.text()));
             assertThat(startup).startsWith("INFO").contains("c3p0", "postgres", "opentelemetry",
@@ -47,7 +35,7 @@ class LifecycleTest {
     @Test
     void aLeakedSessionIsReportedOnceWithWhereItWasOpened() throws InterruptedException {
         try (LogCapture log = LogCapture.start();
-             Database db = Database.open(Fixtures.config(schema).leakThreshold(Duration.ofMillis(200)).build())) {
+             Database db = Database.open(Fixtures.config(pools.schema()).leakThreshold(Duration.ofMillis(200)).build())) {
             Session leaked = leakyRepositoryMethod(db);
             Thread.sleep(1_000);
             String text = log.text();
@@ -70,7 +58,7 @@ class LifecycleTest {
 
     @Test
     void healthIsBoundedEvenWhenThePoolIsExhausted() {
-        try (Database db = Database.open(Fixtures.config(schema).minSize(1).maxSize(1)
+        try (Database db = Database.open(Fixtures.config(pools.schema()).minSize(1).maxSize(1)
                 .checkoutTimeout(Duration.ofSeconds(10)).property("db.health-timeout", "500ms").build())) {
             Health ok = db.health();
             assertThat(ok.healthy()).isTrue();
@@ -89,7 +77,7 @@ class LifecycleTest {
 
     @Test
     void checkoutBeyondMaxSizeTimesOutAndIsCounted() {
-        try (Database db = Database.open(Fixtures.config(schema).minSize(1).maxSize(1)
+        try (Database db = Database.open(Fixtures.config(pools.schema()).minSize(1).maxSize(1)
                 .checkoutTimeout(Duration.ofMillis(300)).build());
              Session hog = db.openSession()) {
             assertThatThrownBy(db::openSession).isInstanceOf(PoolExhaustedException.class)
@@ -101,7 +89,7 @@ class LifecycleTest {
 
     @Test
     void afterCloseSessionsAreRefused() {
-        Database db = Database.open(Fixtures.config(schema).build());
+        Database db = Database.open(Fixtures.config(pools.schema()).build());
         db.close();
         db.close();
         assertThatThrownBy(db::openSession).isInstanceOf(PoolClosedException.class)

@@ -2,19 +2,18 @@ package db.moduletests;
 
 import static db.moduletests.PoolProbe.backends;
 import static db.moduletests.PoolProbe.killBackends;
+import static db.moduletests.PoolProbe.assertServes;
 import static db.moduletests.PoolProbe.selectOne;
 import static db.moduletests.PoolProbe.uniqueAppName;
 import static db.testkit.Conditions.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import db.api.Database;
-import db.api.DbConfig;
 import db.api.PoolExhaustedException;
 import db.api.PoolStats;
 import db.api.Session;
 import db.testkit.TcpProxy;
 import db.testkit.TestDatabase;
-import db.testkit.TestSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,28 +35,15 @@ class PoolCheckoutTest {
     private record Outcome(long tookMs, Throwable failure) {
     }
 
-    private static TestSchema schema;
-
-    @BeforeAll
-    static void schema() {
-        schema = TestDatabase.get().createSchema("poolcheckout");
-    }
-
-    @AfterAll
-    static void drop() {
-        schema.close();
-    }
-
-    private static DbConfig.Builder config(String provider, String app) {
-        return Fixtures.config(schema, provider).poolName(app).applicationName(app);
-    }
+    @RegisterExtension
+    static final PoolSchema pools = new PoolSchema("poolcheckout");
 
     @ParameterizedTest
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void aCheckoutBeyondMaxWaitsTheCheckoutTimeoutThenSaysWhy(String provider) throws Exception {
         String app = uniqueAppName(provider, "exhaust");
         Duration checkoutTimeout = Duration.ofMillis(400);
-        try (Database db = Database.open(config(provider, app).minSize(1).maxSize(2).checkoutTimeout(checkoutTimeout)
+        try (Database db = Database.open(pools.config(provider, app).minSize(1).maxSize(2).checkoutTimeout(checkoutTimeout)
                 .build());
              Session first = db.openSession();
              Session second = db.openSession()) {
@@ -101,7 +86,7 @@ class PoolCheckoutTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void aReturnedConnectionServesTheWaiter(String provider) throws Exception {
         String app = uniqueAppName(provider, "handoff");
-        try (Database db = Database.open(config(provider, app).minSize(1).maxSize(1)
+        try (Database db = Database.open(pools.config(provider, app).minSize(1).maxSize(1)
                 .checkoutTimeout(Duration.ofSeconds(5)).build())) {
             Session only = db.openSession();
             CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
@@ -124,7 +109,7 @@ class PoolCheckoutTest {
         int checkoutsPerThread = 100;
         AtomicInteger ok = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(threads);
-        try (Database db = Database.open(config(provider, app).minSize(2).maxSize(4)
+        try (Database db = Database.open(pools.config(provider, app).minSize(2).maxSize(4)
                 .checkoutTimeout(Duration.ofSeconds(10)).build())) {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -151,7 +136,7 @@ class PoolCheckoutTest {
             // Both pools fill up to the minimum in the background (HikariCP may serve all of this from one).
             assertThat(eventually(Duration.ofSeconds(5), () -> db.stats().total() >= 2)).as("%s", db.stats()).isTrue();
             assertThat(eventually(Duration.ofSeconds(5),
-                    () -> backends(schema.database(), app) == db.stats().total())).isTrue();
+                    () -> backends(pools.schema().database(), app) == db.stats().total())).isTrue();
         } finally {
             executor.shutdownNow();
         }
@@ -161,18 +146,11 @@ class PoolCheckoutTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void afterEveryBackendIsKilledTheNextCheckoutsWorkWithoutAnError(String provider) throws Exception {
         String app = uniqueAppName(provider, "heal");
-        TestDatabase server = schema.database();
-        try (Database db = Database.open(config(provider, app).minSize(3).maxSize(4)
+        TestDatabase server = pools.schema().database();
+        try (Database db = Database.open(pools.config(provider, app).minSize(3).maxSize(4)
                 .checkoutTimeout(Duration.ofSeconds(5)).build())) {
             // Fill the pool: every connection has been used once and is idle now.
-            List<Session> held = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                held.add(db.openSession());
-            }
-            for (Session s : held) {
-                assertThat(selectOne(s)).isEqualTo(1);
-                s.close();
-            }
+            PoolProbe.assertServesAtOnce(db, 3);
             assertThat(eventually(Duration.ofSeconds(5), () -> backends(server, app) >= 3)).isTrue();
             long createdBefore = db.stats().created();
 
@@ -186,14 +164,7 @@ class PoolCheckoutTest {
 
             // Every checkout from now on gets a working connection: no exception at all.
             for (int round = 0; round < 10; round++) {
-                List<Session> batch = new ArrayList<>();
-                for (int i = 0; i < 3; i++) {
-                    batch.add(db.openSession());
-                }
-                for (Session s : batch) {
-                    assertThat(selectOne(s)).isEqualTo(1);
-                    s.close();
-                }
+                PoolProbe.assertServesAtOnce(db, 3);
             }
             assertThat(db.stats().created()).as("dead connections were replaced by new ones")
                     .isGreaterThanOrEqualTo(createdBefore + 3);
@@ -210,8 +181,8 @@ class PoolCheckoutTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void afterTheNetworkIsCutTheNextCheckoutsWorkWithoutAnError(String provider) throws Exception {
         String app = uniqueAppName(provider, "cut");
-        try (TcpProxy proxy = TcpProxy.forJdbcUrl(schema.jdbcUrl(), TcpProxy.Mode.FORWARD);
-             Database db = Database.open(config(provider, app).url(proxy.rewrite(schema.jdbcUrl()))
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(pools.schema().jdbcUrl(), TcpProxy.Mode.FORWARD);
+             Database db = Database.open(pools.config(provider, app).url(proxy.rewrite(pools.schema().jdbcUrl()))
                      .minSize(2).maxSize(2).checkoutTimeout(Duration.ofSeconds(5)).build())) {
             try (Session a = db.openSession(); Session b = db.openSession()) {
                 assertThat(selectOne(a) + selectOne(b)).isEqualTo(2);
@@ -219,9 +190,7 @@ class PoolCheckoutTest {
             proxy.cut(); // like a restart of the server: every socket is gone
             PoolProbe.sleepPastValidationWindow();
             for (int i = 0; i < 10; i++) {
-                try (Session s = db.openSession()) {
-                    assertThat(selectOne(s)).isEqualTo(1);
-                }
+                assertServes(db);
             }
             assertThat(db.stats().total()).isLessThanOrEqualTo(2);
         }

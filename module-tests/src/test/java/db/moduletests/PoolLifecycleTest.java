@@ -1,6 +1,7 @@
 package db.moduletests;
 
 import static db.moduletests.PoolProbe.backends;
+import static db.moduletests.PoolProbe.assertServes;
 import static db.moduletests.PoolProbe.selectOne;
 import static db.moduletests.PoolProbe.uniqueAppName;
 import static db.testkit.Conditions.eventually;
@@ -9,20 +10,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import db.api.Database;
-import db.api.DbConfig;
 import db.api.DuplicateKeyException;
 import db.api.PoolClosedException;
 import db.api.PoolStats;
 import db.api.Session;
-import db.testkit.TestDatabase;
-import db.testkit.TestSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,24 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reach the server, names, and draining on close.
  */
 class PoolLifecycleTest {
-    private static TestSchema schema;
-    private static TestDatabase server;
-
-    @BeforeAll
-    static void schema() {
-        server = TestDatabase.get();
-        schema = server.createSchema("poollife");
-        schema.execute("CREATE TABLE person (id int PRIMARY KEY, email text)");
-    }
-
-    @AfterAll
-    static void drop() {
-        schema.close();
-    }
-
-    private static DbConfig.Builder config(String provider, String app) {
-        return Fixtures.config(schema, provider).poolName(app).applicationName(app);
-    }
+    @RegisterExtension
+    static final PoolSchema pools = new PoolSchema("poollife", "CREATE TABLE person (id int PRIMARY KEY, email text)");
 
     private static String show(Session s, String setting) {
         return s.queryOne("SHOW " + setting, r -> r.getString(1)).orElseThrow();
@@ -58,7 +39,7 @@ class PoolLifecycleTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void statsMatchWhatTheServerSeesUnderAKnownWorkload(String provider) throws Exception {
         String app = uniqueAppName(provider, "stats");
-        try (Database db = Database.open(config(provider, app).minSize(2).maxSize(5).build())) {
+        try (Database db = Database.open(pools.config(provider, app).minSize(2).maxSize(5).build())) {
             assertThat(eventually(Duration.ofSeconds(5), () -> db.stats().total() == 2)).isTrue();
             PoolStats idle = db.stats();
             assertThat(idle.idle()).isEqualTo(2);
@@ -67,7 +48,7 @@ class PoolLifecycleTest {
             assertThat(idle.min()).isEqualTo(2);
             assertThat(idle.max()).isEqualTo(5);
             assertThat(idle.poolName()).isEqualTo(app);
-            assertThat(eventually(Duration.ofSeconds(5), () -> backends(server, app) == 2)).isTrue();
+            assertThat(eventually(Duration.ofSeconds(5), () -> backends(pools.schema().database(), app) == 2)).isTrue();
 
             List<Session> held = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -80,7 +61,7 @@ class PoolLifecycleTest {
             assertThat(busy.busy()).isEqualTo(4);
             assertThat(busy.total()).isEqualTo(busy.idle() + busy.busy()).isBetween(4, 5);
             // A pool may still be finishing an acquisition it started; wait for the server to agree.
-            assertThat(eventually(Duration.ofSeconds(5), () -> backends(server, app) == db.stats().total())).isTrue();
+            assertThat(eventually(Duration.ofSeconds(5), () -> backends(pools.schema().database(), app) == db.stats().total())).isTrue();
             for (Session s : held) {
                 s.close();
             }
@@ -100,14 +81,14 @@ class PoolLifecycleTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void applicationNameAndStatementTimeoutReachTheServer(String provider) {
         String app = uniqueAppName(provider, "settings");
-        try (Database db = Database.open(config(provider, app).minSize(1).maxSize(1)
+        try (Database db = Database.open(pools.config(provider, app).minSize(1).maxSize(1)
                 .statementTimeout(Duration.ofMillis(1500)).build());
              Session s = db.openSession()) {
             assertThat(show(s, "application_name")).isEqualTo(app);
             assertThat(show(s, "statement_timeout")).isEqualTo("1500ms");
-            assertThat(show(s, "search_path")).contains(schema.name());
+            assertThat(show(s, "search_path")).contains(pools.schema().name());
         }
-        try (Database db = Database.open(config(provider, app).minSize(1).maxSize(1).build());
+        try (Database db = Database.open(pools.config(provider, app).minSize(1).maxSize(1).build());
              Session s = db.openSession()) {
             assertThat(show(s, "statement_timeout")).isEqualTo("0");
         }
@@ -117,7 +98,7 @@ class PoolLifecycleTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void statementsLeftOpenAreClosedWhenTheConnectionGoesBack(String provider) throws Exception {
         String app = uniqueAppName(provider, "leftopen");
-        try (Database db = Database.open(config(provider, app).minSize(1).maxSize(1).build())) {
+        try (Database db = Database.open(pools.config(provider, app).minSize(1).maxSize(1).build())) {
             java.sql.Statement plain;
             java.sql.PreparedStatement prepared;
             try (Session s = db.openSession()) {
@@ -130,9 +111,7 @@ class PoolLifecycleTest {
             }
             assertThat(plain.isClosed()).isTrue();
             assertThat(prepared.isClosed()).isTrue();
-            try (Session s = db.openSession()) {
-                assertThat(selectOne(s)).isEqualTo(1);
-            }
+            assertServes(db);
         }
     }
 
@@ -141,7 +120,7 @@ class PoolLifecycleTest {
     void rowValuesFromTheServersDetailStayOutOfDriverMessages(String provider) {
         String app = uniqueAppName(provider, "detail");
         int id = provider.hashCode() & 0xffff;
-        try (Database db = Database.open(config(provider, app).minSize(1).maxSize(1).build());
+        try (Database db = Database.open(pools.config(provider, app).minSize(1).maxSize(1).build());
              Session s = db.openSession()) {
             s.execute("INSERT INTO person VALUES (?, 'alice@example.org')", id);
             Throwable duplicate = catchThrowable(() -> s.execute("INSERT INTO person VALUES (?, 'alice@example.org')", id));
@@ -157,38 +136,37 @@ class PoolLifecycleTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void closeWaitsForLentConnectionsThenClosesEverything(String provider) throws Exception {
         String app = uniqueAppName(provider, "drain");
-        Database db = Database.open(config(provider, app).minSize(2).maxSize(3)
+        Database db = Database.open(pools.config(provider, app).minSize(2).maxSize(3)
                 .property("db.pool.close-timeout", "10s").build());
         Session lent = db.openSession();
         assertThat(selectOne(lent)).isEqualTo(1);
         // c3p0 keeps min-size connections open in all; HikariCP keeps min-size idle ones (here 2 + 1 lent).
-        assertThat(eventually(Duration.ofSeconds(5), () -> backends(server, app) == db.stats().total()
+        assertThat(eventually(Duration.ofSeconds(5), () -> backends(pools.schema().database(), app) == db.stats().total()
                 && db.stats().total() >= 2)).isTrue();
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(db::close, TestThreads.THREAD_PER_TASK);
         // Idle connections go at once; the lent one keeps working until it is given back.
-        assertThat(eventually(Duration.ofSeconds(5), () -> backends(server, app) == 1)).isTrue();
+        assertThat(eventually(Duration.ofSeconds(5), () -> backends(pools.schema().database(), app) == 1)).isTrue();
         assertThat(selectOne(lent)).isEqualTo(1);
         assertThatThrownBy(db::openSession).isInstanceOf(PoolClosedException.class).hasMessageContaining(app);
         assertThat(closing).isNotDone();
 
         lent.close();
         closing.get(5, TimeUnit.SECONDS);
-        assertThat(eventually(Duration.ofSeconds(5), () -> backends(server, app) == 0)).isTrue();
+        assertThat(eventually(Duration.ofSeconds(5), () -> backends(pools.schema().database(), app) == 0)).isTrue();
         PoolStats after = db.stats();
         assertThat(after.total()).isZero();
         assertThat(after.closed()).isEqualTo(after.created());
         db.close(); // idempotent
         // The pool's threads carry its name; none may outlive it.
-        assertThat(eventually(Duration.ofSeconds(5), () -> PoolProbe.threadsNamed(app).isEmpty()))
-                .as("threads left: %s", PoolProbe.threadsNamed(app)).isTrue();
+        PoolProbe.assertNoThreadLeft(app);
     }
 
     @ParameterizedTest
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void aConnectionNeverReturnedIsAbortedAfterTheCloseGracePeriod(String provider) {
         String app = uniqueAppName(provider, "abort");
-        Database db = Database.open(config(provider, app).minSize(1).maxSize(2)
+        Database db = Database.open(pools.config(provider, app).minSize(1).maxSize(2)
                 .property("db.pool.close-timeout", "500ms").build());
         Session leaked = db.openSession();
         assertThat(selectOne(leaked)).isEqualTo(1);
@@ -196,7 +174,7 @@ class PoolLifecycleTest {
         db.close();
         long tookMs = (System.nanoTime() - start) / 1_000_000;
         assertThat(tookMs).isBetween(400L, 5_000L);
-        assertThat(eventually(Duration.ofSeconds(5), () -> backends(server, app) == 0)).isTrue();
+        assertThat(eventually(Duration.ofSeconds(5), () -> backends(pools.schema().database(), app) == 0)).isTrue();
         assertThat(db.stats().closed()).isEqualTo(db.stats().created());
     }
 
@@ -205,7 +183,7 @@ class PoolLifecycleTest {
     void aCheckoutWaitingWhenThePoolClosesGetsPoolClosedExceptionAndNoStrayInterrupt(String provider)
             throws Exception {
         String app = uniqueAppName(provider, "waitclose");
-        Database db = Database.open(config(provider, app).minSize(1).maxSize(1)
+        Database db = Database.open(pools.config(provider, app).minSize(1).maxSize(1)
                 .checkoutTimeout(Duration.ofSeconds(3)).property("db.pool.close-timeout", "10s").build());
         Session only = db.openSession();
         CompletableFuture<String> waiter = CompletableFuture.supplyAsync(() -> {
@@ -224,7 +202,7 @@ class PoolLifecycleTest {
         assertThat(waiter.get(3 + 5, TimeUnit.SECONDS)).isEqualTo("ok");
         only.close();
         closing.get(5, TimeUnit.SECONDS);
-        assertThat(eventually(Duration.ofSeconds(5), () -> backends(server, app) == 0)).isTrue();
+        assertThat(eventually(Duration.ofSeconds(5), () -> backends(pools.schema().database(), app) == 0)).isTrue();
     }
 
     @ParameterizedTest
@@ -232,8 +210,8 @@ class PoolLifecycleTest {
     void twoPoolsWithTheSameNameGetDistinctNamesAndBothWork(String provider) {
         String app = uniqueAppName(provider, "twin");
         // first is closed while second stays open, so it is no try-with-resources resource
-        Database first = Database.open(config(provider, app).minSize(1).maxSize(1).build());
-        try (Database second = Database.open(config(provider, app).minSize(1).maxSize(1).build())) {
+        Database first = Database.open(pools.config(provider, app).minSize(1).maxSize(1).build());
+        try (Database second = Database.open(pools.config(provider, app).minSize(1).maxSize(1).build())) {
             assertThat(first.stats().poolName()).isEqualTo(app);
             assertThat(second.stats().poolName()).isNotEqualTo(app).startsWith(app);
             try (Session a = first.openSession(); Session b = second.openSession()) {
@@ -241,7 +219,7 @@ class PoolLifecycleTest {
             }
             first.close();
             // A closed pool frees its name.
-            try (Database third = Database.open(config(provider, app).minSize(1).maxSize(1).build())) {
+            try (Database third = Database.open(pools.config(provider, app).minSize(1).maxSize(1).build())) {
                 assertThat(third.stats().poolName()).isEqualTo(app);
             }
         } finally {

@@ -1,5 +1,10 @@
 package db.moduletests;
 
+import static db.testkit.Conditions.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import db.api.DataAccessException;
+import db.api.Database;
 import db.api.Session;
 import db.testkit.TestDatabase;
 import java.io.IOException;
@@ -9,6 +14,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,6 +67,43 @@ final class PoolProbe {
     /** Runs a trivial query in the session. */
     static int selectOne(Session s) {
         return s.queryOne("SELECT 1", r -> r.getInt(1)).orElseThrow();
+    }
+
+    /** Opens a session and checks that it answers a trivial query. */
+    static void assertServes(Database db) {
+        try (Session s = db.openSession()) {
+            assertThat(selectOne(s)).isEqualTo(1);
+        }
+    }
+
+    /** Whether a session opens and answers a trivial query now; a failure to get one counts as no. */
+    static boolean serves(Database db) {
+        try (Session s = db.openSession()) {
+            return selectOne(s) == 1;
+        } catch (DataAccessException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Holds {@code count} sessions at once, checks that each answers a trivial query, then gives them all
+     * back: every connection of a pool that size has been used.
+     */
+    static void assertServesAtOnce(Database db, int count) {
+        List<Session> held = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            held.add(db.openSession());
+        }
+        for (Session s : held) {
+            assertThat(selectOne(s)).isEqualTo(1);
+            s.close();
+        }
+    }
+
+    /** Waits a little for the threads whose name contains {@code app} to end, and fails if some stay. */
+    static void assertNoThreadLeft(String app) {
+        assertThat(eventually(Duration.ofSeconds(5), () -> threadsNamed(app).isEmpty()))
+                .as("threads left: %s", threadsNamed(app)).isTrue();
     }
 
     /** A loopback port nobody listens on. */

@@ -1,8 +1,9 @@
 package db.moduletests;
 
 import static db.moduletests.PoolProbe.PASSWORD_SENTINEL;
+import static db.moduletests.PoolProbe.assertServes;
 import static db.moduletests.PoolProbe.closedPort;
-import static db.moduletests.PoolProbe.selectOne;
+import static db.moduletests.PoolProbe.serves;
 import static db.moduletests.PoolProbe.uniqueAppName;
 import static db.testkit.Conditions.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,14 +14,10 @@ import db.api.ConnectionException;
 import db.api.DataAccessException;
 import db.api.Database;
 import db.api.DbConfig;
-import db.api.Session;
 import db.api.spi.ConnectionInitializer;
 import db.testkit.TcpProxy;
-import db.testkit.TestDatabase;
-import db.testkit.TestSchema;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,21 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Execution(ExecutionMode.SAME_THREAD)
 class PoolStartTest {
-    private static TestSchema schema;
-
-    @BeforeAll
-    static void schema() {
-        schema = TestDatabase.get().createSchema("poolstart");
-    }
-
-    @AfterAll
-    static void drop() {
-        schema.close();
-    }
-
-    private static DbConfig.Builder config(String provider, String app) {
-        return Fixtures.config(schema, provider).poolName(app).applicationName(app);
-    }
+    @RegisterExtension
+    static final PoolSchema pools = new PoolSchema("poolstart");
 
     private static void assertNoSecretAnywhere(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -60,7 +44,7 @@ class PoolStartTest {
     void aClosedPortFailsWithinTheConnectTimeoutNamingTheTargetButNotThePassword(String provider) throws Exception {
         int port = closedPort();
         String app = uniqueAppName(provider, "refused");
-        DbConfig config = config(provider, app).url("jdbc:postgresql://127.0.0.1:" + port + "/test")
+        DbConfig config = pools.config(provider, app).url("jdbc:postgresql://127.0.0.1:" + port + "/test")
                 .user("postgres").password(PASSWORD_SENTINEL).connectTimeout(Duration.ofSeconds(2)).build();
 
         long start = System.nanoTime();
@@ -75,16 +59,15 @@ class PoolStartTest {
         assertNoSecretAnywhere(failure);
         assertThat(tookMs).isLessThan(2_000 + 2_000);
         // Nothing of the pool was left running.
-        assertThat(eventually(Duration.ofSeconds(5), () -> PoolProbe.threadsNamed(app).isEmpty()))
-                .as("threads left: %s", PoolProbe.threadsNamed(app)).isTrue();
+        PoolProbe.assertNoThreadLeft(app);
     }
 
     @ParameterizedTest
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void aServerThatAcceptsButNeverAnswersFailsWithinTheConnectTimeout(String provider) {
         String app = uniqueAppName(provider, "stalled");
-        try (TcpProxy proxy = TcpProxy.forJdbcUrl(schema.jdbcUrl(), TcpProxy.Mode.STALL)) {
-            DbConfig config = config(provider, app).url(proxy.rewrite(schema.jdbcUrl())).password(PASSWORD_SENTINEL)
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(pools.schema().jdbcUrl(), TcpProxy.Mode.STALL)) {
+            DbConfig config = pools.config(provider, app).url(proxy.rewrite(pools.schema().jdbcUrl())).password(PASSWORD_SENTINEL)
                     .connectTimeout(Duration.ofSeconds(1)).build();
             long start = System.nanoTime();
             Throwable failure = catchThrowable(() -> Database.open(config).close());
@@ -101,8 +84,8 @@ class PoolStartTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void withoutFailFastThePoolStartsAndServesOnceTheDatabaseAnswers(String provider) {
         String app = uniqueAppName(provider, "lazy");
-        try (TcpProxy proxy = TcpProxy.forJdbcUrl(schema.jdbcUrl(), TcpProxy.Mode.REFUSE);
-             Database db = Database.open(config(provider, app).url(proxy.rewrite(schema.jdbcUrl())).failFast(false)
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(pools.schema().jdbcUrl(), TcpProxy.Mode.REFUSE);
+             Database db = Database.open(pools.config(provider, app).url(proxy.rewrite(pools.schema().jdbcUrl())).failFast(false)
                      .minSize(1).maxSize(2).connectTimeout(Duration.ofSeconds(1))
                      .checkoutTimeout(Duration.ofSeconds(3)).build())) {
             // Down: a checkout fails with a connection error naming the target (not "exhausted"), in time.
@@ -113,17 +96,9 @@ class PoolStartTest {
 
             proxy.mode(TcpProxy.Mode.FORWARD);
             // Up: the pool serves without a restart, and from then on every checkout works.
-            assertThat(eventually(Duration.ofSeconds(15), () -> {
-                try (Session s = db.openSession()) {
-                    return selectOne(s) == 1;
-                } catch (DataAccessException e) {
-                    return false;
-                }
-            })).isTrue();
+            assertThat(eventually(Duration.ofSeconds(15), () -> serves(db))).isTrue();
             for (int i = 0; i < 5; i++) {
-                try (Session s = db.openSession()) {
-                    assertThat(selectOne(s)).isEqualTo(1);
-                }
+                assertServes(db);
             }
         }
     }
@@ -132,8 +107,8 @@ class PoolStartTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void withoutFailFastAStalledServerIsReportedAsAConnectionProblemNotAsExhaustion(String provider) {
         String app = uniqueAppName(provider, "hung");
-        try (TcpProxy proxy = TcpProxy.forJdbcUrl(schema.jdbcUrl(), TcpProxy.Mode.STALL);
-             Database db = Database.open(config(provider, app).url(proxy.rewrite(schema.jdbcUrl())).failFast(false)
+        try (TcpProxy proxy = TcpProxy.forJdbcUrl(pools.schema().jdbcUrl(), TcpProxy.Mode.STALL);
+             Database db = Database.open(pools.config(provider, app).url(proxy.rewrite(pools.schema().jdbcUrl())).failFast(false)
                      .minSize(1).maxSize(2).connectTimeout(Duration.ofSeconds(1))
                      .checkoutTimeout(Duration.ofMillis(500)).build())) {
             long start = System.nanoTime();
@@ -144,13 +119,7 @@ class PoolStartTest {
 
             proxy.mode(TcpProxy.Mode.FORWARD);
             proxy.cut(); // the stalled sockets go; new connects are forwarded
-            assertThat(eventually(Duration.ofSeconds(20), () -> {
-                try (Session s = db.openSession()) {
-                    return selectOne(s) == 1;
-                } catch (DataAccessException e) {
-                    return false;
-                }
-            })).isTrue();
+            assertThat(eventually(Duration.ofSeconds(20), () -> serves(db))).isTrue();
         }
     }
 
@@ -160,7 +129,7 @@ class PoolStartTest {
         int port = closedPort();
         String app = uniqueAppName(provider, "unreach");
         try (LogCapture log = LogCapture.start();
-             Database db = Database.open(config(provider, app).url("jdbc:postgresql://127.0.0.1:" + port + "/test")
+             Database db = Database.open(pools.config(provider, app).url("jdbc:postgresql://127.0.0.1:" + port + "/test")
                      .user("postgres").password(PASSWORD_SENTINEL).failFast(false).minSize(1).maxSize(1)
                      .connectTimeout(Duration.ofSeconds(1)).checkoutTimeout(Duration.ofSeconds(3)).build())) {
             Throwable failure = catchThrowable(db::openSession);
@@ -176,13 +145,11 @@ class PoolStartTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void aWorkingDatabaseStartsWithTheFailFastConnectionInThePool(String provider) {
         String app = uniqueAppName(provider, "ok");
-        try (Database db = Database.open(config(provider, app).minSize(1).maxSize(3).build())) {
+        try (Database db = Database.open(pools.config(provider, app).minSize(1).maxSize(3).build())) {
             assertThat(eventually(Duration.ofSeconds(5), () -> db.stats().total() == 1)).isTrue();
             // The connection made to check the database is the pool's first one, not an extra.
             assertThat(db.stats().created()).isEqualTo(1);
-            try (Session s = db.openSession()) {
-                assertThat(selectOne(s)).isEqualTo(1);
-            }
+            assertServes(db);
         }
     }
 
@@ -194,13 +161,13 @@ class PoolStartTest {
         ConnectionInitializer initializer = c -> {
             throw broken;
         };
-        Throwable failure = catchThrowable(() -> Database.open(config(provider, app).minSize(1).maxSize(1)
+        Throwable failure = catchThrowable(() -> Database.open(pools.config(provider, app).minSize(1).maxSize(1)
                 .extension(ConnectionInitializer.class, initializer).build()).close());
         assertThat(failure).isInstanceOf(DataAccessException.class)
                 .hasMessageStartingWith("Cannot connect to PostgreSQL at ").hasMessageContaining("pool '" + app + "'")
                 .hasMessageContaining("initializer broke");
         assertThat(failure.getCause()).isSameAs(broken);
-        assertThat(eventually(Duration.ofSeconds(5), () -> PoolProbe.backends(schema.database(), app) == 0))
+        assertThat(eventually(Duration.ofSeconds(5), () -> PoolProbe.backends(pools.schema().database(), app) == 0))
                 .as("the connection the initializer failed on was closed").isTrue();
     }
 
@@ -208,15 +175,13 @@ class PoolStartTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void withMinimumZeroTheFailFastCheckLeavesNoConnectionBehind(String provider) {
         String app = uniqueAppName(provider, "zero");
-        try (Database db = Database.open(config(provider, app).minSize(0).maxSize(2).build())) {
+        try (Database db = Database.open(pools.config(provider, app).minSize(0).maxSize(2).build())) {
             assertThat(db.stats().created()).isEqualTo(1);
             assertThat(db.stats().closed()).isEqualTo(1);
             assertThat(db.stats().total()).isZero();
-            assertThat(eventually(Duration.ofSeconds(5), () -> PoolProbe.backends(schema.database(), app) == 0))
+            assertThat(eventually(Duration.ofSeconds(5), () -> PoolProbe.backends(pools.schema().database(), app) == 0))
                     .isTrue();
-            try (Session s = db.openSession()) {
-                assertThat(selectOne(s)).isEqualTo(1);
-            }
+            assertServes(db);
         }
     }
 
@@ -224,14 +189,14 @@ class PoolStartTest {
     @MethodSource("db.moduletests.Fixtures#sessionProviders")
     void aServerThatRefusesTheLoginKeepsItsSqlState(String provider) {
         String app = uniqueAppName(provider, "nodb");
-        String url = schema.database().jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/no_such_database_sb$1");
+        String url = pools.schema().database().jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/no_such_database_sb$1");
         // Fail-fast: the family of the server's SQLSTATE (the same as later), not retryable.
-        Throwable atStart = catchThrowable(() -> Database.open(config(provider, app).url(url).build()).close());
+        Throwable atStart = catchThrowable(() -> Database.open(pools.config(provider, app).url(url).build()).close());
         assertThat(atStart).isInstanceOf(db.api.BadSqlException.class).hasMessageContaining("/no_such_database_sb");
         assertThat(((DataAccessException) atStart).sqlState()).isEqualTo("3D000");
         assertThat(((DataAccessException) atStart).isRetryable()).isFalse();
         // Not fail-fast: checkouts fail with the server's SQLSTATE, which the core maps to its family.
-        try (Database db = Database.open(config(provider, app).url(url).failFast(false).minSize(0).maxSize(1)
+        try (Database db = Database.open(pools.config(provider, app).url(url).failFast(false).minSize(0).maxSize(1)
                 .checkoutTimeout(Duration.ofSeconds(3)).build())) {
             Throwable failure = catchThrowable(db::openSession);
             assertThat(failure).isInstanceOf(DataAccessException.class).hasMessageContaining("no_such_database_sb");

@@ -3,7 +3,6 @@ package db.moduletests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import db.api.Database;
 import db.api.SerializationFailureException;
 import db.api.TransactionStateException;
 import db.api.TxOptions;
@@ -14,10 +13,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hook for frameworks that demarcate transactions themselves: a transaction begun through
@@ -26,29 +23,17 @@ import org.junit.jupiter.api.Test;
  * ROLLBACK as for {@code inTransaction}.
  */
 class ThreadTransactionsTest {
-    private static RecordedDatabase recorded;
-    private static Database db;
-    private static ThreadTransactions transactions;
+    @RegisterExtension
+    static final RecordedDatabase recorded =
+            new RecordedDatabase("threadtx", "items", "id int primary key");
 
-    @BeforeAll
-    static void open() {
-        recorded = RecordedDatabase.open("threadtx", "items", "create table items (id int primary key)");
-        db = recorded.db();
-        transactions = db.threadTransactions();
-    }
-
-    @AfterAll
-    static void close() {
-        recorded.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        recorded.reset();
+    /** The pool's hook for frameworks that demarcate transactions themselves. */
+    private static ThreadTransactions transactions() {
+        return recorded.db().threadTransactions();
     }
 
     private static long rows() {
-        try (var session = db.openSession()) {
+        try (var session = recorded.db().openSession()) {
             return session.querySingle("select count(*) from items", r -> r.getLong(1));
         }
     }
@@ -62,25 +47,25 @@ class ThreadTransactionsTest {
 
     @Test
     void aBegunTransactionIsBoundAndInTransactionJoinsItAsASavepoint() throws SQLException {
-        assertThat(transactions.current()).isEmpty();
-        BoundTransaction tx = transactions.begin(TxOptions.DEFAULTS);
-        assertThat(transactions.current()).containsSame(tx);
+        assertThat(transactions().current()).isEmpty();
+        BoundTransaction tx = transactions().begin(TxOptions.DEFAULTS);
+        assertThat(transactions().current()).containsSame(tx);
         assertThat(tx.external()).isTrue();
         long pid = pid(tx);
-        long joinedPid = db.inTransaction(s -> {
+        long joinedPid = recorded.db().inTransaction(s -> {
             s.execute("insert into items values (1)");
             return s.querySingle("select pg_backend_pid()", r -> r.getLong(1));
         });
         assertThat(joinedPid).isEqualTo(pid);
         // a nested failure rolls back to its savepoint only
-        assertThatThrownBy(() -> db.runInTransaction(s -> {
+        assertThatThrownBy(() -> recorded.db().runInTransaction(s -> {
             s.execute("insert into items values (2)");
             throw new IllegalStateException("inner");
         })).hasMessage("inner");
         assertThat(rows()).as("not committed yet").isZero();
         tx.commit();
         assertThat(tx.completed()).isTrue();
-        assertThat(transactions.current()).isEmpty();
+        assertThat(transactions().current()).isEmpty();
         assertThat(rows()).isEqualTo(1);
         assertThat(recorded.recording().transactionEnds()).containsExactly("COMMIT");
         assertThatThrownBy(tx::commit).isInstanceOf(IllegalStateException.class);
@@ -88,20 +73,20 @@ class ThreadTransactionsTest {
 
     @Test
     void rollbackUndoesEverythingJoinedAndIsObserved() {
-        BoundTransaction tx = transactions.begin(TxOptions.DEFAULTS);
-        db.runInTransaction(s -> s.execute("insert into items values (1)"));
+        BoundTransaction tx = transactions().begin(TxOptions.DEFAULTS);
+        recorded.db().runInTransaction(s -> s.execute("insert into items values (1)"));
         tx.rollback();
         tx.rollback(); // already ended: nothing more
-        assertThat(transactions.current()).isEmpty();
+        assertThat(transactions().current()).isEmpty();
         assertThat(rows()).isZero();
         assertThat(recorded.recording().transactionEnds()).containsExactly("ROLLBACK");
     }
 
     @Test
     void aSecondBeginOnTheSameThreadIsRefused() {
-        BoundTransaction tx = transactions.begin(TxOptions.DEFAULTS);
+        BoundTransaction tx = transactions().begin(TxOptions.DEFAULTS);
         try {
-            assertThatThrownBy(() -> transactions.begin(TxOptions.DEFAULTS)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> transactions().begin(TxOptions.DEFAULTS)).isInstanceOf(IllegalStateException.class);
         } finally {
             tx.rollback();
         }
@@ -109,10 +94,10 @@ class ThreadTransactionsTest {
 
     @Test
     void neverRetriedInsideABoundTransaction() {
-        BoundTransaction tx = transactions.begin(TxOptions.DEFAULTS);
+        BoundTransaction tx = transactions().begin(TxOptions.DEFAULTS);
         AtomicInteger attempts = new AtomicInteger();
         try {
-            assertThatThrownBy(() -> db.runInTransaction(TxOptions.builder().maxAttempts(5).build(), s -> {
+            assertThatThrownBy(() -> recorded.db().runInTransaction(TxOptions.builder().maxAttempts(5).build(), s -> {
                 attempts.incrementAndGet();
                 throw new SerializationFailureException("simulated");
             })).isInstanceOf(SerializationFailureException.class);
@@ -124,46 +109,46 @@ class ThreadTransactionsTest {
 
     @Test
     void suspendAndResumeRunAnIndependentTransactionMeanwhile() throws SQLException {
-        BoundTransaction outer = transactions.begin(TxOptions.DEFAULTS);
+        BoundTransaction outer = transactions().begin(TxOptions.DEFAULTS);
         long outerPid = pid(outer);
-        db.runInTransaction(s -> s.execute("insert into items values (1)"));
-        BoundTransaction suspended = transactions.suspend().orElseThrow();
+        recorded.db().runInTransaction(s -> s.execute("insert into items values (1)"));
+        BoundTransaction suspended = transactions().suspend().orElseThrow();
         assertThat(suspended).isSameAs(outer);
-        assertThat(transactions.current()).isEmpty();
-        long innerPid = db.inTransaction(s -> {
+        assertThat(transactions().current()).isEmpty();
+        long innerPid = recorded.db().inTransaction(s -> {
             s.execute("insert into items values (2)");
             return s.querySingle("select pg_backend_pid()", r -> r.getLong(1));
         });
         assertThat(innerPid).isNotEqualTo(outerPid);
         assertThat(rows()).as("the independent one committed").isEqualTo(1);
-        transactions.resume(suspended);
-        assertThat(transactions.current()).containsSame(outer);
-        assertThatThrownBy(() -> transactions.resume(suspended)).isInstanceOf(IllegalStateException.class);
+        transactions().resume(suspended);
+        assertThat(transactions().current()).containsSame(outer);
+        assertThatThrownBy(() -> transactions().resume(suspended)).isInstanceOf(IllegalStateException.class);
         outer.rollback();
         assertThat(rows()).as("the outer write is undone, the independent one stays").isEqualTo(1);
-        try (var session = db.openSession()) {
+        try (var session = recorded.db().openSession()) {
             assertThat(session.query("select id from items", r -> r.getInt(1))).isEqualTo(List.of(2));
         }
     }
 
     @Test
     void inTransactionsOwnTransactionIsVisibleAndCanBeMarkedRollbackOnly() {
-        assertThatThrownBy(() -> db.runInTransaction(s -> {
+        assertThatThrownBy(() -> recorded.db().runInTransaction(s -> {
             s.execute("insert into items values (1)");
-            BoundTransaction tx = transactions.current().orElseThrow();
+            BoundTransaction tx = transactions().current().orElseThrow();
             assertThat(tx.external()).isFalse();
             assertThat(tx.session()).isSameAs(s);
             assertThatThrownBy(tx::commit).isInstanceOf(IllegalStateException.class);
             tx.setRollbackOnly();
         })).isInstanceOf(TransactionStateException.class).hasMessageContaining("rollback-only");
         assertThat(rows()).isZero();
-        assertThat(transactions.current()).isEmpty();
+        assertThat(transactions().current()).isEmpty();
     }
 
     @Test
     void aRollbackOnlyBegunTransactionRefusesToCommit() {
-        BoundTransaction tx = transactions.begin(TxOptions.DEFAULTS);
-        db.runInTransaction(s -> s.execute("insert into items values (1)"));
+        BoundTransaction tx = transactions().begin(TxOptions.DEFAULTS);
+        recorded.db().runInTransaction(s -> s.execute("insert into items values (1)"));
         tx.setRollbackOnly();
         assertThatThrownBy(tx::commit).isInstanceOf(TransactionStateException.class);
         assertThat(tx.completed()).isTrue();

@@ -27,28 +27,14 @@ final class PoolTestSupport {
 
     /** A builder for the test database, in the schema, with a unique application name. */
     static DbConfig.Builder config(TestSchema schema, String appName) {
-        TestDatabase db = schema.database();
         DbConfig.Builder b = DbConfig.builder().url(schema.jdbcUrl()).applicationName(appName).poolName(appName);
-        if (db.user() != null) {
-            b.user(db.user());
-        }
-        if (db.password() != null) {
-            b.password(db.password());
-        }
+        schema.database().credentials(b::user, b::password);
         return b;
     }
 
     /** Backends with this application name, counted by the server. */
     static int backends(TestDatabase db, String appName) throws SQLException {
-        try (Connection c = db.connect();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()")) {
-            ps.setString(1, appName);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+        return Math.toIntExact(db.backends(appName));
     }
 
     /** Kills every backend with this application name; returns how many. */

@@ -1,7 +1,6 @@
 package db.pool.hikari;
 
 import db.api.DbConfig;
-import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
 
 /** What the HikariCP tests share: a config against the test database. */
@@ -15,14 +14,8 @@ final class HikariTestSupport {
      * test database has them.
      */
     static DbConfig.Builder config(TestSchema schema, String app) {
-        TestDatabase db = schema.database();
         DbConfig.Builder b = DbConfig.builder().url(schema.jdbcUrl()).applicationName(app).poolName(app);
-        if (db.user() != null) {
-            b.user(db.user());
-        }
-        if (db.password() != null) {
-            b.password(db.password());
-        }
+        schema.database().credentials(b::user, b::password);
         return b;
     }
 }

@@ -10,15 +10,14 @@ import db.api.spi.Instrumentation;
 import db.api.spi.InstrumentationContext;
 import db.api.spi.QueryContext;
 import db.api.spi.QueryOutcome;
+import db.tracing.otel.internal.InMemoryTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,9 +29,7 @@ class OpenTelemetryInstrumenterTest {
     private static final AttributeKey<String> QUERY_TEXT = AttributeKey.stringKey("db.query.text");
 
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
-    private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-            .build();
+    private final OpenTelemetrySdk sdk = InMemoryTelemetry.tracingInto(spans);
 
     @AfterEach
     void tearDown() {

@@ -13,6 +13,7 @@ import db.api.TransactionOutcomeUnknownException;
 import db.testkit.TcpProxy;
 import db.testkit.TestDatabase;
 import db.testkit.TestSchema;
+import db.tracing.otel.internal.InMemoryTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -20,13 +21,10 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -82,10 +80,7 @@ class TracingEndToEndTest {
 
     @BeforeEach
     void open() {
-        sdk = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-                .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-                .build();
+        sdk = InMemoryTelemetry.into(spans, metrics);
         database = Database.open(config("otel-e2e").build());
         schema.execute("TRUNCATE users");
         spans.reset();

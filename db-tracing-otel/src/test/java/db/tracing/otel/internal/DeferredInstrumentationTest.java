@@ -14,9 +14,7 @@ import db.tracing.otel.OpenTelemetryInstrumenter;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,9 +29,7 @@ class DeferredInstrumentationTest {
     private static final DatabaseTarget TARGET = new DatabaseTarget("localhost", 5432, "test", null);
 
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
-    private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-            .build();
+    private final OpenTelemetrySdk sdk = InMemoryTelemetry.tracingInto(spans);
 
     private static PoolStats stats() {
         return new PoolStats("p", 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, Duration.ZERO, false);
