@@ -145,7 +145,7 @@ public final class CheckoutGate {
         Map<String, String> units = new LinkedHashMap<>();
         Map<String, Double> bytes = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",");
+            String[] cells = line.split(",", -1);
             String name = unquote(cells[0]);
             double score = Double.parseDouble(unquote(cells[4]));
             int colon = name.indexOf(':');
